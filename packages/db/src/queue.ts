@@ -84,10 +84,17 @@ export class JobQueue {
   /** Calls `handler` for jobs of `name`, `concurrency` at a time, until `stop`. */
   async work<N extends QueueName>(
     name: N,
-    concurrency: number,
+    options: { concurrency: number; pollingIntervalSeconds?: number },
     handler: WorkHandler<JobPayloads[N]>,
   ): Promise<string> {
-    return this.boss.work<JobPayloads[N]>(name, { localConcurrency: concurrency }, handler);
+    return this.boss.work<JobPayloads[N]>(
+      name,
+      {
+        localConcurrency: options.concurrency,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      },
+      handler,
+    );
   }
 
   async stop(): Promise<void> {

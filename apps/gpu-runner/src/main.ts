@@ -1,0 +1,50 @@
+#!/usr/bin/env -S node --import tsx
+// The runner's entry point: `npm run runner`, or started by `npm start` beside the web app.
+import { log } from "@attune/core/log";
+import { migrateDatabase } from "@attune/db";
+import { DatabaseSetupError, ensureDatabase } from "@attune/db/embedded";
+import { embeddedDataFolder } from "@attune/db/paths";
+import { chooseBackend } from "./backend.ts";
+import { startRunner } from "./runner.ts";
+import { readSettings, SettingsError } from "./settings.ts";
+
+function fail(error: unknown, code: number): never {
+  if (error instanceof SettingsError || error instanceof DatabaseSetupError)
+    console.error(error.message);
+  else
+    log.error("runner.failed", {
+      message: (error as Error).message,
+      stack: (error as Error).stack,
+    });
+  process.exit(code);
+}
+
+const settings = (() => {
+  try {
+    return readSettings(process.argv.slice(2), process.env);
+  } catch (error) {
+    return fail(error, 2);
+  }
+})();
+process.env.ATTUNE_LOG_LEVEL = settings.logLevel;
+
+try {
+  const backend = chooseBackend(settings.backend);
+  const database = await ensureDatabase(embeddedDataFolder());
+  await migrateDatabase(database.url);
+  const runner = await startRunner(settings, backend, database.url);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("runner.stopping", { signal });
+    await runner.stop();
+    await database.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+} catch (error) {
+  fail(error, 1);
+}

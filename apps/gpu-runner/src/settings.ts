@@ -1,0 +1,62 @@
+import { availableParallelism, hostname } from "node:os";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+const backends = ["auto", "tensorflow", "wasm", "cpu"] as const;
+
+const schema = z.object({
+  name: z.string().min(1).max(100),
+  concurrency: z.coerce.number().int().min(1).max(256),
+  backend: z.enum(backends),
+  checkpointInterval: z.coerce.number().int().min(1),
+  heartbeatIntervalMs: z.coerce.number().int().min(100).max(60_000),
+  logLevel: z.enum(["debug", "info", "warn", "error"]),
+});
+
+export type RunnerSettings = z.infer<typeof schema>;
+
+const usage = `Usage: attune-runner [options]   (each option also reads from the environment variable shown)
+  --name NAME                 runner name               ATTUNE_RUNNER_NAME   (default: host name and pid)
+  --concurrency N             trials trained at once    ATTUNE_RUNNER_CONCURRENCY (default: number of cores)
+  --backend auto|tensorflow|wasm|cpu                    ATTUNE_RUNNER_BACKEND (default: auto, the fastest installed)
+  --checkpoint-interval N     steps between checkpoints ATTUNE_CHECKPOINT_INTERVAL (default: 200)
+  --heartbeat-interval MS     heartbeat period          ATTUNE_HEARTBEAT_INTERVAL_MS (default: 5000)
+  --log-level LEVEL           debug|info|warn|error     ATTUNE_LOG_LEVEL (default: info)
+The database is DATABASE_URL, or the project's embedded PostgreSQL when it is unset.`;
+
+/** Flags win over environment variables, which win over defaults. Throws with usage on bad input. */
+export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSettings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      name: { type: "string" },
+      concurrency: { type: "string" },
+      backend: { type: "string" },
+      "checkpoint-interval": { type: "string" },
+      "heartbeat-interval": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) throw new SettingsError(usage);
+  const parsed = schema.safeParse({
+    name: values.name ?? env.ATTUNE_RUNNER_NAME ?? `${hostname()}-${process.pid}`,
+    concurrency: values.concurrency ?? env.ATTUNE_RUNNER_CONCURRENCY ?? availableParallelism(),
+    backend: values.backend ?? env.ATTUNE_RUNNER_BACKEND ?? "auto",
+    checkpointInterval: values["checkpoint-interval"] ?? env.ATTUNE_CHECKPOINT_INTERVAL ?? 200,
+    heartbeatIntervalMs: values["heartbeat-interval"] ?? env.ATTUNE_HEARTBEAT_INTERVAL_MS ?? 5_000,
+    logLevel: values["log-level"] ?? env.ATTUNE_LOG_LEVEL ?? "info",
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new SettingsError(`Invalid runner settings: ${problems.join("; ")}\n\n${usage}`);
+  }
+  return parsed.data;
+}
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}

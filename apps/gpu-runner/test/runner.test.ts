@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { listRunners } from "@attune/db";
+import { createTestDatabase, type TestDatabase } from "@attune/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSettings } from "../src/settings.ts";
+
+let test: TestDatabase;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+});
+
+afterAll(async () => {
+  child?.kill("SIGKILL");
+  await test.drop();
+});
+
+async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not reached within ${timeoutMs} ms`);
+}
+
+describe("runner process", () => {
+  it("registers, heartbeats, and shows as gone within seconds of SIGTERM", async () => {
+    child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "../src/main.ts"),
+        "--name",
+        "test-runner",
+        "--heartbeat-interval",
+        "200",
+      ],
+      { env: { ...process.env, DATABASE_URL: test.url }, stdio: ["ignore", "inherit", "inherit"] },
+    );
+    const registered = await until(async () => (await listRunners(test.db)).find((r) => r.alive));
+    expect(registered).toMatchObject({
+      name: "test-runner",
+      status: "online",
+      capacity: expect.any(Number),
+    });
+    expect(registered.backendReason).not.toBe("");
+
+    const later = await until(async () => {
+      const [runner] = await listRunners(test.db);
+      return runner && runner.lastHeartbeatAt > registered.lastHeartbeatAt ? runner : undefined;
+    });
+    expect(later.id).toBe(registered.id);
+
+    const stoppedAt = Date.now();
+    child.kill("SIGTERM");
+    const code = await new Promise((resolve) => child?.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    const [gone] = await listRunners(test.db);
+    expect(gone).toMatchObject({ id: registered.id, status: "offline", alive: false });
+  });
+});
+
+describe("runner settings", () => {
+  it("defaults concurrency to the number of cores and lets flags override the environment", () => {
+    const settings = readSettings(["--concurrency", "3"], {
+      ATTUNE_RUNNER_CONCURRENCY: "5",
+      ATTUNE_RUNNER_NAME: "r1",
+    });
+    expect(settings).toMatchObject({ concurrency: 3, name: "r1", backend: "auto" });
+  });
+
+  it("rejects bad values with the setting named", () => {
+    expect(() => readSettings(["--concurrency", "0"], {})).toThrow(/concurrency: /);
+    expect(() => readSettings(["--backend", "tpu"], {})).toThrow(/backend: /);
+    expect(() => readSettings(["--bogus"], {})).toThrow(/bogus/);
+  });
+});
