@@ -1,6 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { runners } from "../schema/index.ts";
+import { single } from "./shared.ts";
 
 export type Runner = typeof runners.$inferSelect;
 export type NewRunner = Omit<
@@ -12,9 +13,8 @@ export type NewRunner = Omit<
 export const RUNNER_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 export async function registerRunner(db: Executor, runner: NewRunner): Promise<Runner> {
-  const [row] = await db.insert(runners).values(runner).returning();
-  if (!row) throw new Error(`registering runner ${runner.name} on ${runner.host} returned no row`);
-  return row;
+  const rows = await db.insert(runners).values(runner).returning();
+  return single(rows, `registering runner ${runner.name} on ${runner.host} returned no row`);
 }
 
 /** Records that the runner is alive; returns false if its row is gone (it must register again). */

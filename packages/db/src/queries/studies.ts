@@ -1,0 +1,97 @@
+// Studies: a search over a project's models, and the counter their trial numbers come from.
+import { and, desc, eq, exists, sql } from "drizzle-orm";
+import type { Executor } from "../client.ts";
+import { studies, type studyStatus, trials } from "../schema/index.ts";
+import { single } from "./shared.ts";
+
+export type Study = typeof studies.$inferSelect;
+export type StudyStatus = (typeof studyStatus.enumValues)[number];
+/** The fields a caller chooses; the counter, best trial and timings are kept by this module. */
+export type NewStudy = Omit<
+  typeof studies.$inferInsert,
+  "id" | "nextTrialNumber" | "bestTrialId" | "startedAt" | "finishedAt" | "createdAt" | "updatedAt"
+>;
+
+/** Statuses a study does not leave by itself; entering one stamps finishedAt. */
+export const FINISHED_STUDY_STATUSES: readonly StudyStatus[] = ["completed", "cancelled", "failed"];
+
+export async function createStudy(db: Executor, study: NewStudy): Promise<Study> {
+  const rows = await db.insert(studies).values(study).returning();
+  return single(
+    rows,
+    `creating study "${study.name}" in project ${study.projectId} returned no row`,
+  );
+}
+
+export async function getStudy(db: Executor, id: string): Promise<Study | undefined> {
+  const [row] = await db.select().from(studies).where(eq(studies.id, id));
+  return row;
+}
+
+/** The project's studies, newest first. */
+export async function listStudies(db: Executor, projectId: string): Promise<Study[]> {
+  return db
+    .select()
+    .from(studies)
+    .where(eq(studies.projectId, projectId))
+    .orderBy(desc(studies.createdAt), desc(studies.id));
+}
+
+/**
+ * The timing columns a move to `status` sets: running keeps the first start and clears any finish
+ * (a failed study may be resumed); a finished status stamps the finish; the rest leave both.
+ */
+function timingsFor(status: StudyStatus) {
+  if (status === "running") {
+    return { startedAt: sql`coalesce(${studies.startedAt}, now())`, finishedAt: null };
+  }
+  if (FINISHED_STUDY_STATUSES.includes(status)) return { finishedAt: sql`now()` };
+  return {};
+}
+
+export async function updateStudyStatus(
+  db: Executor,
+  id: string,
+  status: StudyStatus,
+): Promise<Study> {
+  const rows = await db
+    .update(studies)
+    .set({ status, ...timingsFor(status) })
+    .where(eq(studies.id, id))
+    .returning();
+  return single(rows, `no study ${id}`);
+}
+
+/** Points the study at its best trial; throws unless the trial belongs to that study. */
+export async function setBestTrial(db: Executor, studyId: string, trialId: string): Promise<Study> {
+  const rows = await db
+    .update(studies)
+    .set({ bestTrialId: trialId })
+    .where(
+      and(
+        eq(studies.id, studyId),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(trials)
+            .where(and(eq(trials.id, trialId), eq(trials.studyId, studyId))),
+        ),
+      ),
+    )
+    .returning();
+  return single(rows, `no study ${studyId} with a trial ${trialId}`);
+}
+
+/**
+ * Hands out the study's next trial number exactly once. The update locks the study row until the
+ * caller's transaction ends, so concurrent callers queue and each gets its own number; a rolled-back
+ * transaction gives its number back.
+ */
+export async function reserveTrialNumber(db: Executor, studyId: string): Promise<number> {
+  const rows = await db
+    .update(studies)
+    .set({ nextTrialNumber: sql`${studies.nextTrialNumber} + 1` })
+    .where(eq(studies.id, studyId))
+    .returning({ number: sql<number>`${studies.nextTrialNumber} - 1` });
+  return single(rows, `no study ${studyId} to reserve a trial number in`).number;
+}

@@ -1,0 +1,69 @@
+// Trials: one training run of a study with one set of parameters.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../client.ts";
+import { type trialState, trials } from "../schema/index.ts";
+import { single } from "./shared.ts";
+import { reserveTrialNumber } from "./studies.ts";
+
+export type Trial = typeof trials.$inferSelect;
+export type TrialState = (typeof trialState.enumValues)[number];
+export type NewTrial = Omit<
+  typeof trials.$inferInsert,
+  "id" | "attempts" | "queuedAt" | "createdAt" | "updatedAt"
+>;
+/** What a runner or the scheduler changes as a trial runs. */
+export type TrialUpdate = Partial<
+  Pick<
+    typeof trials.$inferInsert,
+    "state" | "values" | "error" | "lastStep" | "runnerId" | "startedAt" | "finishedAt"
+  >
+>;
+
+/** Inserts a trial with a number the caller reserved; see createNextTrial. */
+export async function createTrial(db: Executor, trial: NewTrial): Promise<Trial> {
+  const rows = await db.insert(trials).values(trial).returning();
+  return single(rows, `creating trial ${trial.number} of study ${trial.studyId} returned no row`);
+}
+
+/** Reserves the study's next number and inserts the trial with it, in one transaction. */
+export async function createNextTrial(
+  db: Executor,
+  trial: Omit<NewTrial, "number">,
+): Promise<Trial> {
+  return db.transaction(async (tx) =>
+    createTrial(tx, { ...trial, number: await reserveTrialNumber(tx, trial.studyId) }),
+  );
+}
+
+export async function getTrial(db: Executor, id: string): Promise<Trial | undefined> {
+  const [row] = await db.select().from(trials).where(eq(trials.id, id));
+  return row;
+}
+
+/** The study's trials by number, only those in `states` when given. */
+export async function listTrials(
+  db: Executor,
+  studyId: string,
+  states?: readonly TrialState[],
+): Promise<Trial[]> {
+  return db
+    .select()
+    .from(trials)
+    .where(and(eq(trials.studyId, studyId), states ? inArray(trials.state, states) : undefined))
+    .orderBy(asc(trials.number));
+}
+
+export async function updateTrial(db: Executor, id: string, update: TrialUpdate): Promise<Trial> {
+  const rows = await db.update(trials).set(update).where(eq(trials.id, id)).returning();
+  return single(rows, `no trial ${id}`);
+}
+
+/** Counts one more attempt at training the trial (a retry after a lost runner); returns the count. */
+export async function incrementTrialAttempts(db: Executor, id: string): Promise<number> {
+  const rows = await db
+    .update(trials)
+    .set({ attempts: sql`${trials.attempts} + 1` })
+    .where(eq(trials.id, id))
+    .returning({ attempts: trials.attempts });
+  return single(rows, `no trial ${id}`).attempts;
+}

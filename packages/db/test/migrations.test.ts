@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { getTableName, is, sql } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase, migrationsFolder, readMigrationStatus } from "../src/migrate.ts";
+import * as schema from "../src/schema/index.ts";
+import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+
+let test: TestDatabase;
+beforeAll(async () => {
+  test = await createTestDatabase();
+});
+afterAll(async () => {
+  await test?.drop();
+});
+
+const schemaTables = Object.values(schema)
+  .filter((value) => is(value, PgTable))
+  .map((table) => getTableName(table))
+  .sort();
+
+const journalEntries = (
+  JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, "utf8")) as {
+    entries: unknown[];
+  }
+).entries.length;
+
+async function publicTables(): Promise<string[]> {
+  const result = await test.db.execute<{ table_name: string }>(
+    sql`select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
+  return result.rows.map((row) => row.table_name);
+}
+
+async function appliedCount(): Promise<number> {
+  const result = await test.db.execute<{ count: number }>(
+    sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
+  );
+  return result.rows[0]?.count ?? -1;
+}
+
+describe("migrations", () => {
+  it("create every table of the Drizzle schema, and only those, in an empty database", async () => {
+    expect(schemaTables).toHaveLength(16);
+    expect(schemaTables).toContain("audit_log");
+    expect(await publicTables()).toEqual(schemaTables);
+  });
+
+  it("are reported current once applied", async () => {
+    expect(await readMigrationStatus(test.db)).toEqual({
+      applied: journalEntries,
+      expected: journalEntries,
+      current: true,
+    });
+  });
+
+  it("are reported not current when the newest is missing", async () => {
+    const rollback = new Error("rollback");
+    await expect(
+      test.db.transaction(async (tx) => {
+        await tx.execute(sql`delete from drizzle.__drizzle_migrations`);
+        expect(await readMigrationStatus(tx)).toMatchObject({ applied: 0, current: false });
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+  });
+
+  it("re-run without error or change", async () => {
+    const before = await appliedCount();
+    expect(before).toBe(journalEntries);
+    await migrateDatabase(test.url);
+    await migrateDatabase(test.url);
+    expect(await appliedCount()).toBe(before);
+    expect(await publicTables()).toEqual(schemaTables);
+    expect((await readMigrationStatus(test.db)).current).toBe(true);
+  });
+});
