@@ -1,6 +1,8 @@
 /** Turns a failure to reach PostgreSQL into one line that says where and what to check. */
-export function describeConnectionError(error: unknown, url: string): string {
+export function describeConnectionError(failure: unknown, url: string): string {
   const where = describeServer(url);
+  // Drizzle wraps the driver's error ("Failed query: ..."); the code is on its cause.
+  const error = (failure as { cause?: unknown }).cause ?? failure;
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {

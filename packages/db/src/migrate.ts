@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -7,7 +8,8 @@ import pg from "pg";
 import type { Executor } from "./client.ts";
 import { installQueue } from "./queue.ts";
 
-export const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+// Not `new URL("../drizzle", import.meta.url)`: bundlers take that form for an asset to copy.
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
 
 // Any constant works; it only has to be the same for every process that migrates.
 const MIGRATION_LOCK = 7_411_002;
