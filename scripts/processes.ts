@@ -4,29 +4,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { log } from "@attune/core/log";
+import { isProcessAlive, isProcessGroupAlive } from "@attune/core/process";
 
 interface Recorded {
   launcherPid: number;
   groups: { name: string; pgid: number }[];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  return alive(-pgid);
-}
-
 async function stopGroup(name: string, pgid: number, timeoutMs = 15_000): Promise<void> {
-  if (!groupAlive(pgid)) return;
+  if (!isProcessGroupAlive(pgid)) return;
   process.kill(-pgid, "SIGTERM");
-  for (let waited = 0; groupAlive(pgid); waited += 100) {
+  for (let waited = 0; isProcessGroupAlive(pgid); waited += 100) {
     if (waited >= timeoutMs) {
       log.warn("process.kill", {
         name,
@@ -49,13 +37,13 @@ export class ProcessGroup {
   async stopLeftovers(): Promise<void> {
     if (!existsSync(this.recordPath)) return;
     const recorded = JSON.parse(readFileSync(this.recordPath, "utf8")) as Recorded;
-    if (alive(recorded.launcherPid) && recorded.launcherPid !== process.pid) {
+    if (isProcessAlive(recorded.launcherPid) && recorded.launcherPid !== process.pid) {
       throw new Error(
         `Attune is already running (launcher pid ${recorded.launcherPid}); stop it with Ctrl-C or \`kill ${recorded.launcherPid}\` first.`,
       );
     }
     for (const { name, pgid } of recorded.groups) {
-      if (groupAlive(pgid)) log.warn("process.leftover.stopping", { name, pgid });
+      if (isProcessGroupAlive(pgid)) log.warn("process.leftover.stopping", { name, pgid });
       await stopGroup(name, pgid);
     }
     rmSync(this.recordPath, { force: true });

@@ -6,8 +6,8 @@ export default function HomePage() {
       <header className="hero">
         <h1 data-testid="app-title">Attune</h1>
         <p className="tagline">
-          Tune GPT-style language models — hyperparameters and architecture — with studies your
-          team shares and runners that train every trial.
+          Tune GPT-style language models — hyperparameters and architecture — with studies your team
+          shares and runners that train every trial.
         </p>
       </header>
       <HealthPanel />

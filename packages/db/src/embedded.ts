@@ -5,12 +5,13 @@
 
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { constants, existsSync, readFileSync } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { access, chown, mkdir, open, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { log } from "@attune/core/log";
+import { isProcessAlive } from "@attune/core/process";
 import pg from "pg";
 import { describeConnectionError, describeServer } from "./errors.ts";
 
@@ -75,7 +76,7 @@ export async function startEmbeddedPostgres(folder: string): Promise<DatabaseHan
 
   const running = await runningServer(dataDir);
   if (running && state) {
-    if (state.ownerPid !== process.pid && isAlive(state.ownerPid)) {
+    if (state.ownerPid !== process.pid && isProcessAlive(state.ownerPid)) {
       log.info("postgres.shared", {
         pid: running.pid,
         port: running.port,
@@ -235,7 +236,7 @@ async function acceptsConnections(url: string): Promise<boolean> {
 
 async function prepareFolder(folder: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
+    await makeFolder(folder);
     await access(folder, constants.W_OK);
   } catch (error) {
     throw new DatabaseSetupError(
@@ -252,6 +253,16 @@ async function prepareFolder(folder: string): Promise<void> {
       );
     }
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns for some unwritable
+ * places (under /proc, for one).
+ */
+async function makeFolder(folder: string): Promise<void> {
+  if (existsSync(folder)) return;
+  await makeFolder(dirname(folder));
+  await mkdir(folder);
 }
 
 async function readState(path: string): Promise<LauncherState | undefined> {
@@ -272,29 +283,13 @@ async function runningServer(dataDir: string): Promise<{ pid: number; port: numb
   }
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? { pid, port } : undefined;
-}
-
-/** Whether `pid` runs; a zombie (exited, not yet reaped by its parent) counts as dead. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  try {
-    // The state follows the command name, which is in parentheses and may contain spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return process.platform !== "linux";
-  }
+  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? { pid, port } : undefined;
 }
 
 /** Fast shutdown (SIGINT), escalating to immediate (SIGQUIT) if the server lingers. */
 async function stopProcess(pid: number): Promise<void> {
   process.kill(pid, "SIGINT");
-  for (let waited = 0; isAlive(pid); waited += 100) {
+  for (let waited = 0; isProcessAlive(pid); waited += 100) {
     if (waited === 20_000) process.kill(pid, "SIGQUIT");
     if (waited > 40_000)
       throw new DatabaseSetupError(`PostgreSQL (pid ${pid}) did not stop; stop it by hand.`);

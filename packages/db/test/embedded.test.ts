@@ -8,6 +8,10 @@ import { checkReachable, DatabaseSetupError, startEmbeddedPostgres } from "../sr
 
 const holder = join(import.meta.dirname, "fixtures", "hold-database.ts");
 const children: ChildProcess[] = [];
+const folder = mkdtempSync(join(tmpdir(), "attune-embedded-"));
+// mkdtemp makes the folder 0700; the server's user (as root, "postgres") must be able to enter it.
+chmodSync(folder, 0o755);
+const dataDir = join(folder, "data");
 
 /** Runs the launcher in a child process, resolving with the URL it prints. */
 function holdDatabase(
@@ -67,14 +71,11 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 afterAll(async () => {
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map(killed));
+  // A failed assertion can leave a server behind; tests must not.
+  for (const pid of postmasters(dataDir)) process.kill(pid, "SIGINT");
 });
 
 describe("embedded PostgreSQL launcher", () => {
-  const folder = mkdtempSync(join(tmpdir(), "attune-embedded-"));
-  // mkdtemp makes the folder 0700; the server's user (as root, "postgres") must be able to enter it.
-  chmodSync(folder, 0o755);
-  const dataDir = join(folder, "data");
-
   it("keeps committed rows and runs one server after its launcher is SIGKILLed", async () => {
     const first = await holdDatabase(folder);
     expect(first.owned).toBe(true);
