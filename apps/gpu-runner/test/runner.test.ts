@@ -1,20 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { listRunners } from "@attune/db";
-import { createTestDatabase, type TestDatabase } from "@attune/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "@attune/db/testing";
+import { afterAll, describe, expect, it } from "vitest";
 import { readSettings } from "../src/settings.ts";
 
-let test: TestDatabase;
+const test = useTestDatabase();
 let child: ChildProcess | undefined;
-
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
 
 afterAll(async () => {
   child?.kill("SIGKILL");
-  await test.drop();
 });
 
 async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

@@ -1,6 +1,7 @@
 // Test support: each test file gets a fresh, migrated database on the test server.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { createDatabase, type Database } from "./client.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -41,6 +42,32 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.connect();
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
+    },
+  };
+}
+
+/**
+ * Registers hooks that give the calling test file its own database for all its tests; read `db`
+ * and `url` inside tests, after the hooks have run.
+ */
+export function useTestDatabase(): Pick<TestDatabase, "db" | "url"> {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await current?.drop();
+  });
+  const get = () => {
+    if (!current) throw new Error("the test database is only there inside tests and hooks");
+    return current;
+  };
+  return {
+    get db() {
+      return get().db;
+    },
+    get url() {
+      return get().url;
     },
   };
 }

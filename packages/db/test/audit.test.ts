@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listAudit, recordAudit } from "../src/queries/audit.ts";
 import { createApiKey } from "../src/queries/teams.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 import { seedTeam } from "./seed.ts";
 
-let test: TestDatabase;
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-afterAll(async () => {
-  await test?.drop();
-});
+const test = useTestDatabase();
 
 describe("audit log", () => {
   it("records entries and lists a team's newest first, up to a limit", async () => {

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDatabase } from "../src/client.ts";
 import { readHealth } from "../src/health.ts";
 import { registerRunner } from "../src/queries/runners.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 
-let test: TestDatabase;
-
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await test.drop();
-});
+const test = useTestDatabase();
 
 describe("health", () => {
   it("reports a migrated database, its queue and the runners seen", async () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getCheckpoint, listCheckpoints, saveCheckpoint } from "../src/queries/checkpoints.ts";
 import { type MetricPoint, readMetrics, writeMetrics } from "../src/queries/metrics.ts";
 import { createNextTrial, type Trial } from "../src/queries/trials.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 import { seedStudy } from "./seed.ts";
 
-let test: TestDatabase;
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-afterAll(async () => {
-  await test?.drop();
-});
+const test = useTestDatabase();
 
 async function seedTrial(): Promise<Trial> {
   const { study } = await seedStudy(test.db);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getCheckpoint, saveCheckpoint } from "../src/queries/checkpoints.ts";
 import {
   createDataset,
@@ -19,16 +19,10 @@ import {
 import { getStudy } from "../src/queries/studies.ts";
 import { createNextTrial, getTrial } from "../src/queries/trials.ts";
 import { DATASET_MAX_BYTES, type DatasetStatistics } from "../src/schema/index.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 import { seedProject, seedStudy, seedTeam } from "./seed.ts";
 
-let test: TestDatabase;
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-afterAll(async () => {
-  await test?.drop();
-});
+const test = useTestDatabase();
 
 describe("projects", () => {
   it("are created, listed by name, renamed and deleted", async () => {

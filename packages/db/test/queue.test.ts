@@ -1,18 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { JobQueue, readQueueHealth } from "../src/queue.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 
-let test: TestDatabase;
+const test = useTestDatabase();
 const queues: JobQueue[] = [];
-
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
 
 afterAll(async () => {
   await Promise.all(queues.map((queue) => queue.stop()));
-  await test.drop();
 });
 
 async function connect(name: string): Promise<JobQueue> {

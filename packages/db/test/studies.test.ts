@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { registerRunner } from "../src/queries/runners.ts";
 import {
   createStudy,
@@ -17,19 +17,13 @@ import {
   listTrials,
   updateTrial,
 } from "../src/queries/trials.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 import { seedProject, seedStudy } from "./seed.ts";
 
 /** A well-formed id that no row has. */
 const MISSING_ID = "00000000-0000-4000-8000-000000000000";
 
-let test: TestDatabase;
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-afterAll(async () => {
-  await test?.drop();
-});
+const test = useTestDatabase();
 
 describe("studies", () => {
   it("round-trip their spec and seed, and are listed newest first", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   addMember,
   createApiKey,
@@ -15,16 +15,10 @@ import {
   updateInvitationStatus,
   updateMemberRole,
 } from "../src/queries/teams.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 import { seedTeam, seedUser, uniqueName } from "./seed.ts";
 
-let test: TestDatabase;
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-afterAll(async () => {
-  await test?.drop();
-});
+const test = useTestDatabase();
 
 describe("teams", () => {
   it("are created with their owner's membership", async () => {

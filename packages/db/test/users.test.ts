@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createAccount,
   createSession,
@@ -11,16 +11,10 @@ import {
   getUserByEmail,
   getVerification,
 } from "../src/queries/users.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
+import { useTestDatabase } from "../src/testing.ts";
 import { seedUser, uniqueName } from "./seed.ts";
 
-let test: TestDatabase;
-beforeAll(async () => {
-  test = await createTestDatabase();
-});
-afterAll(async () => {
-  await test?.drop();
-});
+const test = useTestDatabase();
 
 const future = new Date("2031-04-05T06:07:08.912Z");
 const past = new Date("2021-04-05T06:07:08.912Z");
