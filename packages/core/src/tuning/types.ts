@@ -1,0 +1,40 @@
+// The vocabulary shared by samplers, pruners and strategies: a study's history as the algorithms see
+// it. Storage stays outside: the runner builds a StudyHistory from the database and passes it in.
+
+export type ParamValue = number | string | boolean;
+/** One value per active parameter of the search space. */
+export type Params = Record<string, ParamValue>;
+
+export type Direction = "minimize" | "maximize";
+
+/** The same states as the database's trials. */
+export type TrialState =
+  | "queued"
+  | "running"
+  | "paused"
+  | "pruned"
+  | "completed"
+  | "failed"
+  | "cancelled";
+
+export interface IntermediateValue {
+  /** Training step (the resource spent so far). */
+  step: number;
+  /** The first objective's value at that step, or a scalarisation of several (see the pruner). */
+  value: number;
+}
+
+export interface TrialRecord {
+  number: number;
+  params: Params;
+  state: TrialState;
+  /** Final objective values, one per direction, once completed. */
+  values?: number[];
+  /** Reported evaluations in increasing step order. */
+  intermediate: IntermediateValue[];
+}
+
+export interface StudyHistory {
+  directions: Direction[];
+  trials: TrialRecord[];
+}
