@@ -24,6 +24,13 @@ export interface IntermediateValue {
   value: number;
 }
 
+/** Every objective's value at one step, for multi-objective pruning. */
+export interface IntermediateVector {
+  step: number;
+  /** One value per direction of the study. */
+  values: number[];
+}
+
 export interface TrialRecord {
   number: number;
   params: Params;
@@ -32,6 +39,8 @@ export interface TrialRecord {
   values?: number[];
   /** Reported evaluations in increasing step order. */
   intermediate: IntermediateValue[];
+  /** Reported vectors of all objectives in increasing step order, when a study has several. */
+  intermediateValues?: IntermediateVector[];
 }
 
 export interface StudyHistory {

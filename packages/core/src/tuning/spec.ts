@@ -1,0 +1,202 @@
+// A study's specification, written by a user as YAML or JSON: what to train, what to optimise,
+// over which space, with which sampler and pruner, within which budget. Every field is checked
+// and an unknown one is an error, so a typo never silently falls back to a default.
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { prunerSpecSchema } from "./pruner-spec.ts";
+import { gridValues } from "./samplers/grid.ts";
+import { samplerSpecSchema } from "./samplers/index.ts";
+import { paramValueSchema, searchSpaceSchema } from "./space.ts";
+
+export const objectiveSchema = z.strictObject({
+  /** A metric the trainer reports: val_loss, accuracy, tokens_per_second, parameters, … */
+  metric: z.string().min(1),
+  direction: z.enum(["minimize", "maximize"]),
+});
+export type Objective = z.output<typeof objectiveSchema>;
+
+const budgetSchema = z
+  .strictObject({
+    trials: z.number().int().min(1),
+    parallelTrials: z.number().int().min(1).default(1),
+    /** The training length of a full trial, in optimiser steps or in tokens (give one). */
+    stepsPerTrial: z.number().int().min(1).optional(),
+    tokensPerTrial: z.number().int().min(1).optional(),
+    /** The whole study stops after this long. */
+    wallTimeMinutes: z.number().positive().optional(),
+  })
+  .superRefine((budget, ctx) => {
+    if ((budget.stepsPerTrial === undefined) === (budget.tokensPerTrial === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["stepsPerTrial"],
+        message: "give exactly one of stepsPerTrial and tokensPerTrial",
+      });
+    }
+  });
+
+export const studySpecSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    task: z.enum(["language-modelling", "classification"]),
+    /** A dataset of the project, by name or id. */
+    dataset: z.string().min(1),
+    objectives: z.array(objectiveSchema).min(1, "needs at least one objective"),
+    /** Settings every trial shares, passed to the trainer with the sampled parameters. */
+    fixed: z.record(z.string(), paramValueSchema).default({}),
+    searchSpace: searchSpaceSchema,
+    sampler: samplerSpecSchema,
+    pruner: prunerSpecSchema.default({ kind: "none" }),
+    budget: budgetSchema,
+    /** Absent: the study draws one when it is created and stores it. */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+    /** Seed the sampler with the completed trials of an earlier study (see warm-start.ts). */
+    warmStart: z.strictObject({ studyId: z.uuid() }).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    const metrics = new Set<string>();
+    spec.objectives.forEach(({ metric }, i) => {
+      if (metrics.has(metric)) issue(["objectives", i, "metric"], `"${metric}" is listed twice`);
+      metrics.add(metric);
+    });
+    for (const name of Object.keys(spec.fixed)) {
+      if (name in spec.searchSpace) {
+        issue(["fixed", name], `"${name}" is both fixed and in the search space`);
+      }
+    }
+    if (Object.keys(spec.searchSpace).length === 0) {
+      issue(["searchSpace"], "needs at least one parameter");
+    }
+    if (spec.sampler.kind === "tpe" && spec.objectives.length > 1) {
+      issue(
+        ["sampler", "kind"],
+        `tpe optimises one objective, the study has ${spec.objectives.length}; use nsga2`,
+      );
+    }
+    const singleObjectivePruners = ["median", "asha", "hyperband"];
+    if (spec.objectives.length > 1 && singleObjectivePruners.includes(spec.pruner.kind)) {
+      issue(
+        ["pruner", "kind"],
+        `${spec.pruner.kind} prunes on one objective, the study has ${spec.objectives.length}; use multi-objective`,
+      );
+    }
+    if (spec.objectives.length === 1 && spec.pruner.kind === "multi-objective") {
+      issue(["pruner", "kind"], "multi-objective needs several objectives; use median or asha");
+    }
+    if (spec.sampler.kind === "grid") {
+      for (const [name, param] of Object.entries(spec.searchSpace)) {
+        try {
+          gridValues(name, param, spec.sampler.gridPoints);
+        } catch (error) {
+          issue(["searchSpace", name], (error as Error).message);
+        }
+      }
+    }
+  });
+
+export type StudySpec = z.output<typeof studySpecSchema>;
+export type StudySpecInput = z.input<typeof studySpecSchema>;
+
+export interface SpecError {
+  /** The field, e.g. `searchSpace.lr.low` or `objectives[0].direction`; empty for the whole spec. */
+  path: string;
+  message: string;
+  /** 1-based line in the YAML or JSON text, where the field (or its nearest parent) is. */
+  line?: number;
+}
+
+export type SpecResult = { ok: true; spec: StudySpec } | { ok: false; errors: SpecError[] };
+
+/** Parses and validates a spec written as YAML or JSON (JSON is read as YAML, for line numbers). */
+export function parseStudySpec(text: string): SpecResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      errors: document.errors.map((error) => ({
+        path: "",
+        message: error.message,
+        line: lineCounter.linePos(error.pos[0]).line,
+      })),
+    };
+  }
+  const located = (path: (string | number)[]) => {
+    const offset = offsetOf(document.contents, path);
+    return offset === undefined ? {} : { line: lineCounter.linePos(offset).line };
+  };
+  return checkSpec(document.toJS(), located);
+}
+
+/** Validates a spec that is already an object (the JSON an API received, or a stored one). */
+export function validateStudySpec(data: unknown): SpecResult {
+  return checkSpec(data, () => ({}));
+}
+
+function checkSpec(
+  data: unknown,
+  located: (path: (string | number)[]) => { line?: number },
+): SpecResult {
+  const result = studySpecSchema.safeParse(data, {
+    error: (issue) =>
+      issue.code === "invalid_type" && issue.input === undefined
+        ? `required (${issue.expected})`
+        : undefined,
+  });
+  if (result.success) return { ok: true, spec: result.data };
+  const errors = result.error.issues.flatMap((issue) => {
+    const path = issue.path.filter((key) => typeof key !== "symbol");
+    // One error per unknown field, at the field itself.
+    const found =
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({ path: [...path, key], message: "unknown field" }))
+        : [{ path, message: issue.message }];
+    return found.map((error) => ({
+      path: formatPath(error.path),
+      message: error.message,
+      ...located(error.path),
+    }));
+  });
+  return { ok: false, errors };
+}
+
+/** `searchSpace.lr.low`, `objectives[0].metric`. */
+function formatPath(path: (string | number)[]): string {
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? key : `.${key}`))
+    .join("");
+}
+
+/** Where the deepest existing node along the path starts: the key of a map entry, or an item. */
+function offsetOf(root: unknown, path: (string | number)[]): number | undefined {
+  let node = root;
+  let offset = startOf(node);
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(key),
+      );
+      if (pair === undefined) break;
+      offset = startOf(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === "number" && node.items[key] !== undefined) {
+      node = node.items[key];
+      offset = startOf(node) ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function startOf(node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range?.[0];
+}

@@ -1,0 +1,229 @@
+import { describe, expect, it } from "vitest";
+import { parseStudySpec, type SpecError, validateStudySpec } from "../../src/tuning/spec.ts";
+
+const valid = `name: small-gpt-lr
+task: language-modelling
+dataset: tiny-shakespeare
+objectives:
+  - metric: val_loss
+    direction: minimize
+fixed:
+  batch_size: 32
+searchSpace:
+  lr: { type: float, low: 1.0e-5, high: 1.0e-2, log: true }
+  schedule: { type: categorical, choices: [cosine, step] }
+  step_gamma:
+    type: float
+    low: 0.1
+    high: 0.9
+    when: { schedule: [step] }
+sampler: { kind: tpe, startupTrials: 5 }
+pruner: { kind: asha, minResource: 100, maxResource: 2700 }
+budget: { trials: 50, parallelTrials: 2, stepsPerTrial: 2700, wallTimeMinutes: 120 }
+seed: 7
+`;
+
+function errors(text: string): SpecError[] {
+  const result = parseStudySpec(text);
+  if (result.ok) throw new Error("expected the spec to be rejected");
+  return result.errors;
+}
+
+/** The valid spec with one line replaced. */
+function edit(from: string, to: string): string {
+  if (!valid.includes(from)) throw new Error(`no "${from}" in the spec`);
+  return valid.replace(from, to);
+}
+
+describe("study spec", () => {
+  it("parses YAML and fills in defaults", () => {
+    const result = parseStudySpec(valid);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.spec.sampler).toEqual({
+      kind: "tpe",
+      startupTrials: 5,
+      eiCandidates: 24,
+      goodFraction: 0.1,
+      maxGoodTrials: 25,
+      priorWeight: 1,
+      multivariate: false,
+      constantLiar: true,
+    });
+    expect(result.spec.pruner).toEqual({
+      kind: "asha",
+      minResource: 100,
+      maxResource: 2700,
+      reductionFactor: 3,
+      mode: "pause",
+    });
+    expect(result.spec.searchSpace.step_gamma?.when).toEqual({ schedule: ["step"] });
+  });
+
+  it("parses the same spec written as JSON, and validates an object", () => {
+    const parsed = parseStudySpec(valid);
+    if (!parsed.ok) throw new Error("valid spec rejected");
+    const json = JSON.stringify(parsed.spec, null, 2);
+    expect(parseStudySpec(json)).toEqual(parsed);
+    expect(validateStudySpec(JSON.parse(json))).toEqual(parsed);
+    const minimal = {
+      name: "n",
+      task: "classification",
+      dataset: "spam",
+      objectives: [{ metric: "accuracy", direction: "maximize" }],
+      searchSpace: { lr: { type: "float", low: 0.001, high: 0.1 } },
+      sampler: { kind: "random" },
+      budget: { trials: 10, tokensPerTrial: 100000 },
+    };
+    const result = validateStudySpec(minimal);
+    expect(result.ok && result.spec.pruner).toEqual({ kind: "none" });
+  });
+
+  it("names the field, the problem and the line of each error", () => {
+    const text = edit(
+      "  lr: { type: float, low: 1.0e-5, high: 1.0e-2, log: true }",
+      "  lr: { type: float, low: 1.0e-2, high: 1.0e-5, log: true, lgo: true }",
+    ).replace("direction: minimize", "direction: minimise");
+    expect(errors(text)).toEqual([
+      {
+        path: "objectives[0].direction",
+        message: 'Invalid option: expected one of "minimize"|"maximize"',
+        line: 6,
+      },
+      { path: "searchSpace.lr.lgo", message: "unknown field", line: 10 },
+      { path: "searchSpace.lr.low", message: "low (0.01) must be below high (0.00001)", line: 10 },
+    ]);
+    // Range checks run once the parameter's shape is right.
+    expect(errors(edit("1.0e-5, high: 1.0e-2", "1.0e-2, high: 1.0e-5"))).toEqual([
+      { path: "searchSpace.lr.low", message: "low (0.01) must be below high (0.00001)", line: 10 },
+    ]);
+  });
+
+  it("catches typos in field names anywhere, as unknown fields", () => {
+    expect(errors(edit("seed: 7", "sed: 7"))).toEqual([
+      { path: "sed", message: "unknown field", line: 20 },
+    ]);
+    expect(errors(edit("startupTrials: 5", "nStartup: 5"))).toEqual([
+      { path: "sampler.nStartup", message: "unknown field", line: 17 },
+    ]);
+    expect(errors(edit("    high: 0.9\n", "    hihg: 0.9\n"))).toEqual([
+      { path: "searchSpace.step_gamma.high", message: "required (number)", line: 12 },
+      { path: "searchSpace.step_gamma.hihg", message: "unknown field", line: 15 },
+    ]);
+  });
+
+  it("reports missing fields, bad kinds and invalid search spaces", () => {
+    expect(errors(edit("dataset: tiny-shakespeare\n", ""))).toEqual([
+      { path: "dataset", message: "required (string)", line: 1 },
+    ]);
+    expect(errors(edit("kind: tpe", "kind: bayes"))[0]).toMatchObject({
+      path: "sampler.kind",
+      line: 17,
+    });
+    expect(errors(edit("when: { schedule: [step] }", "when: { schedule: [stepp] }"))).toEqual([
+      {
+        path: "searchSpace.step_gamma.when.schedule",
+        message: '"stepp" is not a value "schedule" can take (one of "cosine", "step")',
+        line: 16,
+      },
+    ]);
+    expect(
+      errors(
+        edit("choices: [cosine, step] }", "choices: [cosine, step], when: { step_gamma: [0.5] } }"),
+      ),
+    ).toEqual([
+      {
+        path: "searchSpace.schedule.when",
+        message: "conditions form a cycle: schedule → step_gamma → schedule",
+        line: 11,
+      },
+    ]);
+    expect(errors(edit("choices: [cosine, step]", "choices: []"))[0]).toEqual({
+      path: "searchSpace.schedule.choices",
+      message: "needs at least one choice",
+      line: 11,
+    });
+  });
+
+  it("checks fields against each other", () => {
+    const twoObjectives = edit(
+      "    direction: minimize\n",
+      "    direction: minimize\n  - metric: tokens_per_second\n    direction: maximize\n",
+    );
+    expect(errors(twoObjectives)).toEqual([
+      {
+        path: "sampler.kind",
+        message: "tpe optimises one objective, the study has 2; use nsga2",
+        line: 19,
+      },
+      {
+        path: "pruner.kind",
+        message: "asha prunes on one objective, the study has 2; use multi-objective",
+        line: 20,
+      },
+    ]);
+    const multiObjective = edit(
+      "pruner: { kind: asha, minResource: 100, maxResource: 2700 }",
+      "pruner: { kind: multi-objective, dominatedBy: 2 }",
+    );
+    expect(errors(multiObjective)).toEqual([
+      {
+        path: "pruner.kind",
+        message: "multi-objective needs several objectives; use median or asha",
+        line: 18,
+      },
+    ]);
+    const bothObjectives = multiObjective
+      .replace("kind: tpe, startupTrials: 5", "kind: nsga2")
+      .replace(
+        "    direction: minimize\n",
+        "    direction: minimize\n  - metric: tokens_per_second\n    direction: maximize\n",
+      );
+    expect(parseStudySpec(bothObjectives)).toMatchObject({
+      ok: true,
+      spec: { pruner: { kind: "multi-objective", dominatedBy: 2, startupTrials: 5 } },
+    });
+    expect(errors(edit("  batch_size: 32", "  lr: 0.001"))).toEqual([
+      { path: "fixed.lr", message: '"lr" is both fixed and in the search space', line: 8 },
+    ]);
+    expect(
+      errors(edit("sampler: { kind: tpe, startupTrials: 5 }", "sampler: { kind: grid }")),
+    ).toEqual([
+      {
+        path: "searchSpace.lr",
+        message:
+          'grid sampler: float parameter "lr" has no step; give it a step or set the sampler\'s gridPoints',
+        line: 10,
+      },
+      {
+        path: "searchSpace.step_gamma",
+        message:
+          'grid sampler: float parameter "step_gamma" has no step; give it a step or set the sampler\'s gridPoints',
+        line: 12,
+      },
+    ]);
+    expect(errors(edit("stepsPerTrial: 2700", "stepsPerTrial: 2700, tokensPerTrial: 10"))).toEqual([
+      {
+        path: "budget.stepsPerTrial",
+        message: "give exactly one of stepsPerTrial and tokensPerTrial",
+        line: 19,
+      },
+    ]);
+    expect(errors(edit("maxResource: 2700", "maxResource: 10"))).toEqual([
+      {
+        path: "pruner.minResource",
+        message: "minResource (100) must be below maxResource (10)",
+        line: 18,
+      },
+    ]);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    const [error] = errors(edit("choices: [cosine, step] }", "choices: [cosine, step }"));
+    expect(error?.path).toBe("");
+    expect(error?.line).toBe(11);
+    expect(errors("")).toEqual([
+      { path: "", message: "Invalid input: expected object, received null" },
+    ]);
+  });
+});
