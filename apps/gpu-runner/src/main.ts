@@ -4,7 +4,7 @@ import { log } from "@attune/core/log";
 import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase } from "@attune/db/embedded";
 import { embeddedDataFolder } from "@attune/db/paths";
-import { chooseBackend } from "./backend.ts";
+import { loadBackend } from "./backend.ts";
 import { startRunner } from "./runner.ts";
 import { readSettings, SettingsError } from "./settings.ts";
 
@@ -27,9 +27,12 @@ const settings = (() => {
   }
 })();
 process.env.ATTUNE_LOG_LEVEL = settings.logLevel;
+// The core's backend selection reads this; "auto" leaves it to try each in turn.
+if (settings.backend === "auto") delete process.env.ATTUNE_TF_BACKEND;
+else process.env.ATTUNE_TF_BACKEND = settings.backend;
 
 try {
-  const backend = chooseBackend(settings.backend);
+  const backend = await loadBackend();
   const database = await ensureDatabase(embeddedDataFolder());
   await migrateDatabase(database.url);
   const runner = await startRunner(settings, backend, database.url);

@@ -8,7 +8,7 @@ import {
   type Runner,
   registerRunner,
 } from "@attune/db";
-import type { BackendChoice } from "./backend.ts";
+import type { RunnerBackend } from "./backend.ts";
 import type { RunnerSettings } from "./settings.ts";
 
 export interface RunningRunner {
@@ -20,7 +20,7 @@ export interface RunningRunner {
 /** Registers the runner, heartbeats, and connects to the job queue to wait for work. */
 export async function startRunner(
   settings: RunnerSettings,
-  backend: BackendChoice,
+  backend: RunnerBackend,
   url: string,
 ): Promise<RunningRunner> {
   const db = createDatabase(url, {
@@ -31,7 +31,7 @@ export async function startRunner(
     name: settings.name,
     host: hostname(),
     pid: process.pid,
-    backend: backend.backend,
+    backend: backend.name,
     backendReason: backend.reason,
     device: backend.device,
     cores: availableParallelism(),

@@ -1,13 +1,12 @@
 import { availableParallelism, hostname } from "node:os";
 import { parseArgs } from "node:util";
+import { backendNames } from "@attune/core/train/backend";
 import { z } from "zod";
-
-const backends = ["auto", "tensorflow", "wasm", "cpu"] as const;
 
 const schema = z.object({
   name: z.string().min(1).max(100),
   concurrency: z.coerce.number().int().min(1).max(256),
-  backend: z.enum(backends),
+  backend: z.enum(["auto", ...backendNames]),
   checkpointInterval: z.coerce.number().int().min(1),
   heartbeatIntervalMs: z.coerce.number().int().min(100).max(60_000),
   logLevel: z.enum(["debug", "info", "warn", "error"]),
@@ -18,7 +17,7 @@ export type RunnerSettings = z.infer<typeof schema>;
 const usage = `Usage: attune-runner [options]   (each option also reads from the environment variable shown)
   --name NAME                 runner name               ATTUNE_RUNNER_NAME   (default: host name and pid)
   --concurrency N             trials trained at once    ATTUNE_RUNNER_CONCURRENCY (default: number of cores)
-  --backend auto|tensorflow|wasm|cpu                    ATTUNE_RUNNER_BACKEND (default: auto, the fastest installed)
+  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu     ATTUNE_TF_BACKEND (default: auto, the first that loads)
   --checkpoint-interval N     steps between checkpoints ATTUNE_CHECKPOINT_INTERVAL (default: 200)
   --heartbeat-interval MS     heartbeat period          ATTUNE_HEARTBEAT_INTERVAL_MS (default: 5000)
   --log-level LEVEL           debug|info|warn|error     ATTUNE_LOG_LEVEL (default: info)
@@ -43,7 +42,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
   const parsed = schema.safeParse({
     name: values.name ?? env.ATTUNE_RUNNER_NAME ?? `${hostname()}-${process.pid}`,
     concurrency: values.concurrency ?? env.ATTUNE_RUNNER_CONCURRENCY ?? availableParallelism(),
-    backend: values.backend ?? env.ATTUNE_RUNNER_BACKEND ?? "auto",
+    backend: values.backend ?? env.ATTUNE_TF_BACKEND ?? "auto",
     checkpointInterval: values["checkpoint-interval"] ?? env.ATTUNE_CHECKPOINT_INTERVAL ?? 200,
     heartbeatIntervalMs: values["heartbeat-interval"] ?? env.ATTUNE_HEARTBEAT_INTERVAL_MS ?? 5_000,
     logLevel: values["log-level"] ?? env.ATTUNE_LOG_LEVEL ?? "info",

@@ -1,0 +1,406 @@
+/**
+ * A decoder-only transformer (GPT) in TensorFlow.js ops: token embedding, a positional scheme,
+ * N blocks of causal self-attention and an MLP, LayerNorm before (pre) or after (post) each
+ * sub-layer, and an output head tied to the embedding, or a classification head over the
+ * mean-pooled hidden states.
+ *
+ * Activations are kept as 2-D [batch·time, dModel] matrices so every projection is one plain
+ * matmul, the fast path of the wasm backend (see ops.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
+import { Random } from "../random.ts";
+import { type GPTConfig, headDim, mlpWidth, parseConfig } from "./config.ts";
+import {
+  causalAttention,
+  embeddingLookup,
+  gelu,
+  layerNorm,
+  linear,
+  matmul,
+  softmaxCrossEntropy,
+} from "./ops.ts";
+
+export interface Linear {
+  weight: tf.Variable<tf.Rank.R2>;
+  bias: tf.Variable<tf.Rank.R1>;
+}
+
+export interface Norm {
+  gain: tf.Variable<tf.Rank.R1>;
+  bias: tf.Variable<tf.Rank.R1>;
+}
+
+export interface BlockWeights {
+  attentionNorm: Norm;
+  query: Linear;
+  key: Linear;
+  value: Linear;
+  attentionOutput: Linear;
+  mlpNorm: Norm;
+  mlpIn: Linear;
+  mlpOut: Linear;
+}
+
+export interface GPTWeights {
+  tokenEmbedding: tf.Variable<tf.Rank.R2>;
+  /** Only with learned positions. */
+  positionEmbedding: tf.Variable<tf.Rank.R2> | undefined;
+  blocks: BlockWeights[];
+  /** Only with pre-norm: post-norm blocks already end in a LayerNorm. */
+  finalNorm: Norm | undefined;
+  /** [dModel, vocabSize]; only for a language model with untied embeddings. */
+  outputHead: tf.Variable<tf.Rank.R2> | undefined;
+  /** Only for a classifier. */
+  classifier: Linear | undefined;
+}
+
+export interface GPT {
+  config: GPTConfig;
+  weights: GPTWeights;
+  /** Every trainable variable by a stable name ("blocks.0.query.weight"), in creation order. */
+  parameters: Map<string, tf.Variable>;
+}
+
+export interface ForwardOptions {
+  /** Dropout is applied only when training. */
+  training?: boolean;
+  /** Seeds this call's dropout masks; the trainer draws one per step from its own Random. */
+  dropoutSeed?: number;
+}
+
+/** GPT-2's initialisation: N(0, 0.02), residual output projections scaled by 1/√(2·layers). */
+const INIT_STD = 0.02;
+
+export function createGPT(configInput: unknown, seed: number): GPT {
+  const config = parseConfig(configInput);
+  const random = new Random(seed);
+  const parameters = new Map<string, tf.Variable>();
+  const d = config.dModel;
+  const kvWidth = config.kvHeads * headDim(config);
+  const residualStd = INIT_STD / Math.sqrt(2 * config.layers);
+
+  function variable<R extends tf.Rank>(name: string, shape: number[], values: Float32Array) {
+    // tidy releases the initial tensor; the variable keeps its data.
+    const created = tf.tidy(() =>
+      tf.variable(tf.tensor(values, shape), true),
+    ) as unknown as tf.Variable<R>;
+    parameters.set(name, created);
+    return created;
+  }
+  const normal = (name: string, shape: [number, number], std: number) =>
+    variable<tf.Rank.R2>(name, shape, normalValues(random, shape[0] * shape[1], std));
+  const filled = (name: string, size: number, value: number) =>
+    variable<tf.Rank.R1>(name, [size], new Float32Array(size).fill(value));
+  const linearWeights = (name: string, inputs: number, outputs: number, std = INIT_STD) => ({
+    weight: normal(`${name}.weight`, [inputs, outputs], std),
+    bias: filled(`${name}.bias`, outputs, 0),
+  });
+  const norm = (name: string) => ({
+    gain: filled(`${name}.gain`, d, 1),
+    bias: filled(`${name}.bias`, d, 0),
+  });
+
+  const tokenEmbedding = normal("tokenEmbedding", [config.vocabSize, d], INIT_STD);
+  const positionEmbedding =
+    config.positions === "learned"
+      ? normal("positionEmbedding", [config.seqLen, d], INIT_STD)
+      : undefined;
+  const blocks = Array.from({ length: config.layers }, (_, i) => ({
+    attentionNorm: norm(`blocks.${i}.attentionNorm`),
+    query: linearWeights(`blocks.${i}.query`, d, d),
+    key: linearWeights(`blocks.${i}.key`, d, kvWidth),
+    value: linearWeights(`blocks.${i}.value`, d, kvWidth),
+    attentionOutput: linearWeights(`blocks.${i}.attentionOutput`, d, d, residualStd),
+    mlpNorm: norm(`blocks.${i}.mlpNorm`),
+    mlpIn: linearWeights(`blocks.${i}.mlpIn`, d, mlpWidth(config)),
+    mlpOut: linearWeights(`blocks.${i}.mlpOut`, mlpWidth(config), d, residualStd),
+  }));
+  const finalNorm = config.norm === "pre" ? norm("finalNorm") : undefined;
+  const isClassifier = config.numClasses !== undefined;
+  const outputHead =
+    !isClassifier && !config.tieEmbeddings
+      ? normal("outputHead", [d, config.vocabSize], INIT_STD)
+      : undefined;
+  const classifier =
+    config.numClasses !== undefined ? linearWeights("classifier", d, config.numClasses) : undefined;
+
+  const weights = { tokenEmbedding, positionEmbedding, blocks, finalNorm, outputHead, classifier };
+  return { config, weights, parameters };
+}
+
+export function disposeGPT(model: GPT) {
+  for (const parameter of model.parameters.values()) parameter.dispose();
+}
+
+function normalValues(random: Random, size: number, std: number): Float32Array {
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = random.normal(0, std);
+  return values;
+}
+
+/** Shape of one forward pass: `batch` rows of `length` tokens, flattened to batch·length rows. */
+interface Shape {
+  batch: number;
+  length: number;
+}
+
+/** Final hidden states [batch·length, dModel] for token ids laid out row after row. */
+export function hiddenStates(
+  model: GPT,
+  tokens: Int32Array,
+  batch: number,
+  options: ForwardOptions = {},
+): tf.Tensor2D {
+  const { config, weights } = model;
+  const shape = { batch, length: tokens.length / batch };
+  if (!Number.isInteger(shape.length) || shape.length < 1 || shape.length > config.seqLen) {
+    throw new Error(
+      `${tokens.length} tokens do not make ${batch} rows of 1 to seqLen ${config.seqLen} tokens`,
+    );
+  }
+  const dropout = dropoutFunction(config.dropout, options);
+  let x = dropout(embed(model, tokens, shape));
+  for (const block of weights.blocks) {
+    x =
+      config.norm === "pre"
+        ? preNormBlock(x, block, config, shape, dropout)
+        : postNormBlock(x, block, config, shape, dropout);
+  }
+  return weights.finalNorm === undefined ? x : normalize(x, weights.finalNorm);
+}
+
+/** Next-token logits [batch·length, vocabSize]. */
+export function languageModelLogits(
+  model: GPT,
+  tokens: Int32Array,
+  batch: number,
+  options: ForwardOptions = {},
+): tf.Tensor2D {
+  const { weights } = model;
+  if (weights.classifier !== undefined) {
+    throw new Error(
+      "this model is a classifier (numClasses is set): it has no language-model head",
+    );
+  }
+  const hidden = hiddenStates(model, tokens, batch, options);
+  const head = weights.outputHead ?? tf.transpose(weights.tokenEmbedding);
+  return matmul(hidden, head);
+}
+
+/** Class logits [batch, numClasses] from the hidden states averaged over each row's real tokens. */
+export function classificationLogits(
+  model: GPT,
+  batch: Pick<ClassificationBatch, "inputs" | "mask" | "batchSize">,
+  options: ForwardOptions = {},
+): tf.Tensor2D {
+  const { classifier } = model.weights;
+  if (classifier === undefined) {
+    throw new Error("this model has no classification head: set numClasses in its config");
+  }
+  const hidden = hiddenStates(model, batch.inputs, batch.batchSize, options);
+  const pooling = tf.tensor2d(poolingMatrix(batch.mask, batch.batchSize), [
+    batch.batchSize,
+    batch.inputs.length,
+  ]);
+  return linear(matmul(pooling, hidden), classifier.weight, classifier.bias);
+}
+
+/** Mean next-token cross-entropy, in nats. */
+export function languageModelLoss(
+  model: GPT,
+  batch: TokenBatch,
+  options: ForwardOptions = {},
+): tf.Scalar {
+  const logits = languageModelLogits(model, batch.inputs, batch.batchSize, options);
+  return softmaxCrossEntropy(logits, tf.tensor1d(batch.targets, "int32"));
+}
+
+/** Mean cross-entropy of the class logits, and the fraction of rows classified correctly. */
+export function classificationLoss(
+  model: GPT,
+  batch: ClassificationBatch,
+  options: ForwardOptions = {},
+): { loss: tf.Scalar; accuracy: tf.Scalar } {
+  const logits = classificationLogits(model, batch, options);
+  const labels = tf.tensor1d(batch.labels, "int32");
+  const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "float32"));
+  return { loss: softmaxCrossEntropy(logits, labels), accuracy: accuracy as tf.Scalar };
+}
+
+/** Row b averages the hidden states of row b's real tokens: mask / (its sum) on b's positions. */
+function poolingMatrix(mask: Float32Array, batch: number): Float32Array {
+  const length = mask.length / batch;
+  const pooling = new Float32Array(batch * mask.length);
+  for (let b = 0; b < batch; b++) {
+    const row = mask.subarray(b * length, (b + 1) * length);
+    const count = row.reduce((sum, m) => sum + m, 0);
+    if (count === 0) throw new Error(`classification row ${b} has no real tokens in its mask`);
+    for (let t = 0; t < length; t++) {
+      pooling[b * mask.length + b * length + t] = (row[t] as number) / count;
+    }
+  }
+  return pooling;
+}
+
+function dropoutFunction(rate: number, options: ForwardOptions): (x: tf.Tensor2D) => tf.Tensor2D {
+  if (!options.training || rate === 0) return (x) => x;
+  let seed = options.dropoutSeed ?? 0;
+  // Each dropout site gets its own seed, so masks differ between sites but repeat between runs.
+  return (x) => tf.dropout(x, rate, undefined, seed++) as tf.Tensor2D;
+}
+
+function normalize(x: tf.Tensor2D, norm: Norm): tf.Tensor2D {
+  return layerNorm(x, norm.gain, norm.bias);
+}
+
+function embed(model: GPT, tokens: Int32Array, shape: Shape): tf.Tensor2D {
+  const { config, weights } = model;
+  const ids = tf.tensor1d(tokens, "int32");
+  const tokenVectors = embeddingLookup(weights.tokenEmbedding, ids);
+  const positions = tf.tensor1d(positionIds(shape), "int32");
+  switch (config.positions) {
+    case "learned":
+      return tf.add(
+        tokenVectors,
+        embeddingLookup(weights.positionEmbedding as tf.Variable<tf.Rank.R2>, positions),
+      );
+    case "sinusoidal": {
+      const table = tf.tensor2d(sinusoidalTable(shape.length, config.dModel), [
+        shape.length,
+        config.dModel,
+      ]);
+      return tf.add(tokenVectors, tf.gather(table, positions));
+    }
+    case "rotary":
+      // Rotary positions rotate queries and keys inside attention instead.
+      return tokenVectors;
+  }
+}
+
+/** The position of every row of the flattened [batch·length] layout: 0..length-1, repeated. */
+function positionIds(shape: Shape): Int32Array {
+  return Int32Array.from({ length: shape.batch * shape.length }, (_, i) => i % shape.length);
+}
+
+/** Vaswani et al.: sin at even features, cos at odd, wavelengths from 2π to 10000·2π. */
+function sinusoidalTable(length: number, dModel: number): Float32Array {
+  const table = new Float32Array(length * dModel);
+  for (let t = 0; t < length; t++) {
+    for (let i = 0; i < dModel; i += 2) {
+      const angle = t / 10000 ** (i / dModel);
+      table[t * dModel + i] = Math.sin(angle);
+      if (i + 1 < dModel) table[t * dModel + i + 1] = Math.cos(angle);
+    }
+  }
+  return table;
+}
+
+function preNormBlock(
+  x: tf.Tensor2D,
+  block: BlockWeights,
+  config: GPTConfig,
+  shape: Shape,
+  dropout: (x: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor2D {
+  const afterAttention: tf.Tensor2D = tf.add(
+    x,
+    dropout(attention(normalize(x, block.attentionNorm), block, config, shape)),
+  );
+  return tf.add(
+    afterAttention,
+    dropout(mlp(normalize(afterAttention, block.mlpNorm), block, config)),
+  );
+}
+
+function postNormBlock(
+  x: tf.Tensor2D,
+  block: BlockWeights,
+  config: GPTConfig,
+  shape: Shape,
+  dropout: (x: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor2D {
+  const afterAttention = normalize(
+    tf.add(x, dropout(attention(x, block, config, shape))),
+    block.attentionNorm,
+  );
+  return normalize(
+    tf.add(afterAttention, dropout(mlp(afterAttention, block, config))),
+    block.mlpNorm,
+  );
+}
+
+function mlp(x: tf.Tensor2D, block: BlockWeights, config: GPTConfig): tf.Tensor2D {
+  const hidden = linear(x, block.mlpIn.weight, block.mlpIn.bias);
+  const activated = config.activation === "gelu" ? gelu(hidden) : tf.relu(hidden);
+  return linear(activated, block.mlpOut.weight, block.mlpOut.bias);
+}
+
+/**
+ * Causal self-attention with `heads` query heads sharing `kvHeads` key/value heads: query heads
+ * h·g .. h·g + g - 1 (g = heads / kvHeads) use key/value head h. The query heads of a group are
+ * stacked along the rows, so one product per group serves them all.
+ */
+function attention(
+  x: tf.Tensor2D,
+  block: BlockWeights,
+  config: GPTConfig,
+  shape: Shape,
+): tf.Tensor2D {
+  const { batch, length } = shape;
+  const size = headDim(config);
+  const groupSize = config.heads / config.kvHeads;
+  let query = linear(x, block.query.weight, block.query.bias);
+  let key = linear(x, block.key.weight, block.key.bias);
+  const value = linear(x, block.value.weight, block.value.bias);
+  if (config.positions === "rotary") {
+    query = rotate(query, shape, size);
+    key = rotate(key, shape, size);
+  }
+  // [batch·length, heads·size] -> [batch, heads, length, size] -> [batch·kvHeads, g·length, size]
+  const splitHeads = (m: tf.Tensor2D, heads: number, rows: number) =>
+    tf.reshape(tf.transpose(tf.reshape(m, [batch, length, heads, size]), [0, 2, 1, 3]), [
+      batch * config.kvHeads,
+      rows,
+      size,
+    ]) as tf.Tensor3D;
+  const out = causalAttention(
+    splitHeads(query, config.heads, groupSize * length),
+    splitHeads(key, config.kvHeads, length),
+    splitHeads(value, config.kvHeads, length),
+  );
+  const merged = tf.reshape(
+    tf.transpose(tf.reshape(out, [batch, config.heads, length, size]), [0, 2, 1, 3]),
+    [batch * length, config.dModel],
+  ) as tf.Tensor2D;
+  return linear(merged, block.attentionOutput.weight, block.attentionOutput.bias);
+}
+
+/**
+ * Rotary position embedding (Su et al., GPT-NeoX layout): each head's first and second halves
+ * are rotated as pairs (x_i, x_{i+size/2}) by angle position · 10000^(-2i/size).
+ */
+function rotate(m: tf.Tensor2D, shape: Shape, size: number): tf.Tensor2D {
+  const rows = shape.batch * shape.length;
+  const heads = m.shape[1] / size;
+  const half = size / 2;
+  const cos = new Float32Array(rows * size);
+  const sin = new Float32Array(rows * size);
+  for (let row = 0; row < rows; row++) {
+    const position = row % shape.length;
+    for (let i = 0; i < size; i++) {
+      const angle = position * 10000 ** (-(i % half) / half);
+      cos[row * size + i] = Math.cos(angle);
+      sin[row * size + i] = Math.sin(angle);
+    }
+  }
+  const x = tf.reshape(m, [rows, heads, size]);
+  const first = tf.slice(x, [0, 0, 0], [rows, heads, half]);
+  const second = tf.slice(x, [0, 0, half], [rows, heads, half]);
+  const rotatedHalves = tf.concat([tf.neg(second), first], 2);
+  const rotated = tf.add(
+    tf.mul(x, tf.tensor3d(cos, [rows, 1, size])),
+    tf.mul(rotatedHalves, tf.tensor3d(sin, [rows, 1, size])),
+  );
+  return tf.reshape(rotated, [rows, heads * size]) as tf.Tensor2D;
+}

@@ -1,0 +1,219 @@
+/**
+ * The transformer's building blocks as tf ops with hand-written gradients, shaped for the wasm
+ * backend's fast paths (measured, see ../shared/STACK.md):
+ *
+ * - XNNPACK serves only 2-D matmuls with neither operand transposed (~30 GFLOP/s here); a
+ *   transposed matmul falls to a loop 10 to 30 times slower. Autodiff of `matMul(x, w)` would ask
+ *   for `dy·wᵀ` and `xᵀ·dy` as transposed matmuls, so the gradients below transpose explicitly
+ *   (a cheap copy) and then multiply plainly.
+ * - Reductions over the leading axis (`sum(dy, 0)` for bias and LayerNorm gradients) are slow;
+ *   a row of ones times the matrix is a plain matmul that gives the same column sums.
+ * - `gather`'s gradient (UnsortedSegmentSum) is not registered on wasm: the embedding gradient is
+ *   a `scatterND`, which sums the rows of repeated tokens.
+ * - Unary math kernels (tanh, exp, erf) are slow and same-shape binary ops fast: GELU is written as
+ *   x·sigmoid(…), which equals its tanh form since 1 + tanh(u) = 2·sigmoid(2u).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** a·b for 2-D a [n, k] and b [k, m]. */
+export function matmul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((...args) => {
+    const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([a, b]);
+    return {
+      value: tf.matMul(a, b),
+      gradFunc: (dy, saved) => {
+        const [a, b] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(b)), tf.matMul(tf.transpose(a), dy)];
+      },
+    };
+  });
+  return op(a, b) as tf.Tensor2D;
+}
+
+/** Sums over the rows of m [n, k] as a [k] vector, via a plain matmul (see the header). */
+export function columnSums(m: tf.Tensor2D): tf.Tensor1D {
+  const [rows, columns] = m.shape;
+  return tf.reshape(tf.matMul(tf.ones([1, rows]), m), [columns]);
+}
+
+/** x [n, k] + bias [k] broadcast over rows. */
+export function addBias(x: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  const op = tf.customGrad((...args) => {
+    const [x, bias] = args as [tf.Tensor2D, tf.Tensor1D];
+    return {
+      value: tf.add(x, bias),
+      gradFunc: (dy) => [dy, columnSums(dy as tf.Tensor2D)],
+    };
+  });
+  return op(x, bias) as tf.Tensor2D;
+}
+
+export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  return addBias(matmul(x, weight), bias);
+}
+
+/** Rows of table [vocab, d] for token ids [n] (int32), as [n, d]. */
+export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const op = tf.customGrad((...args) => {
+    const [table, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([ids]);
+    return {
+      value: tf.gather(table, ids),
+      // scatterND adds the rows of tokens that occur more than once.
+      gradFunc: (dy, saved) => {
+        const [ids] = saved as [tf.Tensor1D];
+        return [tf.scatterND(tf.reshape(ids, [-1, 1]), dy, table.shape)];
+      },
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
+
+export function layerNorm(
+  x: tf.Tensor2D,
+  gain: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  epsilon = 1e-5,
+): tf.Tensor2D {
+  const op = tf.customGrad((...args) => {
+    const [x, gain, bias, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const centered = tf.sub(x, tf.mean(x, -1, true));
+    const variance = tf.mean(tf.mul(centered, centered), -1, true);
+    const inverseStd = tf.rsqrt(tf.add(variance, epsilon));
+    const normalized = tf.mul(centered, inverseStd);
+    save([normalized, inverseStd, gain]);
+    return {
+      value: tf.add(tf.mul(normalized, gain), bias),
+      gradFunc: (dy, saved) => {
+        const [normalized, inverseStd, gain] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const dyTimesGain = tf.mul(dy, gain);
+        const dx = tf.mul(
+          inverseStd,
+          tf.sub(
+            tf.sub(dyTimesGain, tf.mean(dyTimesGain, -1, true)),
+            tf.mul(normalized, tf.mean(tf.mul(dyTimesGain, normalized), -1, true)),
+          ),
+        );
+        const dy2 = dy as tf.Tensor2D;
+        return [dx, columnSums(tf.mul(dy2, normalized)), columnSums(dy2)];
+      },
+    };
+  });
+  return op(x, gain, bias) as tf.Tensor2D;
+}
+
+/** GELU, tanh approximation (as GPT-2): 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), u = c·(x + 0.044715·x³). */
+export function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  const a = 2 * Math.sqrt(2 / Math.PI);
+  const b = a * 0.044715;
+  const op = tf.customGrad((...args) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const xSquared = tf.mul(x, x);
+    const gate = tf.sigmoid(tf.mul(x, tf.add(tf.mul(xSquared, b), a)));
+    save([x, xSquared, gate]);
+    return {
+      value: tf.mul(x, gate),
+      gradFunc: (dy, saved) => {
+        const [x, xSquared, gate] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        // d/dx x·σ(z) = σ(z) + x·σ(z)·(1 - σ(z))·dz/dx, with dz/dx = a + 3b·x².
+        const dz = tf.add(tf.mul(xSquared, 3 * b), a);
+        const gateSlope = tf.mul(gate, tf.sub(1, gate));
+        return [tf.mul(dy, tf.add(gate, tf.mul(tf.mul(x, gateSlope), dz)))];
+      },
+    };
+  });
+  return op(x) as tf.Tensor2D;
+}
+
+/**
+ * Causal attention over groups of rows that share one key/value head.
+ *
+ * query [groups, rows, headDim] where rows = queryHeadsPerGroup · T (the query heads of a group
+ * stacked along the rows), key and value [groups, T, headDim]. Row r of a group is position
+ * r mod T and sees keys 0..r mod T. Returns [groups, rows, headDim].
+ *
+ * These products are batched, which the wasm backend runs in its slow loop whatever the layout;
+ * writing forward and backward by hand keeps them to the six products attention needs.
+ */
+export function causalAttention(
+  query: tf.Tensor3D,
+  key: tf.Tensor3D,
+  value: tf.Tensor3D,
+): tf.Tensor3D {
+  const [, rows, headDim] = query.shape;
+  const length = key.shape[1];
+  const scale = 1 / Math.sqrt(headDim);
+  const mask = tf.tensor2d(causalMask(rows, length), [rows, length]);
+  const op = tf.customGrad((...args) => {
+    const [query, key, value, save] = args as [
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.GradSaveFunc,
+    ];
+    const scaledQuery = tf.mul(query, scale);
+    const scores = tf.add(tf.matMul(scaledQuery, key, false, true), mask);
+    const probabilities = tf.softmax(scores);
+    save([scaledQuery, key, value, probabilities]);
+    return {
+      value: tf.matMul(probabilities, value),
+      gradFunc: (dy, saved) => {
+        const [scaledQuery, key, value, probabilities] = saved as [
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+        ];
+        const dOut = dy as tf.Tensor3D;
+        const dValue = tf.matMul(probabilities, dOut, true, false);
+        const dProbabilities = tf.matMul(dOut, value, false, true);
+        // Softmax backward: p ⊙ (dp - Σ dp ⊙ p); masked entries have p = 0 and get no gradient.
+        const rowDot = tf.sum(tf.mul(dProbabilities, probabilities), -1, true);
+        const dScores = tf.mul(probabilities, tf.sub(dProbabilities, rowDot));
+        const dQuery = tf.mul(tf.matMul(dScores, key), scale);
+        const dKey = tf.matMul(dScores, scaledQuery, true, false);
+        return [dQuery, dKey, dValue];
+      },
+    };
+  });
+  const out = op(query, key, value) as tf.Tensor3D;
+  mask.dispose();
+  return out;
+}
+
+/** Additive mask [rows, length]: 0 where row r (position r mod length) may look, -1e9 elsewhere. */
+function causalMask(rows: number, length: number): Float32Array {
+  const mask = new Float32Array(rows * length);
+  for (let r = 0; r < rows; r++) {
+    const position = r % length;
+    mask.fill(-1e9, r * length + position + 1, (r + 1) * length);
+  }
+  return mask;
+}
+
+/**
+ * Mean cross-entropy of logits [n, vocab] against target ids [n]. Its gradient is the familiar
+ * (softmax - one-hot) / n, in one step instead of through logSoftmax's pieces.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const [count, classes] = logits.shape;
+  // Cast from int32: the wasm OneHot kernel writes int32 bits even when asked for float32.
+  const oneHot = tf.tidy(() => tf.cast(tf.oneHot(targets, classes), "float32"));
+  const op = tf.customGrad((...args) => {
+    const [logits, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const logProbabilities = tf.logSoftmax(logits);
+    save([logProbabilities, oneHot]);
+    return {
+      value: tf.div(tf.neg(tf.sum(tf.mul(logProbabilities, oneHot))), count) as tf.Scalar,
+      gradFunc: (dy, saved) => {
+        const [logProbabilities, oneHot] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const perRow = tf.div(dy, count);
+        return [tf.mul(tf.sub(tf.exp(logProbabilities), oneHot), perRow)];
+      },
+    };
+  });
+  const loss = op(logits) as tf.Scalar;
+  oneHot.dispose();
+  return loss;
+}

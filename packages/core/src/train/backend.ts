@@ -1,0 +1,100 @@
+/**
+ * Chooses the TensorFlow.js backend once per process: the first that loads of tfjs-node-gpu,
+ * tfjs-node, wasm and cpu, or the one named by ATTUNE_TF_BACKEND. The native packages are optional
+ * dependencies that cannot install everywhere, so they are imported by name at run time only.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { log } from "../log.ts";
+
+export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export type BackendName = (typeof backendNames)[number];
+
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+/** How each backend is made available; tfjs-node registers itself as "tensorflow" when imported. */
+const loaders: Record<BackendName, { tfName: string; load: () => Promise<void> }> = {
+  "tensorflow-gpu": { tfName: "tensorflow", load: () => importByName("@tensorflow/tfjs-node-gpu") },
+  tensorflow: { tfName: "tensorflow", load: () => importByName("@tensorflow/tfjs-node") },
+  wasm: { tfName: "wasm", load: async () => setWasmPaths(wasmDirectory()) },
+  cpu: { tfName: "cpu", load: async () => {} },
+};
+
+let chosen: Promise<BackendChoice> | undefined;
+
+/** Sets up the backend on first call and returns the same choice afterwards. */
+export function selectBackend(): Promise<BackendChoice> {
+  chosen ??= choose().then((choice) => {
+    log.info("tf_backend", { backend: choice.name, reason: choice.reason });
+    return choice;
+  });
+  return chosen;
+}
+
+async function choose(): Promise<BackendChoice> {
+  const forced = process.env.ATTUNE_TF_BACKEND;
+  if (forced !== undefined && forced !== "") {
+    if (!isBackendName(forced)) {
+      throw new Error(
+        `ATTUNE_TF_BACKEND=${forced} is not a backend; use one of ${backendNames.join(", ")}`,
+      );
+    }
+    const failure = await tryBackend(forced);
+    if (failure !== undefined) {
+      throw new Error(`ATTUNE_TF_BACKEND=${forced} was forced but does not load: ${failure}`);
+    }
+    return { name: forced, reason: "forced by ATTUNE_TF_BACKEND" };
+  }
+  const failures: string[] = [];
+  for (const name of backendNames) {
+    const failure = await tryBackend(name);
+    if (failure === undefined) {
+      const reason =
+        failures.length === 0
+          ? "first in order of preference"
+          : `first that loaded (${failures.join("; ")})`;
+      return { name, reason };
+    }
+    failures.push(`${name}: ${failure}`);
+  }
+  throw new Error(`no TensorFlow.js backend loads: ${failures.join("; ")}`);
+}
+
+/** Loads and activates a backend; returns why it failed, or undefined on success. */
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  const { tfName, load } = loaders[name];
+  try {
+    await load();
+    if (!(await tf.setBackend(tfName))) return `tf.setBackend("${tfName}") failed`;
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return firstLine(error);
+  }
+}
+
+async function importByName(specifier: string): Promise<void> {
+  // A variable specifier keeps bundlers and the type checker from resolving the optional package.
+  await import(/* @vite-ignore */ specifier);
+}
+
+/** The folder holding tfjs-backend-wasm's .wasm binaries, wherever npm placed the package. */
+function wasmDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const main = require.resolve("@tensorflow/tfjs-backend-wasm");
+  return join(dirname(main), "/");
+}
+
+function isBackendName(name: string): name is BackendName {
+  return (backendNames as readonly string[]).includes(name);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}

@@ -1,0 +1,193 @@
+/**
+ * Checkpoints and weight export.
+ *
+ * A checkpoint is one byte array that resumes training exactly:
+ *
+ *   "ATTUNECK" | format version (uint32 LE) | header length (uint32 LE) | header (UTF-8 JSON) | tensors
+ *
+ * The header holds the model config, trainer state (step, tokens seen, dropout generator), the
+ * optimizer config and step, the data sampler's state, the tokenizer's JSON, and the tfjs weights
+ * manifest entries of the tensors; the tensors follow in tf.io.encodeWeights' layout (float32 LE,
+ * concatenated in manifest order): parameters as "parameters/<name>", optimizer slots as
+ * "optimizer/<slot>".
+ *
+ * An export is the weights alone, in TensorFlow.js's own weights-manifest format: `model.json`
+ * (ExportedModelJson below: format "attune-gpt", the config, the tokenizer and a weightsManifest)
+ * and `weights.bin` (the tensors, as tf.io.encodeWeights lays them out). Any tfjs program reads the
+ * tensors back with tf.io.decodeWeights(weights.bin, weightsManifest[0].weights) (or tf.io.loadWeights
+ * from files); `importModel` rebuilds the GPT from them.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TokenizerJson } from "../data/tokenizers.ts";
+import { type GPTConfig, parseConfig } from "../model/config.ts";
+import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
+import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
+import type { TrainerState } from "./trainer.ts";
+
+const MAGIC = "ATTUNECK";
+const FORMAT_VERSION = 1;
+const PREFIX_BYTES = MAGIC.length + 8;
+
+interface CheckpointHeader {
+  config: GPTConfig;
+  trainer: TrainerState;
+  optimizer: { config: OptimizerConfig; step: number };
+  sampler: unknown;
+  tokenizer: TokenizerJson | undefined;
+  tensors: tf.io.WeightsManifestEntry[];
+}
+
+export interface CheckpointInput {
+  model: GPT;
+  optimizer: Optimizer;
+  trainer: TrainerState;
+  /** The data sampler's getState(); must be JSON. */
+  sampler: unknown;
+  tokenizer?: TokenizerJson;
+}
+
+export interface RestoredCheckpoint {
+  model: GPT;
+  optimizer: Optimizer;
+  trainer: TrainerState;
+  sampler: unknown;
+  tokenizer: TokenizerJson | undefined;
+}
+
+export async function saveCheckpoint(input: CheckpointInput): Promise<Uint8Array> {
+  const tensors: tf.NamedTensorMap = {};
+  for (const [name, parameter] of input.model.parameters) tensors[`parameters/${name}`] = parameter;
+  for (const [name, slot] of input.optimizer.slots) tensors[`optimizer/${name}`] = slot;
+  const { data, specs } = await tf.io.encodeWeights(tensors);
+  const header: CheckpointHeader = {
+    config: input.model.config,
+    trainer: input.trainer,
+    optimizer: { config: input.optimizer.config, step: input.optimizer.step },
+    sampler: input.sampler,
+    tokenizer: input.tokenizer,
+    tensors: specs,
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const bytes = new Uint8Array(PREFIX_BYTES + headerBytes.length + data.byteLength);
+  bytes.set(new TextEncoder().encode(MAGIC));
+  const view = new DataView(bytes.buffer);
+  view.setUint32(MAGIC.length, FORMAT_VERSION, true);
+  view.setUint32(MAGIC.length + 4, headerBytes.length, true);
+  bytes.set(headerBytes, PREFIX_BYTES);
+  bytes.set(new Uint8Array(data), PREFIX_BYTES + headerBytes.length);
+  return bytes;
+}
+
+/** Rebuilds the model and optimizer with their saved values; the caller restores trainer and sampler. */
+export function loadCheckpoint(bytes: Uint8Array): RestoredCheckpoint {
+  const { header, data } = readCheckpoint(bytes);
+  const tensors = tf.io.decodeWeights(data, header.tensors);
+  const model = createGPT(header.config, 0);
+  const optimizer = new Optimizer(header.optimizer.config, model.parameters);
+  try {
+    assignAll(model.parameters, tensors, "parameters/");
+    assignAll(optimizer.slots, tensors, "optimizer/");
+  } catch (error) {
+    disposeGPT(model);
+    optimizer.dispose();
+    throw error;
+  } finally {
+    tf.dispose(tensors);
+  }
+  optimizer.step = header.optimizer.step;
+  return {
+    model,
+    optimizer,
+    trainer: header.trainer,
+    sampler: header.sampler,
+    tokenizer: header.tokenizer,
+  };
+}
+
+function readCheckpoint(bytes: Uint8Array): { header: CheckpointHeader; data: ArrayBuffer } {
+  const magic = new TextDecoder().decode(bytes.subarray(0, MAGIC.length));
+  if (bytes.length < PREFIX_BYTES || magic !== MAGIC) {
+    throw new Error(`not an Attune checkpoint: it does not start with "${MAGIC}"`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(MAGIC.length, true);
+  if (version !== FORMAT_VERSION) {
+    throw new Error(
+      `checkpoint format version ${version} is not supported (expected ${FORMAT_VERSION})`,
+    );
+  }
+  const headerLength = view.getUint32(MAGIC.length + 4, true);
+  const dataStart = PREFIX_BYTES + headerLength;
+  if (dataStart > bytes.length) {
+    throw new Error(
+      `checkpoint is truncated: its header needs ${dataStart} bytes, it has ${bytes.length}`,
+    );
+  }
+  const header = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(PREFIX_BYTES, dataStart)),
+  ) as CheckpointHeader;
+  // A copy, so that the tensor data starts at offset 0 of its own buffer.
+  return { header, data: bytes.slice(dataStart).buffer };
+}
+
+function assignAll(targets: Map<string, tf.Variable>, tensors: tf.NamedTensorMap, prefix: string) {
+  for (const [name, variable] of targets) {
+    const saved = tensors[`${prefix}${name}`];
+    if (saved === undefined) throw new Error(`checkpoint has no tensor ${prefix}${name}`);
+    if (!tf.util.arraysEqual(saved.shape, variable.shape)) {
+      throw new Error(
+        `checkpoint tensor ${prefix}${name} has shape [${saved.shape}], the model expects [${variable.shape}]`,
+      );
+    }
+    variable.assign(saved);
+  }
+}
+
+/** model.json of an export. */
+export interface ExportedModelJson {
+  format: "attune-gpt";
+  formatVersion: number;
+  config: GPTConfig;
+  tokenizer: TokenizerJson | undefined;
+  weightsManifest: tf.io.WeightsManifestConfig;
+}
+
+export const WEIGHTS_FILE = "weights.bin";
+
+export async function exportModel(
+  model: GPT,
+  tokenizer?: TokenizerJson,
+): Promise<{ modelJson: ExportedModelJson; weights: Uint8Array }> {
+  const { data, specs } = await tf.io.encodeWeights(Object.fromEntries(model.parameters));
+  return {
+    modelJson: {
+      format: "attune-gpt",
+      formatVersion: FORMAT_VERSION,
+      config: model.config,
+      tokenizer,
+      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
+    },
+    weights: new Uint8Array(data),
+  };
+}
+
+/** The documented loader of an export: a GPT with the exported weights. */
+export function importModel(modelJson: ExportedModelJson, weights: Uint8Array): GPT {
+  if (modelJson.format !== "attune-gpt" || modelJson.formatVersion !== FORMAT_VERSION) {
+    throw new Error(
+      `not an Attune model export (format ${modelJson.format}, version ${modelJson.formatVersion})`,
+    );
+  }
+  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const tensors = tf.io.decodeWeights(weights.slice().buffer, specs);
+  const model = createGPT(parseConfig(modelJson.config), 0);
+  try {
+    assignAll(model.parameters, tensors, "");
+  } catch (error) {
+    disposeGPT(model);
+    throw error;
+  } finally {
+    tf.dispose(tensors);
+  }
+  return model;
+}

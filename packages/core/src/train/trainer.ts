@@ -1,0 +1,311 @@
+/**
+ * The training loop: draw a batch (or several microbatches, whose gradients are averaged), take one
+ * optimizer step at the scheduled learning rate, report it, evaluate every N steps, and stop on the
+ * budget, a stop signal or divergence. All randomness comes from seeded generators whose state is
+ * part of a checkpoint, so a resumed run repeats the losses of an uninterrupted one.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
+import { classificationLoss, type GPT, languageModelLoss } from "../model/gpt.ts";
+import { Random, type RandomState } from "../random.ts";
+import { clipByGlobalNorm, type Gradients, globalNorm, type Optimizer } from "./optimizers.ts";
+import { learningRateAt, type Schedule } from "./schedules.ts";
+
+export type Batch = TokenBatch | ClassificationBatch;
+
+/** A seeded stream of training batches whose position can be saved and restored. */
+export interface BatchSource<State = unknown> {
+  next(): Batch;
+  getState(): State;
+  setState(state: State): void;
+}
+
+export type Budget = { steps: number } | { tokens: number };
+
+export interface StepReport {
+  step: number;
+  tokensSeen: number;
+  trainLoss: number;
+  learningRate: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  tokensPerSecond: number;
+}
+
+export interface EvalReport {
+  step: number;
+  tokensSeen: number;
+  validationLoss: number;
+  perplexity: number;
+  /** Only for classifiers. */
+  accuracy?: number;
+}
+
+export interface TrainerOptions {
+  model: GPT;
+  optimizer: Optimizer;
+  train: BatchSource;
+  /** A fresh pass over the validation batches; required when evalEvery is set. */
+  validation?: () => Iterable<Batch>;
+  budget: Budget;
+  learningRate: number;
+  schedule?: Schedule;
+  /** Clip gradients to this global L2 norm. */
+  maxGradNorm?: number;
+  /** Microbatches whose gradients are averaged into one update (default 1). */
+  accumulationSteps?: number;
+  /** Evaluate every this many steps, and once more when the budget is spent. */
+  evalEvery?: number;
+  /** Seeds dropout. */
+  seed: number;
+  /** Diverged when the training loss exceeds this multiple of the first step's loss (default 3). */
+  divergenceFactor?: number;
+  /** Checked between steps: an aborted signal, or a function returning true, stops training. */
+  stop?: AbortSignal | (() => boolean);
+  onStep?: (report: StepReport) => void | Promise<void>;
+  onEval?: (report: EvalReport) => void | Promise<void>;
+}
+
+export interface TrainResult {
+  reason: "budget" | "stopped" | "diverged";
+  /** Why it diverged or stopped, in words. */
+  detail?: string;
+  step: number;
+  tokensSeen: number;
+  lastStep?: StepReport;
+  lastEval?: EvalReport;
+}
+
+/** What a checkpoint must restore, besides weights, optimizer and data sampler. */
+export interface TrainerState {
+  step: number;
+  tokensSeen: number;
+  random: RandomState;
+  initialLoss: number | undefined;
+}
+
+export class Trainer {
+  step = 0;
+  tokensSeen = 0;
+  private readonly random: Random;
+  private initialLoss: number | undefined;
+  private readonly options: TrainerOptions;
+
+  constructor(options: TrainerOptions) {
+    checkOptions(options);
+    this.options = options;
+    this.random = new Random(options.seed);
+  }
+
+  getState(): TrainerState {
+    return {
+      step: this.step,
+      tokensSeen: this.tokensSeen,
+      random: this.random.getState(),
+      initialLoss: this.initialLoss,
+    };
+  }
+
+  setState(state: TrainerState) {
+    this.step = state.step;
+    this.tokensSeen = state.tokensSeen;
+    this.random.setState(state.random);
+    this.initialLoss = state.initialLoss;
+  }
+
+  /** Trains until the budget is spent, the stop signal fires or the loss diverges. */
+  async run(): Promise<TrainResult> {
+    const { evalEvery, onStep, onEval } = this.options;
+    let lastStep: StepReport | undefined;
+    let lastEval: EvalReport | undefined;
+    const result = (reason: TrainResult["reason"], detail?: string): TrainResult => ({
+      reason,
+      ...(detail === undefined ? {} : { detail }),
+      step: this.step,
+      tokensSeen: this.tokensSeen,
+      ...(lastStep === undefined ? {} : { lastStep }),
+      ...(lastEval === undefined ? {} : { lastEval }),
+    });
+
+    while (!this.budgetSpent()) {
+      // Yield to the event loop so that timers and abort signals can fire between steps.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopRequested()) return result("stopped", "stop signal received");
+      const outcome = this.trainStep();
+      if ("diverged" in outcome) return result("diverged", outcome.diverged);
+      lastStep = outcome;
+      await onStep?.(outcome);
+      if (evalEvery !== undefined && this.step % evalEvery === 0) {
+        lastEval = this.evaluate();
+        await onEval?.(lastEval);
+      }
+    }
+    if (evalEvery !== undefined && lastEval?.step !== this.step) {
+      lastEval = this.evaluate();
+      await onEval?.(lastEval);
+    }
+    return result("budget");
+  }
+
+  /** One optimizer update; reports it, or why it diverged (then the weights are left unchanged). */
+  trainStep(): StepReport | { diverged: string } {
+    const { model, optimizer, maxGradNorm } = this.options;
+    const started = performance.now();
+    const learningRate = learningRateAt(
+      this.options.schedule ?? { kind: "constant", warmupSteps: 0 },
+      this.options.learningRate,
+      this.step,
+    );
+    const batches = Array.from({ length: this.options.accumulationSteps ?? 1 }, () =>
+      this.options.train.next(),
+    );
+    const tokens = batches.reduce((sum, batch) => sum + batch.inputs.length, 0);
+    const seeds = batches.map(() => this.random.nextUint32());
+
+    const { loss, gradNorm, diverged } = tf.tidy(() => {
+      const { loss, gradients } = averagedGradients(model, batches, seeds);
+      const clipped =
+        maxGradNorm === undefined
+          ? { gradients, norm: globalNorm(gradients) }
+          : clipByGlobalNorm(gradients, maxGradNorm);
+      const [lossValue, normValue] = [loss.dataSync()[0] ?? NaN, clipped.norm.dataSync()[0] ?? NaN];
+      const diverged = this.divergence(lossValue, normValue);
+      if (diverged === undefined) optimizer.apply(clipped.gradients, learningRate);
+      return { loss: lossValue, gradNorm: normValue, diverged };
+    });
+    if (diverged !== undefined) return { diverged };
+
+    this.initialLoss ??= loss;
+    this.step += 1;
+    this.tokensSeen += tokens;
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      step: this.step,
+      tokensSeen: this.tokensSeen,
+      trainLoss: loss,
+      learningRate,
+      gradNorm,
+      tokensPerSecond: tokens / seconds,
+    };
+  }
+
+  /** Mean validation loss (weighted by tokens, or by rows for a classifier), perplexity, accuracy. */
+  evaluate(): EvalReport {
+    const { model, validation } = this.options;
+    if (validation === undefined) throw new Error("evaluate needs validation batches");
+    let weightedLoss = 0;
+    let weightedAccuracy = 0;
+    let weight = 0;
+    for (const batch of validation()) {
+      const [loss, accuracy] = tf.tidy(() => {
+        const metrics = batchMetrics(model, batch, {});
+        return [metrics.loss.dataSync()[0] ?? NaN, metrics.accuracy?.dataSync()[0]];
+      });
+      const rows = "labels" in batch ? batch.batchSize : batch.inputs.length;
+      weightedLoss += loss * rows;
+      weightedAccuracy += (accuracy ?? 0) * rows;
+      weight += rows;
+    }
+    if (weight === 0) throw new Error("the validation set produced no batches");
+    const validationLoss = weightedLoss / weight;
+    return {
+      step: this.step,
+      tokensSeen: this.tokensSeen,
+      validationLoss,
+      perplexity: Math.exp(validationLoss),
+      ...(model.config.numClasses === undefined ? {} : { accuracy: weightedAccuracy / weight }),
+    };
+  }
+
+  private budgetSpent(): boolean {
+    const { budget } = this.options;
+    return "steps" in budget ? this.step >= budget.steps : this.tokensSeen >= budget.tokens;
+  }
+
+  private stopRequested(): boolean {
+    const { stop } = this.options;
+    if (stop === undefined) return false;
+    return typeof stop === "function" ? stop() : stop.aborted;
+  }
+
+  private divergence(loss: number, gradNorm: number): string | undefined {
+    if (!Number.isFinite(loss)) return `training loss is ${loss} at step ${this.step + 1}`;
+    if (!Number.isFinite(gradNorm)) return `gradient norm is ${gradNorm} at step ${this.step + 1}`;
+    const factor = this.options.divergenceFactor ?? 3;
+    if (this.initialLoss !== undefined && loss > factor * this.initialLoss) {
+      return `training loss ${loss.toFixed(4)} at step ${this.step + 1} exceeds ${factor} × the first step's ${this.initialLoss.toFixed(4)}`;
+    }
+    return undefined;
+  }
+}
+
+/** Loss and (for classifiers) accuracy of one batch; dropout only when a seed is given. */
+function batchMetrics(
+  model: GPT,
+  batch: Batch,
+  options: { dropoutSeed?: number },
+): { loss: tf.Scalar; accuracy?: tf.Scalar } {
+  const forward = { training: options.dropoutSeed !== undefined, ...options };
+  if ("labels" in batch) return classificationLoss(model, batch, forward);
+  return { loss: languageModelLoss(model, batch, forward) };
+}
+
+/**
+ * Gradients of the mean loss over microbatches: each microbatch's gradients are added to a running
+ * sum and released, so memory holds one microbatch's activations at a time.
+ */
+function averagedGradients(
+  model: GPT,
+  batches: Batch[],
+  seeds: number[],
+): { loss: tf.Scalar; gradients: Gradients } {
+  const parameters = [...model.parameters];
+  const variables = parameters.map(([, variable]) => variable);
+  let lossSum: tf.Scalar = tf.scalar(0);
+  let gradientSums: tf.Tensor[] = variables.map((variable) => tf.zerosLike(variable));
+  batches.forEach((batch, i) => {
+    const { value, grads } = tf.variableGrads(
+      () => batchMetrics(model, batch, { dropoutSeed: seeds[i] as number }).loss,
+      variables,
+    );
+    const previous = [lossSum, ...gradientSums];
+    lossSum = tf.add(lossSum, value);
+    gradientSums = variables.map((variable, j) =>
+      tf.add(gradientSums[j] as tf.Tensor, grads[variable.name] as tf.Tensor),
+    );
+    tf.dispose([value, ...Object.values(grads), ...previous]);
+  });
+  const count = batches.length;
+  return {
+    loss: tf.div(lossSum, count),
+    gradients: new Map(
+      parameters.map(([name], j) => [name, tf.div(gradientSums[j] as tf.Tensor, count)]),
+    ),
+  };
+}
+
+function checkOptions(options: TrainerOptions) {
+  const { budget, accumulationSteps, evalEvery, validation, maxGradNorm } = options;
+  const amount = "steps" in budget ? budget.steps : budget.tokens;
+  if (!Number.isInteger(amount) || amount < 1) {
+    throw new Error(`the training budget must be a positive whole number, got ${amount}`);
+  }
+  if (
+    accumulationSteps !== undefined &&
+    !(Number.isInteger(accumulationSteps) && accumulationSteps >= 1)
+  ) {
+    throw new Error(`accumulationSteps must be a positive whole number, got ${accumulationSteps}`);
+  }
+  if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery >= 1)) {
+    throw new Error(`evalEvery must be a positive whole number, got ${evalEvery}`);
+  }
+  if (evalEvery !== undefined && validation === undefined) {
+    throw new Error("evalEvery is set but no validation batches were given");
+  }
+  if (maxGradNorm !== undefined && !(maxGradNorm > 0)) {
+    throw new Error(`maxGradNorm must be positive, got ${maxGradNorm}`);
+  }
+  if (!(options.learningRate > 0)) {
+    throw new Error(`the learning rate must be positive, got ${options.learningRate}`);
+  }
+}
