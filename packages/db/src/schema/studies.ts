@@ -27,6 +27,9 @@ export const studyStatus = pgEnum("study_status", [
   "failed",
 ]);
 
+/** Why a trial is paused: its study was paused, or an ASHA rung holds it until a promotion. */
+export const pauseReason = pgEnum("pause_reason", ["study", "rung"]);
+
 export const trialState = pgEnum("trial_state", [
   "queued",
   "running",
@@ -85,6 +88,7 @@ export const trials = pgTable(
     /** The last step trained: a resumed trial continues after it. */
     lastStep: integer().notNull().default(0),
     attempts: integer().notNull().default(0),
+    pauseReason: pauseReason(),
     runnerId: uuid().references(() => runners.id, { onDelete: "set null" }),
     error: text(),
     queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
