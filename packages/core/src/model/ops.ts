@@ -12,11 +12,17 @@
  *   a `scatterND`, which sums the rows of repeated tokens.
  * - Unary math kernels (tanh, exp, erf) are slow and same-shape binary ops fast: GELU is written as
  *   x·sigmoid(…), which equals its tanh form since 1 + tanh(u) = 2·sigmoid(2u).
+ *
+ * When the native kernels are enabled (@attune/native, the "native" backend), each op below runs
+ * its fused native version instead; the model code is the same either way.
  */
+import { nativeOps } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
 
 /** a·b for 2-D a [n, k] and b [k, m]. */
 export function matmul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.matmul(a, b);
   const op = tf.customGrad((...args) => {
     const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([a, b]);
@@ -50,11 +56,15 @@ export function addBias(x: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
 }
 
 export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.linear(x, weight, bias);
   return addBias(matmul(x, weight), bias);
 }
 
 /** Rows of table [vocab, d] for token ids [n] (int32), as [n, d]. */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.embeddingLookup(table, ids);
   const op = tf.customGrad((...args) => {
     const [table, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     save([ids]);
@@ -76,6 +86,8 @@ export function layerNorm(
   bias: tf.Tensor1D,
   epsilon = 1e-5,
 ): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.layerNorm(x, gain, bias, epsilon);
   const op = tf.customGrad((...args) => {
     const [x, gain, bias, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const centered = tf.sub(x, tf.mean(x, -1, true));
@@ -105,6 +117,8 @@ export function layerNorm(
 
 /** GELU, tanh approximation (as GPT-2): 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), u = c·(x + 0.044715·x³). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.gelu(x);
   const a = 2 * Math.sqrt(2 / Math.PI);
   const b = a * 0.044715;
   const op = tf.customGrad((...args) => {
@@ -141,6 +155,8 @@ export function causalAttention(
   key: tf.Tensor3D,
   value: tf.Tensor3D,
 ): tf.Tensor3D {
+  const native = nativeOps();
+  if (native !== undefined) return native.causalAttention(query, key, value);
   const [, rows, headDim] = query.shape;
   const length = key.shape[1];
   const scale = 1 / Math.sqrt(headDim);
@@ -197,6 +213,8 @@ function causalMask(rows: number, length: number): Float32Array {
  * (softmax - one-hot) / n, in one step instead of through logSoftmax's pieces.
  */
 export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const native = nativeOps();
+  if (native !== undefined) return native.softmaxCrossEntropy(logits, targets);
   const [count, classes] = logits.shape;
   // Cast from int32: the wasm OneHot kernel writes int32 bits even when asked for float32.
   const oneHot = tf.tidy(() => tf.cast(tf.oneHot(targets, classes), "float32"));

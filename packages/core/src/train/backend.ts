@@ -1,15 +1,18 @@
 /**
  * Chooses the TensorFlow.js backend once per process: the first that loads of tfjs-node-gpu,
- * tfjs-node, wasm and cpu, or the one named by ATTUNE_TF_BACKEND. The native packages are optional
- * dependencies that cannot install everywhere, so they are imported by name at run time only.
+ * tfjs-node, native (wasm plus @attune/native's kernels), wasm and cpu, or the one named by
+ * ATTUNE_TF_BACKEND. The tfjs-node packages are optional dependencies that cannot install
+ * everywhere, so they are imported by name at run time only. The native kernels need their addon
+ * built and OpenBLAS installed, and must pass their self-test; ATTUNE_NATIVE=0 turns them off.
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { enableNativeKernels } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { log } from "../log.ts";
 
-export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export const backendNames = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof backendNames)[number];
 
 export interface BackendChoice {
@@ -17,11 +20,22 @@ export interface BackendChoice {
   reason: string;
 }
 
-/** How each backend is made available; tfjs-node registers itself as "tensorflow" when imported. */
-const loaders: Record<BackendName, { tfName: string; load: () => Promise<void> }> = {
+interface Loader {
+  /** The name tf knows it by; tfjs-node registers itself as "tensorflow" when imported. */
+  tfName: string;
+  /** Makes the backend available before it is set. */
+  load: () => Promise<void>;
+  /** Completes it once set and ready; throws why it cannot be used. */
+  activate?: () => void;
+}
+
+const loadWasm = async () => setWasmPaths(wasmDirectory());
+
+const loaders: Record<BackendName, Loader> = {
   "tensorflow-gpu": { tfName: "tensorflow", load: () => importByName("@tensorflow/tfjs-node-gpu") },
   tensorflow: { tfName: "tensorflow", load: () => importByName("@tensorflow/tfjs-node") },
-  wasm: { tfName: "wasm", load: async () => setWasmPaths(wasmDirectory()) },
+  native: { tfName: "wasm", load: loadWasm, activate: activateNativeKernels },
+  wasm: { tfName: "wasm", load: loadWasm },
   cpu: { tfName: "cpu", load: async () => {} },
 };
 
@@ -60,6 +74,8 @@ async function choose(): Promise<BackendChoice> {
           : `first that loaded (${failures.join("; ")})`;
       return { name, reason };
     }
+    // One line on why training will not use the native kernels, and what to install.
+    if (name === "native") log.warn("native_kernels_unavailable", { reason: failure });
     failures.push(`${name}: ${failure}`);
   }
   throw new Error(`no TensorFlow.js backend loads: ${failures.join("; ")}`);
@@ -67,15 +83,21 @@ async function choose(): Promise<BackendChoice> {
 
 /** Loads and activates a backend; returns why it failed, or undefined on success. */
 async function tryBackend(name: BackendName): Promise<string | undefined> {
-  const { tfName, load } = loaders[name];
+  const { tfName, load, activate } = loaders[name];
   try {
     await load();
     if (!(await tf.setBackend(tfName))) return `tf.setBackend("${tfName}") failed`;
     await tf.ready();
+    activate?.();
     return undefined;
   } catch (error) {
     return firstLine(error);
   }
+}
+
+function activateNativeKernels() {
+  const status = enableNativeKernels();
+  if (!status.enabled) throw new Error(status.reason);
 }
 
 async function importByName(specifier: string): Promise<void> {

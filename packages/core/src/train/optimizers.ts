@@ -1,8 +1,10 @@
 /**
  * Adam, AdamW and SGD with momentum over the model's named variables, written out in tf ops so that
  * every piece of optimizer state is a named tensor a checkpoint can save and restore exactly.
- * Update rules follow PyTorch's torch.optim (Adam, AdamW, SGD with dampening 0).
+ * Update rules follow PyTorch's torch.optim (Adam, AdamW, SGD with dampening 0). With the native
+ * kernels enabled, an Adam(W) update and the global gradient norm are one native kernel each.
  */
+import { nativeOps } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 
@@ -84,18 +86,30 @@ export class Optimizer {
     }
     const m = this.slot(name, "m");
     const v = this.slot(name, "v");
-    m.assign(tf.add(tf.mul(m, config.beta1), tf.mul(gradient, 1 - config.beta1)));
-    v.assign(tf.add(tf.mul(v, config.beta2), tf.mul(tf.mul(gradient, gradient), 1 - config.beta2)));
     // Bias-corrected step: lr · m̂ / (√v̂ + ε), m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t).
     const stepSize = learningRate / (1 - config.beta1 ** this.step);
-    const denominator = tf.add(
-      tf.div(tf.sqrt(v), Math.sqrt(1 - config.beta2 ** this.step)),
-      config.epsilon,
-    );
-    const decayed =
-      config.kind === "adamw" && parameter.rank >= 2
-        ? tf.mul(parameter, 1 - learningRate * config.weightDecay)
-        : parameter;
+    const biasCorrection2Root = Math.sqrt(1 - config.beta2 ** this.step);
+    const decay =
+      config.kind === "adamw" && parameter.rank >= 2 ? 1 - learningRate * config.weightDecay : 1;
+    const native = nativeOps();
+    if (native !== undefined) {
+      const { beta1, beta2, epsilon } = config;
+      const [updated, mOut, vOut] = native.adamUpdate(parameter, gradient, m, v, {
+        beta1,
+        beta2,
+        epsilon,
+        stepSize,
+        biasCorrection2Root,
+        decay,
+      });
+      m.assign(mOut);
+      v.assign(vOut);
+      return updated;
+    }
+    m.assign(tf.add(tf.mul(m, config.beta1), tf.mul(gradient, 1 - config.beta1)));
+    v.assign(tf.add(tf.mul(v, config.beta2), tf.mul(tf.mul(gradient, gradient), 1 - config.beta2)));
+    const denominator = tf.add(tf.div(tf.sqrt(v), biasCorrection2Root), config.epsilon);
+    const decayed = decay === 1 ? parameter : tf.mul(parameter, decay);
     return tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize));
   }
 
@@ -126,6 +140,8 @@ export function clipByGlobalNorm(
 }
 
 export function globalNorm(gradients: Gradients): tf.Scalar {
+  const native = nativeOps();
+  if (native !== undefined) return native.globalNorm([...gradients.values()]);
   return tf.tidy(() => {
     const squares = [...gradients.values()].map((g) => tf.sum(tf.mul(g, g)));
     return tf.sqrt(tf.addN(squares)) as tf.Scalar;

@@ -18,12 +18,16 @@ describe("selectBackend", () => {
   it("takes the first that loads, saying why the ones before it did not", async () => {
     delete process.env.ATTUNE_TF_BACKEND;
     const choice = await (await freshSelectBackend())();
-    expect(tf.getBackend()).toBe(
-      choice.name === "wasm" || choice.name === "cpu" ? choice.name : "tensorflow",
-    );
-    if (choice.name === "wasm") {
-      // Where the native packages cannot install (as here), both failures are named.
+    const tfNames = { native: "wasm", wasm: "wasm", cpu: "cpu" } as Record<string, string>;
+    expect(tf.getBackend()).toBe(tfNames[choice.name] ?? "tensorflow");
+    if (choice.name === "native") {
+      // Where the tfjs-node packages cannot install (as here), both failures are named.
       expect(choice.reason).toMatch(/^first that loaded \(tensorflow-gpu: .*; tensorflow: .*\)$/);
+    }
+    if (choice.name === "wasm") {
+      expect(choice.reason).toMatch(
+        /^first that loaded \(tensorflow-gpu: .*; tensorflow: .*; native: .*\)$/,
+      );
     }
   });
 
@@ -41,7 +45,7 @@ describe("selectBackend", () => {
   it("rejects an unknown name, and a forced backend that does not load", async () => {
     process.env.ATTUNE_TF_BACKEND = "webgpu";
     await expect((await freshSelectBackend())()).rejects.toThrow(
-      "ATTUNE_TF_BACKEND=webgpu is not a backend; use one of tensorflow-gpu, tensorflow, wasm, cpu",
+      "ATTUNE_TF_BACKEND=webgpu is not a backend; use one of tensorflow-gpu, tensorflow, native, wasm, cpu",
     );
     process.env.ATTUNE_TF_BACKEND = "tensorflow-gpu";
     const selectBackend = await freshSelectBackend();

@@ -1,0 +1,291 @@
+/**
+ * The native kernels as tf ops, with their gradients (tf.customGrad). Each checks its inputs'
+ * shapes and types, so that the kernels only ever see consistent ones.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { kernelNames, matrixShape } from "./kernels.ts";
+
+type Attributes = Record<string, number | boolean>;
+
+function run(kernelName: string, inputs: tf.NamedTensorMap, attrs: Attributes = {}) {
+  return tf.engine().runKernel(kernelName, inputs, attrs as unknown as tf.NamedAttrMap);
+}
+
+/**
+ * op(a) · op(b) for matrices, op(a) [m, k] and op(b) [k, n], or equal-sized batches of them
+ * ([batch, …]); op transposes the last two dimensions when asked.
+ */
+export function matmul<T extends tf.Tensor2D | tf.Tensor3D>(
+  a: T,
+  b: T,
+  transposeA = false,
+  transposeB = false,
+): T {
+  checkFloat32("matmul", { a, b });
+  const [, k] = matrixShape(a, transposeA);
+  const [kOfB] = matrixShape(b, transposeB);
+  const sameBatch = a.rank === 2 || a.shape[0] === b.shape[0];
+  if ((a.rank !== 2 && a.rank !== 3) || a.rank !== b.rank || !sameBatch || k !== kOfB) {
+    throw new Error(
+      `matmul: cannot multiply [${a.shape}]${transposeA ? "ᵀ" : ""} by [${b.shape}]${transposeB ? "ᵀ" : ""}`,
+    );
+  }
+  const op = tf.customGrad((...args) => {
+    const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([a, b]);
+    return {
+      value: product(a, b, transposeA, transposeB),
+      gradFunc: (dy, saved) => {
+        const [a, b] = saved as [tf.Tensor, tf.Tensor];
+        const dc = dy as tf.Tensor;
+        // c = op(a)·op(b): d op(a) = dc·op(b)ᵀ and d op(b) = op(a)ᵀ·dc, transposed back where
+        // a or b was used transposed.
+        return [
+          transposeA ? product(b, dc, transposeB, true) : product(dc, b, false, !transposeB),
+          transposeB ? product(dc, a, true, transposeA) : product(a, dc, !transposeA, false),
+        ];
+      },
+    };
+  });
+  return op(a, b) as T;
+}
+
+function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
+  return run(kernelNames.matMul, { a, b }, { transposeA, transposeB }) as tf.Tensor;
+}
+
+/** x [rows, inputs] · weight [inputs, outputs] + bias [outputs]. */
+export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  checkFloat32("linear", { x, weight, bias });
+  const ranks = x.rank === 2 && weight.rank === 2 && bias.rank === 1;
+  if (!ranks || x.shape[1] !== weight.shape[0] || bias.shape[0] !== weight.shape[1]) {
+    throw new Error(
+      `linear: x [${x.shape}], weight [${weight.shape}] and bias [${bias.shape}] do not fit`,
+    );
+  }
+  const op = tf.customGrad((...args) => {
+    const [x, weight, bias, save] = args as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.GradSaveFunc,
+    ];
+    save([x, weight]);
+    return {
+      value: run(kernelNames.linear, { x, weight, bias }) as tf.Tensor2D,
+      gradFunc: (dy, saved) => {
+        const [x, weight] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return run(kernelNames.linearGrad, { dy: dy as tf.Tensor, x, weight }) as tf.Tensor[];
+      },
+    };
+  });
+  return op(x, weight, bias) as tf.Tensor2D;
+}
+
+/** Rows of table [vocab, width] for int32 token ids [count], as [count, width]. */
+export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  checkFloat32("embeddingLookup", { table });
+  if (ids.dtype !== "int32" || ids.rank !== 1) {
+    throw new Error(`embeddingLookup: ids must be int32 [count], got ${ids.dtype} [${ids.shape}]`);
+  }
+  const vocab = table.shape[0];
+  const op = tf.customGrad((...args) => {
+    const [table, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([ids]);
+    return {
+      value: run(kernelNames.gather, { table, ids }) as tf.Tensor2D,
+      // Rows of tokens that occur more than once add up.
+      gradFunc: (dy, saved) => {
+        const [ids] = saved as [tf.Tensor1D];
+        return [run(kernelNames.scatterAdd, { dy: dy as tf.Tensor, ids }, { vocab }) as tf.Tensor];
+      },
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
+
+/** LayerNorm over the last axis of x [rows, width], with gain and bias [width]. */
+export function layerNorm(
+  x: tf.Tensor2D,
+  gain: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  epsilon = 1e-5,
+): tf.Tensor2D {
+  checkFloat32("layerNorm", { x, gain, bias });
+  if (x.rank !== 2 || gain.shape[0] !== x.shape[1] || bias.shape[0] !== x.shape[1]) {
+    throw new Error(
+      `layerNorm: x [${x.shape}], gain [${gain.shape}], bias [${bias.shape}] do not fit`,
+    );
+  }
+  const op = tf.customGrad((...args) => {
+    const [x, gain, bias, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [out, mean, inverseStd] = run(kernelNames.layerNorm, { x, gain, bias }, { epsilon }) as [
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.Tensor1D,
+    ];
+    save([x, gain, mean, inverseStd]);
+    return {
+      value: out,
+      gradFunc: (dy, saved) => {
+        const [x, gain, mean, inverseStd] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return run(kernelNames.layerNormGrad, {
+          dy: dy as tf.Tensor,
+          x,
+          gain,
+          mean,
+          inverseStd,
+        }) as tf.Tensor[];
+      },
+    };
+  });
+  return op(x, gain, bias) as tf.Tensor2D;
+}
+
+/** GELU, tanh approximation (as GPT-2). */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  checkFloat32("gelu", { x });
+  const op = tf.customGrad((...args) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: run(kernelNames.gelu, { x }) as tf.Tensor,
+      gradFunc: (dy, saved) => {
+        const [x] = saved as [tf.Tensor];
+        return [run(kernelNames.geluGrad, { dy: dy as tf.Tensor, x }) as tf.Tensor];
+      },
+    };
+  });
+  return op(x) as T;
+}
+
+/**
+ * Causal attention over groups of rows that share one key/value head: query [groups, rows,
+ * headDim] with rows a multiple of the length T, key and value [groups, T, headDim]. Row r is
+ * position r mod T and sees keys 0..r mod T. Returns [groups, rows, headDim].
+ */
+export function causalAttention(
+  query: tf.Tensor3D,
+  key: tf.Tensor3D,
+  value: tf.Tensor3D,
+): tf.Tensor3D {
+  checkFloat32("causalAttention", { query, key, value });
+  const [groups, rows, headDim] = query.shape;
+  const length = key.shape[1];
+  const fits = (t: tf.Tensor3D) =>
+    t.shape[0] === groups && t.shape[1] === length && t.shape[2] === headDim;
+  if (!fits(key) || !fits(value) || rows % length !== 0) {
+    throw new Error(
+      `causalAttention: query [${query.shape}], key [${key.shape}], value [${value.shape}] do not fit`,
+    );
+  }
+  const scale = 1 / Math.sqrt(headDim);
+  const op = tf.customGrad((...args) => {
+    const [query, key, value, save] = args as [
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.GradSaveFunc,
+    ];
+    const [out, probabilities] = run(
+      kernelNames.causalAttention,
+      { query, key, value },
+      { scale },
+    ) as [tf.Tensor3D, tf.Tensor3D];
+    save([query, key, value, probabilities]);
+    return {
+      value: out,
+      gradFunc: (dy, saved) => {
+        const [query, key, value, probabilities] = saved as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
+        return run(
+          kernelNames.causalAttentionGrad,
+          { dy: dy as tf.Tensor, query, key, value, probabilities },
+          { scale },
+        ) as tf.Tensor[];
+      },
+    };
+  });
+  return op(query, key, value) as tf.Tensor3D;
+}
+
+/** Mean cross-entropy of logits [rows, classes] against int32 target classes [rows]. */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  checkFloat32("softmaxCrossEntropy", { logits });
+  if (targets.dtype !== "int32" || targets.rank !== 1 || targets.shape[0] !== logits.shape[0]) {
+    throw new Error(
+      `softmaxCrossEntropy: targets must be int32 [${logits.shape[0]}], got ${targets.dtype} [${targets.shape}]`,
+    );
+  }
+  const op = tf.customGrad((...args) => {
+    const [logits, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    // The kernel computes the gradient (softmax - one-hot) / rows along with the loss.
+    const [loss, dlogits] = run(kernelNames.softmaxCrossEntropy, { logits, targets }) as [
+      tf.Scalar,
+      tf.Tensor2D,
+    ];
+    save([dlogits]);
+    return {
+      value: loss,
+      gradFunc: (dy, saved) => [tf.mul(saved[0] as tf.Tensor, dy as tf.Tensor)],
+    };
+  });
+  return op(logits) as tf.Scalar;
+}
+
+/** One Adam(W) step's constants; see adamUpdate. */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** learningRate / (1 - β1^t) */
+  stepSize: number;
+  /** √(1 - β2^t) */
+  biasCorrection2Root: number;
+  /** 1 - learningRate · weightDecay for AdamW's decayed parameters, else 1. */
+  decay: number;
+}
+
+/**
+ * Adam(W), as torch.optim: m ← β1·m + (1-β1)·g, v ← β2·v + (1-β2)·g², parameter ←
+ * parameter·decay - stepSize · m / (√v / √(1-β2^t) + ε). Returns the new parameter, m and v.
+ */
+export function adamUpdate(
+  parameter: tf.Tensor,
+  gradient: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  step: AdamStep,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  checkFloat32("adamUpdate", { parameter, gradient, m, v });
+  for (const [name, tensor] of Object.entries({ gradient, m, v })) {
+    if (!tf.util.arraysEqual(tensor.shape, parameter.shape)) {
+      throw new Error(
+        `adamUpdate: ${name} [${tensor.shape}] differs from the parameter [${parameter.shape}]`,
+      );
+    }
+  }
+  return run(kernelNames.adam, { parameter, gradient, m, v }, { ...step }) as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+  ];
+}
+
+/** The L2 norm of all the tensors' elements together, as a scalar. */
+export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
+  const inputs = Object.fromEntries(tensors.map((tensor, i) => [`tensor${i}`, tensor]));
+  checkFloat32("globalNorm", inputs);
+  return run(kernelNames.globalNorm, inputs) as tf.Scalar;
+}
+
+function checkFloat32(op: string, tensors: Record<string, tf.Tensor>) {
+  for (const [name, tensor] of Object.entries(tensors)) {
+    if (tensor.dtype !== "float32")
+      throw new Error(`${op}: ${name} must be float32, got ${tensor.dtype}`);
+  }
+}

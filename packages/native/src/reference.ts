@@ -1,0 +1,92 @@
+/**
+ * What each native op computes, written plainly in tf ops whose gradients come from autodiff: the
+ * reference that the self-test and the tests compare the native kernels with.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { AdamStep } from "./ops.ts";
+
+export const reference = {
+  matmul: (a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false) =>
+    tf.matMul(a, b, transposeA, transposeB),
+
+  linear: (x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor) => tf.add(tf.matMul(x, weight), bias),
+
+  // A one-hot product: gather's gradient is not registered on the wasm backend.
+  embeddingLookup: (table: tf.Tensor2D, ids: tf.Tensor1D) =>
+    tf.matMul(tf.oneHot(ids, table.shape[0]).toFloat(), table),
+
+  layerNorm: (x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, epsilon = 1e-5) => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gain), bias);
+  },
+
+  gelu: (x: tf.Tensor) => {
+    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+    return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+  },
+
+  causalAttention: (query: tf.Tensor3D, key: tf.Tensor3D, value: tf.Tensor3D) => {
+    const [, rows, headDim] = query.shape;
+    const length = key.shape[1];
+    const mask = new Float32Array(rows * length);
+    for (let r = 0; r < rows; r++) mask.fill(-1e9, r * length + (r % length) + 1, (r + 1) * length);
+    const scores = tf.add(
+      tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)),
+      tf.tensor2d(mask, [rows, length]),
+    );
+    return tf.matMul(tf.softmax(scores), value);
+  },
+
+  softmaxCrossEntropy: (logits: tf.Tensor2D, targets: tf.Tensor1D) =>
+    tf.neg(
+      tf.mean(
+        tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, logits.shape[1]).toFloat()), -1),
+      ),
+    ),
+
+  adamUpdate: (
+    parameter: tf.Tensor,
+    gradient: tf.Tensor,
+    m: tf.Tensor,
+    v: tf.Tensor,
+    step: AdamStep,
+  ) => {
+    const mOut = tf.add(tf.mul(m, step.beta1), tf.mul(gradient, 1 - step.beta1));
+    const vOut = tf.add(tf.mul(v, step.beta2), tf.mul(tf.mul(gradient, gradient), 1 - step.beta2));
+    const denominator = tf.add(tf.div(tf.sqrt(vOut), step.biasCorrection2Root), step.epsilon);
+    const parameterOut = tf.sub(
+      tf.mul(parameter, step.decay),
+      tf.mul(tf.div(mOut, denominator), step.stepSize),
+    );
+    return [parameterOut, mOut, vOut];
+  },
+
+  // Element by element, without the Add kernel (which the native kernels replace).
+  add: (a: tf.Tensor, b: tf.Tensor) => {
+    const [x, y] = [a.dataSync(), b.dataSync()];
+    return tf.tensor(
+      x.map((value, i) => value + (y[i] as number)),
+      a.shape,
+    );
+  },
+
+  // Element by element, without the Transpose kernel (which the native kernels replace).
+  transpose: (x: tf.Tensor, perm: number[]) => {
+    const source = x.bufferSync();
+    const out = tf.buffer(
+      perm.map((axis) => x.shape[axis] as number),
+      x.dtype,
+    );
+    for (let i = 0; i < out.size; i++) {
+      const index = out.indexToLoc(i);
+      const sourceIndex = new Array<number>(perm.length);
+      perm.forEach((axis, k) => {
+        sourceIndex[axis] = index[k] as number;
+      });
+      out.values[i] = source.get(...sourceIndex);
+    }
+    return out.toTensor();
+  },
+
+  globalNorm: (tensors: tf.Tensor[]) => tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.mul(t, t))))),
+};
