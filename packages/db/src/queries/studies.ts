@@ -1,5 +1,5 @@
 // Studies: a search over a project's models, and the counter their trial numbers come from.
-import { and, desc, eq, exists, sql } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { studies, type studyStatus, trials } from "../schema/index.ts";
 import { single } from "./shared.ts";
@@ -60,6 +60,24 @@ export async function updateStudyStatus(
     .where(eq(studies.id, id))
     .returning();
   return single(rows, `no study ${id}`);
+}
+
+/**
+ * Moves the study to `status` only from one of `from`, atomically, so that two requests racing to
+ * change it cannot both succeed. Undefined when the study does not exist or is in another status.
+ */
+export async function transitionStudyStatus(
+  db: Executor,
+  id: string,
+  from: readonly StudyStatus[],
+  status: StudyStatus,
+): Promise<Study | undefined> {
+  const [row] = await db
+    .update(studies)
+    .set({ status, ...timingsFor(status) })
+    .where(and(eq(studies.id, id), inArray(studies.status, [...from])))
+    .returning();
+  return row;
 }
 
 /** Points the study at its best trial; throws unless the trial belongs to that study. */

@@ -1,5 +1,5 @@
 // Teams, their members and invitations, and the API keys users hold for a team.
-import { and, asc, desc, eq, getTableColumns } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import {
   apiKeys,
@@ -8,6 +8,7 @@ import {
   teamInvitations,
   teamMembers,
   teams,
+  users,
 } from "../schema/index.ts";
 import { columnsWithout, single, type WithOptionalId, withId } from "./shared.ts";
 
@@ -53,6 +54,26 @@ export async function listTeamsOfUser(
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(eq(teamMembers.userId, userId))
     .orderBy(asc(teams.name), asc(teams.id));
+}
+
+export async function renameTeam(db: Executor, id: string, name: string): Promise<Team> {
+  const rows = await db.update(teams).set({ name }).where(eq(teams.id, id)).returning();
+  return single(rows, `no team ${id}`);
+}
+
+export interface MemberView extends TeamMember {
+  name: string;
+  email: string;
+}
+
+/** The team's members with their names and e-mail addresses, owner first, then by name. */
+export async function listMembers(db: Executor, teamId: string): Promise<MemberView[]> {
+  return db
+    .select({ ...getTableColumns(teamMembers), name: users.name, email: users.email })
+    .from(teamMembers)
+    .innerJoin(users, eq(users.id, teamMembers.userId))
+    .where(eq(teamMembers.teamId, teamId))
+    .orderBy(sql`${teamMembers.role} = 'owner' desc`, asc(users.name), asc(users.id));
 }
 
 export async function addMember(db: Executor, member: NewTeamMember): Promise<TeamMember> {
@@ -126,6 +147,28 @@ export async function listInvitations(
     .orderBy(desc(teamInvitations.createdAt), asc(teamInvitations.id));
 }
 
+export async function getInvitation(db: Executor, id: string): Promise<TeamInvitation | undefined> {
+  const [row] = await db.select().from(teamInvitations).where(eq(teamInvitations.id, id));
+  return row;
+}
+
+/**
+ * Settles a pending invitation (accepted, rejected or canceled). Undefined when it is no longer
+ * pending, so that of an accept and a revoke racing each other exactly one wins.
+ */
+export async function settleInvitation(
+  db: Executor,
+  id: string,
+  status: Exclude<InvitationStatus, "pending">,
+): Promise<TeamInvitation | undefined> {
+  const [row] = await db
+    .update(teamInvitations)
+    .set({ status })
+    .where(and(eq(teamInvitations.id, id), eq(teamInvitations.status, "pending")))
+    .returning();
+  return row;
+}
+
 export async function updateInvitationStatus(
   db: Executor,
   id: string,
@@ -195,4 +238,58 @@ export async function deleteApiKey(
     .where(keyOf(id, userId, teamId))
     .returning({ id: apiKeys.id });
   return rows.length > 0;
+}
+
+/** What came of presenting an API key; see spendApiKeyRequest. */
+export type ApiKeyUse =
+  | { outcome: "accepted"; key: ApiKeySummary }
+  | { outcome: "unknown" | "revoked" | "expired" }
+  | { outcome: "rate-limited"; retryAfterMs: number };
+
+/**
+ * Checks the key with this hash and counts one request against its rate limit, in one statement
+ * so that concurrent requests on any number of web instances count exactly. The rule is the one
+ * @better-auth/api-key applies to these columns: at most rateLimitMax requests while each comes
+ * within rateLimitTimeWindow milliseconds of the last accepted one; a quiet window starts the
+ * count afresh. A key without a window or maximum, or with rateLimitEnabled off, is not limited.
+ */
+export async function spendApiKeyRequest(db: Executor, keyHash: string): Promise<ApiKeyUse> {
+  const windowStart = sql`now() - ${apiKeys.rateLimitTimeWindow} * interval '1 millisecond'`;
+  const windowOver = or(isNull(apiKeys.lastRequest), lte(apiKeys.lastRequest, windowStart));
+  const [key] = await db
+    .update(apiKeys)
+    .set({
+      requestCount: sql`case when ${windowOver} then 1 else ${apiKeys.requestCount} + 1 end`,
+      lastRequest: sql`now()`,
+    })
+    .where(
+      and(
+        eq(apiKeys.key, keyHash),
+        eq(apiKeys.enabled, true),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+        or(
+          eq(apiKeys.rateLimitEnabled, false),
+          isNull(apiKeys.rateLimitMax),
+          isNull(apiKeys.rateLimitTimeWindow),
+          windowOver,
+          lt(apiKeys.requestCount, apiKeys.rateLimitMax),
+        ),
+      ),
+    )
+    .returning(apiKeySummaryColumns);
+  if (key) return { outcome: "accepted", key };
+
+  // Refused: read why, with the database's clock as the statement above used it.
+  const [refused] = await db
+    .select({
+      enabled: apiKeys.enabled,
+      expired: sql<boolean>`coalesce(${apiKeys.expiresAt} <= now(), false)`,
+      retryAfterMs: sql<number>`greatest(0, ceil(extract(epoch from ${apiKeys.lastRequest} - (${windowStart})) * 1000))::int`,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.key, keyHash));
+  if (!refused) return { outcome: "unknown" };
+  if (!refused.enabled) return { outcome: "revoked" };
+  if (refused.expired) return { outcome: "expired" };
+  return { outcome: "rate-limited", retryAfterMs: refused.retryAfterMs };
 }

@@ -1,0 +1,107 @@
+// Sign-in with better-auth on our own tables: users, sessions, accounts and verifications, teams
+// through its organization plugin, and rate limits kept in the database so that every instance of
+// the serverless web app counts the same requests.
+import {
+  accounts,
+  type Database,
+  getDatabase,
+  rateLimits,
+  sessions,
+  teamInvitations,
+  teamMembers,
+  teams,
+  users,
+  verifications,
+} from "@attune/db";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { betterAuth } from "better-auth/minimal";
+import { organization } from "better-auth/plugins";
+
+export interface AuthSettings {
+  db: Database;
+  /**
+   * The exact origin browsers use: cookies and origin checks depend on it. Absent, better-auth
+   * reads BETTER_AUTH_URL, or else takes the origin of each request.
+   */
+  baseURL?: string;
+  /** Signs cookies. Absent, better-auth reads BETTER_AUTH_SECRET, which production requires. */
+  secret?: string;
+}
+
+/** Sign-in attempts one client address may make per minute, counted in the database. */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
+
+const teamsPlugin = organization({
+  schema: {
+    organization: { modelName: "teams" },
+    member: { modelName: "teamMembers", fields: { organizationId: "teamId" } },
+    invitation: { modelName: "teamInvitations", fields: { organizationId: "teamId" } },
+    session: { fields: { activeOrganizationId: "activeTeamId" } },
+  },
+});
+
+/**
+ * The plugin's endpoints that stay reachable over HTTP: choosing the active team and reading one's
+ * own memberships. Every change to teams goes through the tRPC router instead, where authorization
+ * (with our viewer role) and the audit log live in one place.
+ */
+const TEAM_PATHS_KEPT = new Set([
+  "/organization/set-active",
+  "/organization/list",
+  "/organization/get-active-member",
+  "/organization/get-active-member-role",
+]);
+
+const disabledTeamPaths = Object.values(teamsPlugin.endpoints)
+  .map((endpoint) => endpoint.path)
+  .filter((path): path is string => path !== undefined && !TEAM_PATHS_KEPT.has(path));
+
+/** Our tables under the model names the config below gives better-auth. */
+const authTables = {
+  users,
+  sessions,
+  accounts,
+  verifications,
+  teams,
+  teamMembers,
+  teamInvitations,
+  rateLimits,
+};
+
+export function createAuth({ db, baseURL, secret }: AuthSettings) {
+  return betterAuth({
+    baseURL,
+    basePath: "/api/auth",
+    secret,
+    database: drizzleAdapter(db, { provider: "pg", schema: authTables }),
+    user: { modelName: "users" },
+    session: { modelName: "sessions" },
+    account: { modelName: "accounts" },
+    verification: { modelName: "verifications" },
+    emailAndPassword: { enabled: true },
+    rateLimit: {
+      // better-auth enables rate limits only in production by default; we want them everywhere.
+      enabled: true,
+      storage: "database",
+      modelName: "rateLimits",
+      customRules: {
+        "/sign-in/*": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+      },
+    },
+    plugins: [teamsPlugin],
+    disabledPaths: disabledTeamPaths,
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+let shared: Auth | undefined;
+
+/**
+ * The process's auth, created on first use (BETTER_AUTH_URL and BETTER_AUTH_SECRET configure it). Lazy, so that importing this
+ * module (as `next build` does while collecting pages) never opens a database.
+ */
+export function getAuth(): Auth {
+  shared ??= createAuth({ db: getDatabase() });
+  return shared;
+}

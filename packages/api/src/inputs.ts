@@ -1,0 +1,32 @@
+// Input fields shared by the routers: the ids and names every procedure validates the same way.
+import { z } from "zod";
+
+/** Ids of rows better-auth creates (users, teams, invitations, API keys): URL-safe text. */
+export const textId = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "must be an id: letters, digits, _ and -");
+
+/** Text people read on one line: surrounding spaces trimmed, no control characters. */
+export function lineOfText(maxLength: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxLength)
+    .regex(/^\P{Cc}*$/u, "must not contain control characters");
+}
+
+export const displayName = lineOfText(100);
+
+export const description = z.string().max(2000);
+
+/** Length first, so that a huge input is refused before the address pattern reads it. */
+export const email = z.string().max(254, { abort: true }).pipe(z.email().toLowerCase());
+
+export const teamId = textId;
+export const userId = textId;
+export const projectId = z.uuid();
+export const datasetId = z.uuid();
+export const studyId = z.uuid();
+export const trialId = z.uuid();

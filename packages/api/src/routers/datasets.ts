@@ -1,0 +1,187 @@
+import { readDatasetSamples } from "@attune/control";
+import { type BuiltinCorpusName, builtinCorpora, loadCorpus } from "@attune/core/data/corpora";
+import { datasetStatistics } from "@attune/core/data/statistics";
+import {
+  DatasetError,
+  type DatasetFormat,
+  parseDataset,
+  type TextDataset,
+} from "@attune/core/data/text-dataset";
+import { createTokenizer, type Tokenizer } from "@attune/core/data/tokenizers";
+import {
+  sequenceLengthFromData,
+  sequenceLengthPresets,
+} from "@attune/core/tuning/strategies/sequence-length";
+import {
+  createDataset,
+  DATASET_MAX_BYTES,
+  datasetFormat,
+  getDataset,
+  listDatasets,
+  tokenizerKind,
+} from "@attune/db";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { audited } from "../audit.ts";
+import { datasetId, displayName, lineOfText, projectId } from "../inputs.ts";
+import { authedProcedure, noInput, notFound, teamProcedure } from "../trpc.ts";
+
+const MAX_MIB = DATASET_MAX_BYTES / 1024 / 1024;
+
+/** The uploaded text, up to the database's limit in UTF-8 bytes. */
+const content = z
+  .string()
+  // A UTF-16 length over the limit is over it in bytes too: refused before any counting.
+  .max(DATASET_MAX_BYTES, { message: `must be at most ${MAX_MIB} MiB`, abort: true })
+  .refine((text) => Buffer.byteLength(text, "utf8") <= DATASET_MAX_BYTES, {
+    message: `must be at most ${MAX_MIB} MiB in UTF-8`,
+  });
+
+const tokenizer = z.enum(tokenizerKind.enumValues);
+const corpusNames = builtinCorpora.map((corpus) => corpus.name) as [
+  BuiltinCorpusName,
+  ...BuiltinCorpusName[],
+];
+
+const uploadInput = z.strictObject({
+  projectId,
+  name: displayName,
+  format: z.enum(datasetFormat.enumValues),
+  tokenizer,
+  content,
+  /** The file the text came from, kept as the dataset's origin. */
+  fileName: lineOfText(255).optional(),
+});
+
+/** A char tokenizer's vocabulary is the dataset's own characters. */
+function tokenizerFor(kind: z.output<typeof tokenizer>, dataset: TextDataset): Tokenizer {
+  return createTokenizer(
+    kind,
+    kind === "char" ? dataset.samples.map((sample) => sample.text).join("") : undefined,
+  );
+}
+
+function parseUpload(text: string, format: DatasetFormat): TextDataset {
+  try {
+    return parseDataset(new TextEncoder().encode(text), { format, maxBytes: DATASET_MAX_BYTES });
+  } catch (error) {
+    if (error instanceof DatasetError) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `content: ${error.message}`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+export const datasetsRouter = {
+  /** Stores plain text or JSONL after parsing it, with its statistics under the tokenizer. */
+  upload: teamProcedure("member", uploadInput).mutation(({ ctx, input }) => {
+    const dataset = parseUpload(input.content, input.format);
+    const statistics = datasetStatistics(dataset, tokenizerFor(input.tokenizer, dataset));
+    return audited(
+      ctx,
+      (tx) =>
+        createDataset(tx, {
+          projectId: input.projectId,
+          name: input.name,
+          source: "upload",
+          origin: input.fileName ?? input.name,
+          format: input.format,
+          tokenizer: input.tokenizer,
+          content: input.content,
+          statistics,
+          createdBy: ctx.identity.userId,
+        }),
+      (created) => ({
+        teamId: ctx.team.id,
+        action: "dataset.upload",
+        targetType: "dataset",
+        targetId: created.id,
+        details: { name: created.name, sizeBytes: created.sizeBytes },
+      }),
+    );
+  }),
+
+  /** The corpora that ship with Attune, to add with addBuiltin. */
+  corpora: authedProcedure.input(noInput).query(() => builtinCorpora),
+
+  addBuiltin: teamProcedure(
+    "member",
+    z.strictObject({
+      projectId,
+      corpus: z.enum(corpusNames),
+      tokenizer,
+      /** Absent: the corpus's name. */
+      name: displayName.optional(),
+    }),
+  ).mutation(async ({ ctx, input }) => {
+    const dataset = await loadCorpus(input.corpus);
+    const statistics = datasetStatistics(dataset, tokenizerFor(input.tokenizer, dataset));
+    return audited(
+      ctx,
+      (tx) =>
+        createDataset(tx, {
+          projectId: input.projectId,
+          name: input.name ?? input.corpus,
+          source: "builtin",
+          origin: input.corpus,
+          format: dataset.format,
+          tokenizer: input.tokenizer,
+          content: "",
+          statistics,
+          createdBy: ctx.identity.userId,
+        }),
+      (created) => ({
+        teamId: ctx.team.id,
+        action: "dataset.add-builtin",
+        targetType: "dataset",
+        targetId: created.id,
+        details: { name: created.name, corpus: input.corpus },
+      }),
+    );
+  }),
+
+  list: teamProcedure("viewer", z.strictObject({ projectId })).query(({ ctx, input }) =>
+    listDatasets(ctx.db, input.projectId),
+  ),
+
+  /** The dataset without its content, with the statistics computed when it was added. */
+  get: teamProcedure("viewer", z.strictObject({ datasetId })).query(async ({ ctx, input }) => {
+    const dataset = await getDataset(ctx.db, input.datasetId);
+    if (!dataset) throw notFound("dataset", input.datasetId);
+    return dataset;
+  }),
+
+  /**
+   * The sequence length that covers `percentile`% of the samples, with what shorter and longer
+   * lengths would cost. A dataset of one document has no sample lengths to measure: it gets the
+   * preset for its task instead.
+   */
+  recommendSequenceLength: teamProcedure(
+    "viewer",
+    z.strictObject({
+      datasetId,
+      percentile: z.number().gt(0).max(100).default(95),
+      rounding: z.enum(["multiple-of-8", "power-of-two"]).default("multiple-of-8"),
+    }),
+  ).query(async ({ ctx, input }) => {
+    const meta = await getDataset(ctx.db, input.datasetId);
+    if (!meta) throw notFound("dataset", input.datasetId);
+    const dataset = await readDatasetSamples(ctx.db, meta);
+    if (dataset.samples.length < 2) {
+      return { basis: "preset" as const, ...sequenceLengthPresets.generation };
+    }
+    const encoder = tokenizerFor(meta.tokenizer, dataset);
+    const lengths = dataset.samples.map((sample) => encoder.encode(sample.text).length);
+    return {
+      basis: "data" as const,
+      ...sequenceLengthFromData(lengths, {
+        percentile: input.percentile,
+        rounding: input.rounding,
+      }),
+    };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,155 @@
+import { log } from "@attune/core/log";
+import {
+  addMember,
+  createInvitation,
+  getInvitation,
+  getMemberRole,
+  getTeam,
+  getUserByEmail,
+  listInvitations,
+  settleInvitation,
+} from "@attune/db";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { audited } from "../audit.ts";
+import { email, teamId, textId } from "../inputs.ts";
+import { notFound, sessionProcedure, teamProcedure } from "../trpc.ts";
+import { assignableRole } from "./members.ts";
+
+const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+const invitationId = textId;
+
+/** Where the invitee accepts: the web app's page for the invitation. */
+function invitationLink(appUrl: string, id: string): string {
+  return new URL(`/invitations/${encodeURIComponent(id)}`, appUrl).toString();
+}
+
+export const invitationsRouter = {
+  /**
+   * Invites an e-mail address into the team and returns the link to accept by; the link is also
+   * mailed (or logged, without a mailer). Only the user signed in with that address can accept.
+   */
+  create: teamProcedure("admin", z.strictObject({ teamId, email, role: assignableRole })).mutation(
+    async ({ ctx, input }) => {
+      const invitee = await getUserByEmail(ctx.db, input.email);
+      if (invitee && (await getMemberRole(ctx.db, input.teamId, invitee.id))) {
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: `${input.email} is already a member of team ${input.teamId}`,
+        });
+      }
+      const invitation = await audited(
+        ctx,
+        (tx) =>
+          createInvitation(tx, {
+            ...input,
+            inviterId: ctx.identity.userId,
+            expiresAt: new Date(Date.now() + INVITATION_LIFETIME_MS),
+          }),
+        (created) => ({
+          teamId: input.teamId,
+          action: "invitation.create",
+          targetType: "invitation",
+          targetId: created.id,
+          details: { email: input.email, role: input.role },
+        }),
+      );
+      const link = invitationLink(ctx.appUrl, invitation.id);
+      const teamName = (await getTeam(ctx.db, input.teamId))?.name ?? input.teamId;
+      // The invitation stands even when the mail fails: the admin has the link to pass on.
+      await ctx.mailer
+        .send({
+          to: input.email,
+          subject: `You are invited to ${teamName} on Attune`,
+          text: `You are invited to join ${teamName} on Attune as ${input.role}. Accept within 7 days: ${link}`,
+        })
+        .catch((error: unknown) =>
+          log.warn("invitation.mail.failed", {
+            invitationId: invitation.id,
+            message: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      return { invitation, link };
+    },
+  ),
+
+  /** The team's pending invitations, newest first. */
+  list: teamProcedure("admin", z.strictObject({ teamId })).query(({ ctx, input }) =>
+    listInvitations(ctx.db, input.teamId, "pending"),
+  ),
+
+  revoke: teamProcedure("admin", z.strictObject({ teamId, invitationId })).mutation(
+    async ({ ctx, input }) => {
+      const invitation = await getInvitation(ctx.db, input.invitationId);
+      if (invitation?.teamId !== input.teamId) {
+        throw notFound("invitation", input.invitationId);
+      }
+      return audited(
+        ctx,
+        async (tx) => {
+          const revoked = await settleInvitation(tx, invitation.id, "canceled");
+          if (!revoked) {
+            throw new TRPCError({
+              code: "PRECONDITION_FAILED",
+              message: `invitation ${invitation.id} is no longer pending`,
+            });
+          }
+          return revoked;
+        },
+        (revoked) => ({
+          teamId: revoked.teamId,
+          action: "invitation.revoke",
+          targetType: "invitation",
+          targetId: revoked.id,
+        }),
+      );
+    },
+  ),
+
+  /** Joins the team with the invited role; only the user signed in with the invited address. */
+  accept: sessionProcedure
+    .input(z.strictObject({ invitationId }))
+    .mutation(async ({ ctx, input }) => {
+      const invitation = await getInvitation(ctx.db, input.invitationId);
+      // Someone else's invitation reads as a missing one.
+      if (invitation?.email !== ctx.identity.email.toLowerCase()) {
+        throw notFound("invitation", input.invitationId);
+      }
+      if (invitation.expiresAt.getTime() <= Date.now()) {
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: `invitation ${invitation.id} expired on ${invitation.expiresAt.toISOString()}`,
+        });
+      }
+      if (await getMemberRole(ctx.db, invitation.teamId, ctx.identity.userId)) {
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: `you are already a member of team ${invitation.teamId}`,
+        });
+      }
+      return audited(
+        ctx,
+        async (tx) => {
+          if (!(await settleInvitation(tx, invitation.id, "accepted"))) {
+            throw new TRPCError({
+              code: "PRECONDITION_FAILED",
+              message: `invitation ${invitation.id} is no longer pending`,
+            });
+          }
+          return addMember(tx, {
+            teamId: invitation.teamId,
+            userId: ctx.identity.userId,
+            role: invitation.role,
+          });
+        },
+        (member) => ({
+          teamId: member.teamId,
+          action: "invitation.accept",
+          targetType: "invitation",
+          targetId: invitation.id,
+          details: { role: member.role },
+        }),
+      );
+    }),
+} satisfies TRPCRouterRecord;

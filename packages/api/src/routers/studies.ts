@@ -1,0 +1,248 @@
+import { randomInt } from "node:crypto";
+import {
+  parseStudySpec,
+  type SpecError,
+  type SpecResult,
+  type StudySpec,
+  validateStudySpec,
+} from "@attune/core/tuning/spec";
+import { importWandbSweep } from "@attune/core/tuning/wandb";
+import {
+  createStudy,
+  type Executor,
+  getStudy,
+  getTrial,
+  listDatasets,
+  listStudies,
+  resolveAccess,
+  type StudyStatus,
+  transitionStudyStatus,
+} from "@attune/db";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { audited } from "../audit.ts";
+import { displayName, projectId, studyId } from "../inputs.ts";
+import { authedProcedure, notFound, teamProcedure } from "../trpc.ts";
+
+const MAX_SPEC_CHARACTERS = 1024 * 1024;
+
+/** A study spec or W&B sweep config as written: YAML or JSON text. */
+const specText = z.string().min(1).max(MAX_SPEC_CHARACTERS);
+
+/** Seeds fit the spec's range, 0 to 2^32 - 1. */
+function drawSeed(): number {
+  return randomInt(0, 2 ** 32);
+}
+
+/**
+ * Parses and validates the spec, and checks what it refers to: its dataset must be one of the
+ * project's, and a study it warm-starts from one of the team's (its trials would otherwise leak
+ * another team's results into this one).
+ */
+async function checkSpec(
+  ctx: { db: Executor; team: { id: string }; identity: { userId: string } },
+  projectId: string,
+  text: string,
+): Promise<SpecResult> {
+  const result = parseStudySpec(text);
+  if (!result.ok) return result;
+  const errors: SpecError[] = [];
+  const { dataset: datasetReference, warmStart } = result.spec;
+  const datasets = await listDatasets(ctx.db, projectId);
+  if (!datasets.some((dataset) => [dataset.id, dataset.name].includes(datasetReference))) {
+    errors.push({ path: "dataset", message: `the project has no dataset "${datasetReference}"` });
+  }
+  if (warmStart) {
+    const source = await resolveAccess(ctx.db, "study", warmStart.studyId, ctx.identity.userId);
+    if (source?.teamId !== ctx.team.id) {
+      errors.push({
+        path: "warmStart.studyId",
+        message: `the team has no study ${warmStart.studyId}`,
+      });
+    }
+  }
+  return errors.length === 0 ? result : { ok: false, errors };
+}
+
+function describeSpecErrors(errors: SpecError[]): string {
+  const lines = errors.map(
+    (error) =>
+      `${error.path || "(spec)"}: ${error.message}${error.line === undefined ? "" : ` (line ${error.line})`}`,
+  );
+  return `the study spec is invalid:\n${lines.join("\n")}`;
+}
+
+/** The spec a study was stored with; it was valid when stored, so failing here is a server bug. */
+function storedSpec(spec: Record<string, unknown>, study: string): StudySpec {
+  const result = validateStudySpec(spec);
+  if (!result.ok) {
+    throw new Error(
+      `study ${study} has a stored spec that no longer validates: ${describeSpecErrors(result.errors)}`,
+    );
+  }
+  return result.spec;
+}
+
+/**
+ * What each status request does. Only the status flips here: the runners' controller watches the
+ * status and starts, pauses or stops trials to match.
+ */
+const STATUS_REQUESTS = {
+  start: { from: ["draft"], to: "running" },
+  pause: { from: ["running"], to: "paused" },
+  resume: { from: ["paused", "failed"], to: "running" },
+  cancel: { from: ["draft", "running", "paused"], to: "cancelled" },
+} as const satisfies Record<string, { from: readonly StudyStatus[]; to: StudyStatus }>;
+
+function statusRequest(request: keyof typeof STATUS_REQUESTS) {
+  const { from, to } = STATUS_REQUESTS[request];
+  return teamProcedure("member", z.strictObject({ studyId })).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      async (tx) => {
+        const study = await transitionStudyStatus(tx, input.studyId, from, to);
+        if (study) return study;
+        const current = await getStudy(tx, input.studyId);
+        if (!current) throw notFound("study", input.studyId);
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: `cannot ${request} study ${input.studyId}: it is ${current.status}, and only a ${from.join(" or ")} study can be`,
+        });
+      },
+      (study) => ({
+        teamId: ctx.team.id,
+        action: `study.${request}`,
+        targetType: "study",
+        targetId: study.id,
+        details: { status: study.status },
+      }),
+    ),
+  );
+}
+
+export const studiesRouter = {
+  /** Checks a spec without creating anything: every problem, each with its field and line. */
+  validate: teamProcedure("viewer", z.strictObject({ projectId, spec: specText })).query(
+    ({ ctx, input }) => checkSpec(ctx, input.projectId, input.spec),
+  ),
+
+  /** A draft study from a spec; its seed is the spec's, or drawn now and stored with it. */
+  create: teamProcedure("member", z.strictObject({ projectId, spec: specText })).mutation(
+    async ({ ctx, input }) => {
+      const result = await checkSpec(ctx, input.projectId, input.spec);
+      if (!result.ok) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: describeSpecErrors(result.errors) });
+      }
+      const seed = result.spec.seed ?? drawSeed();
+      return audited(
+        ctx,
+        (tx) =>
+          createStudy(tx, {
+            projectId: input.projectId,
+            name: result.spec.name,
+            spec: { ...result.spec, seed },
+            seed,
+            warmStartStudyId: result.spec.warmStart?.studyId ?? null,
+            createdBy: ctx.identity.userId,
+          }),
+        (study) => ({
+          teamId: ctx.team.id,
+          action: "study.create",
+          targetType: "study",
+          targetId: study.id,
+          details: { name: study.name, seed },
+        }),
+      );
+    },
+  ),
+
+  list: teamProcedure("viewer", z.strictObject({ projectId })).query(({ ctx, input }) =>
+    listStudies(ctx.db, input.projectId),
+  ),
+
+  get: teamProcedure("viewer", z.strictObject({ studyId })).query(async ({ ctx, input }) => {
+    const study = await getStudy(ctx.db, input.studyId);
+    if (!study) throw notFound("study", input.studyId);
+    return study;
+  }),
+
+  /** A draft copy of the study's spec under a new name, with a fresh seed unless one is given. */
+  clone: teamProcedure(
+    "member",
+    z.strictObject({
+      studyId,
+      name: displayName,
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1)
+        .optional(),
+    }),
+  ).mutation(async ({ ctx, input }) => {
+    const original = await getStudy(ctx.db, input.studyId);
+    if (!original) throw notFound("study", input.studyId);
+    const seed = input.seed ?? drawSeed();
+    return audited(
+      ctx,
+      (tx) =>
+        createStudy(tx, {
+          projectId: original.projectId,
+          name: input.name,
+          spec: { ...original.spec, name: input.name, seed },
+          seed,
+          createdBy: ctx.identity.userId,
+        }),
+      (study) => ({
+        teamId: ctx.team.id,
+        action: "study.clone",
+        targetType: "study",
+        targetId: study.id,
+        details: { from: original.id, name: study.name, seed },
+      }),
+    );
+  }),
+
+  /**
+   * The parts of a study spec a W&B sweep config determines, and a warning for everything that
+   * was approximated or left out. Creates nothing.
+   */
+  importWandb: authedProcedure.input(z.strictObject({ config: specText })).query(({ input }) => {
+    try {
+      return importWandbSweep(input.config);
+    } catch (error) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `config: ${(error as Error).message}`,
+        cause: error,
+      });
+    }
+  }),
+
+  /** The best trial's whole training configuration: the spec's fixed settings and its parameters. */
+  exportBest: teamProcedure("viewer", z.strictObject({ studyId })).query(async ({ ctx, input }) => {
+    const study = await getStudy(ctx.db, input.studyId);
+    if (!study) throw notFound("study", input.studyId);
+    const best = study.bestTrialId ? await getTrial(ctx.db, study.bestTrialId) : undefined;
+    if (!best) {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `study ${study.id} has no best trial yet`,
+      });
+    }
+    const spec = storedSpec(study.spec, study.id);
+    return {
+      studyId: study.id,
+      trialId: best.id,
+      trialNumber: best.number,
+      objectives: spec.objectives,
+      values: best.values,
+      config: { ...spec.fixed, ...best.params },
+    };
+  }),
+
+  start: statusRequest("start"),
+  pause: statusRequest("pause"),
+  resume: statusRequest("resume"),
+  cancel: statusRequest("cancel"),
+} satisfies TRPCRouterRecord;

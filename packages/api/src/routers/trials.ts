@@ -1,0 +1,100 @@
+import {
+  CANCELLABLE_TRIAL_STATES,
+  cancelTrial,
+  getTrial,
+  listTrials,
+  pageTrials,
+  readTrialSeries,
+  trialState,
+} from "@attune/db";
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { audited } from "../audit.ts";
+import { type CurvePoint, downsampleMinMax } from "../downsample.ts";
+import { studyId, trialId } from "../inputs.ts";
+import { notFound, teamProcedure } from "../trpc.ts";
+
+/** A metric's key as trainers report it, for example "val_loss" or "lr". */
+const metricKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_./-]+$/, "must be a metric key: letters, digits, _ . / and -");
+
+export const trialsRouter = {
+  /** A page of the study's trials, optionally only some states, with how many match in all. */
+  list: teamProcedure(
+    "viewer",
+    z.strictObject({
+      studyId,
+      states: z.array(z.enum(trialState.enumValues)).min(1).max(10).optional(),
+      sortBy: z.enum(["number", "value", "createdAt"]).default("number"),
+      order: z.enum(["asc", "desc"]).default("asc"),
+      limit: z.number().int().min(1).max(500).default(50),
+      offset: z.number().int().min(0).max(1_000_000).default(0),
+    }),
+  ).query(async ({ ctx, input: { studyId, ...page } }) => {
+    const { trials, total } = await pageTrials(ctx.db, studyId, page);
+    const nextOffset = page.offset + trials.length;
+    return { trials, total, nextOffset: nextOffset < total ? nextOffset : null };
+  }),
+
+  get: teamProcedure("viewer", z.strictObject({ trialId })).query(async ({ ctx, input }) => {
+    const trial = await getTrial(ctx.db, input.trialId);
+    if (!trial) throw notFound("trial", input.trialId);
+    return trial;
+  }),
+
+  /**
+   * The series of `keys` for the chosen trials of the study (all of them when none are chosen),
+   * each thinned to at most `maxPoints` points. Trials of other studies are left out.
+   */
+  curves: teamProcedure(
+    "viewer",
+    z.strictObject({
+      studyId,
+      keys: z.array(metricKey).min(1).max(10),
+      trialIds: z.array(trialId).min(1).max(100).optional(),
+      maxPoints: z.number().int().min(2).max(5000).default(500),
+    }),
+  ).query(async ({ ctx, input }) => {
+    const trialIds =
+      input.trialIds ?? (await listTrials(ctx.db, input.studyId)).map((trial) => trial.id);
+    const rows = await readTrialSeries(ctx.db, input.studyId, trialIds, input.keys);
+    const series = new Map<string, { trialId: string; key: string; points: CurvePoint[] }>();
+    for (const row of rows) {
+      const id = `${row.trialId}\u0000${row.key}`;
+      const entry = series.get(id) ?? { trialId: row.trialId, key: row.key, points: [] };
+      entry.points.push({ step: row.step, value: row.value });
+      series.set(id, entry);
+    }
+    return [...series.values()].map((entry) => ({
+      ...entry,
+      points: downsampleMinMax(entry.points, input.maxPoints),
+    }));
+  }),
+
+  /** Cancels a queued or running trial; its runner sees the state and stops training it. */
+  cancel: teamProcedure("member", z.strictObject({ trialId })).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      async (tx) => {
+        const trial = await cancelTrial(tx, input.trialId);
+        if (trial) return trial;
+        const current = await getTrial(tx, input.trialId);
+        if (!current) throw notFound("trial", input.trialId);
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: `trial ${input.trialId} is ${current.state}; only a ${CANCELLABLE_TRIAL_STATES.join(" or ")} trial can be cancelled`,
+        });
+      },
+      (trial) => ({
+        teamId: ctx.team.id,
+        action: "trial.cancel",
+        targetType: "trial",
+        targetId: trial.id,
+        details: { studyId: trial.studyId, number: trial.number },
+      }),
+    ),
+  ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,229 @@
+// The tRPC server: its context (who is calling), the procedures routers build on, and the one
+// middleware that decides what a caller may do with a team's resources.
+import {
+  type Database,
+  type JobQueue,
+  type ResourceKind,
+  resolveAccess,
+  spendApiKeyRequest,
+  type TeamRole,
+} from "@attune/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { hashApiKey } from "./api-keys.ts";
+import type { Auth } from "./auth.ts";
+import { logMailer, type Mailer } from "./mailer.ts";
+import { getJobQueue } from "./queue.ts";
+
+/** Who is calling: a signed-in user, or a script whose API key acts for one team of its user. */
+export type Identity =
+  | { kind: "session"; userId: string; email: string }
+  | { kind: "apiKey"; userId: string; apiKeyId: string; teamId: string };
+
+export interface ContextOptions {
+  headers: Headers;
+  db: Database;
+  auth: Auth;
+  /** The web app's public origin, for links sent by e-mail. */
+  appUrl: string;
+  /** Without one, e-mails are logged instead of sent. */
+  mailer?: Mailer;
+  /** The queue strategy runs go on; by default one connected to DATABASE_URL on first use. */
+  jobQueue?: () => Promise<JobQueue>;
+}
+
+/**
+ * Reads the caller from the request: better-auth's session cookie, or an `Authorization: Bearer`
+ * API key. The key is checked, and counted against its rate limit, once per procedure call (a batch
+ * of calls counts each) by authedProcedure, so that a wrong, revoked, expired or exhausted key
+ * fails the call with the reason instead of passing as anonymous.
+ */
+export async function createTRPCContext({
+  headers,
+  db,
+  auth,
+  appUrl,
+  mailer,
+  jobQueue,
+}: ContextOptions) {
+  const authorization = headers.get("authorization");
+  const apiKeyHash = authorization === null ? null : hashApiKey(bearerToken(authorization));
+  const signedInUser = apiKeyHash === null ? await identifySession(auth, headers) : null;
+  return {
+    db,
+    appUrl,
+    mailer: mailer ?? logMailer,
+    jobQueue: jobQueue ?? getJobQueue,
+    signedInUser,
+    apiKeyHash,
+  };
+}
+
+export type Context = Awaited<ReturnType<typeof createTRPCContext>>;
+
+function bearerToken(authorization: string): string {
+  const [, token] = /^Bearer +(\S+)$/.exec(authorization) ?? [];
+  if (!token) {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: 'the Authorization header must read "Bearer <API key>"',
+    });
+  }
+  return token;
+}
+
+async function identifySession(auth: Auth, headers: Headers): Promise<Identity | null> {
+  const session = await auth.api.getSession({ headers });
+  if (!session) return null;
+  return { kind: "session", userId: session.user.id, email: session.user.email };
+}
+
+async function identifyApiKey(db: Database, keyHash: string): Promise<Identity> {
+  const use = await spendApiKeyRequest(db, keyHash);
+  switch (use.outcome) {
+    case "accepted":
+      if (!use.key.teamId) {
+        throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has no team" });
+      }
+      return {
+        kind: "apiKey",
+        userId: use.key.referenceId,
+        apiKeyId: use.key.id,
+        teamId: use.key.teamId,
+      };
+    case "unknown":
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key is not valid" });
+    case "revoked":
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has been revoked" });
+    case "expired":
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has expired" });
+    case "rate-limited":
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `the API key made too many requests; retry in ${Math.ceil(use.retryAfterMs / 1000)} s`,
+      });
+  }
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter: ({ shape, error }) => ({
+    ...shape,
+    // The individual problems with the input, for forms to show beside their fields.
+    data: { ...shape.data, issues: error.cause instanceof ZodError ? error.cause.issues : null },
+  }),
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * Input errors read as zod words them, and a name already taken reads as a conflict rather than a
+ * server error (the database's unique constraints decide, so two racing requests cannot both win).
+ */
+const translateErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const { cause } = result.error;
+  if (cause instanceof ZodError) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: z.prettifyError(cause), cause });
+  }
+  // Drizzle wraps the driver's error; the code and detail are on its cause.
+  const driverError = (cause?.cause ?? cause) as { code?: string; detail?: string } | undefined;
+  if (driverError?.code === UNIQUE_VIOLATION) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `already exists: ${driverError.detail ?? "a row with the same unique values"}`,
+      cause,
+    });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(translateErrors);
+
+/** Any identified caller: a signed-in user or an API key. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const identity = ctx.apiKeyHash ? await identifyApiKey(ctx.db, ctx.apiKeyHash) : ctx.signedInUser;
+  if (!identity) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or send an API key" });
+  }
+  return next({ ctx: { identity } });
+});
+
+/** The one answer for a resource that is missing or that the caller may not see. */
+export function notFound(kind: string, id: string): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: `${kind} ${id} not found` });
+}
+
+function signInRequired() {
+  return new TRPCError({ code: "FORBIDDEN", message: "API keys cannot do this; sign in instead" });
+}
+
+/** A signed-in user: for what reaches beyond the one team an API key acts for. */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  const { identity } = ctx;
+  if (identity.kind !== "session") throw signInRequired();
+  return next({ ctx: { identity } });
+});
+
+/** An input without fields: absent or `{}`, nothing more. */
+export const noInput = z.strictObject({}).optional();
+
+const ROLE_RANK: Record<TeamRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+
+/** The input field that names a team's resource, and the kind of resource it names. */
+const SCOPE_FIELDS = {
+  teamId: "team",
+  projectId: "project",
+  datasetId: "dataset",
+  studyId: "study",
+  trialId: "trial",
+} as const satisfies Record<string, ResourceKind>;
+
+type ScopeField = keyof typeof SCOPE_FIELDS;
+
+/** The input of a team procedure names exactly one team or resource of a team. */
+export type ScopedInput = {
+  [F in ScopeField]: Record<F, string> & Partial<Record<Exclude<ScopeField, F>, never>>;
+}[ScopeField];
+
+function scopeOf(input: ScopedInput): { kind: ResourceKind; id: string } {
+  for (const [field, kind] of Object.entries(SCOPE_FIELDS)) {
+    const id = (input as Partial<Record<string, string>>)[field];
+    if (id !== undefined) return { kind, id };
+  }
+  throw new Error(`a team procedure's input names none of ${Object.keys(SCOPE_FIELDS).join(", ")}`);
+}
+
+/**
+ * A procedure on a team or one of its resources, for callers with at least `minimumRole` there:
+ * viewers read, members change projects, datasets and studies, admins manage the team. The input
+ * is validated first; then its team and the caller's role are read in one query. A resource of a
+ * team the caller is not in (or that the caller's API key is not for) is NOT_FOUND, word for word
+ * as a resource that does not exist, so that ids of other teams reveal nothing.
+ */
+export function teamProcedure<Input extends z.ZodType<ScopedInput>>(
+  minimumRole: TeamRole,
+  input: Input,
+  options: { apiKeys: boolean } = { apiKeys: true },
+) {
+  return authedProcedure.input(input).use(async ({ ctx, input, next }) => {
+    if (!options.apiKeys && ctx.identity.kind === "apiKey") throw signInRequired();
+    const { kind, id } = scopeOf(input as ScopedInput);
+    const access = await resolveAccess(ctx.db, kind, id, ctx.identity.userId);
+    const keyFitsTeam = ctx.identity.kind !== "apiKey" || ctx.identity.teamId === access?.teamId;
+    if (!access?.role || !keyFitsTeam) throw notFound(kind, id);
+    if (ROLE_RANK[access.role] < ROLE_RANK[minimumRole]) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `this needs the ${minimumRole} role or higher in team ${access.teamId}; you are ${access.role}`,
+      });
+    }
+    return next({ ctx: { team: { id: access.teamId, role: access.role } } });
+  });
+}
