@@ -1,4 +1,5 @@
 import { availableParallelism, hostname } from "node:os";
+import { controlStudies } from "@attune/control";
 import { log } from "@attune/core/log";
 import {
   createDatabase,
@@ -10,6 +11,9 @@ import {
 } from "@attune/db";
 import type { RunnerBackend } from "./backend.ts";
 import type { RunnerSettings } from "./settings.ts";
+import { runStrategyJob } from "./strategy-job.ts";
+import { TrainerThreads } from "./trainer-threads.ts";
+import { runTrialJob, type TrialJobContext } from "./trial-job.ts";
 
 export interface RunningRunner {
   readonly id: string;
@@ -41,6 +45,53 @@ export async function startRunner(
   log.info("runner.registered", { runnerId: runner.id, ...describe });
 
   const queue = await JobQueue.connect(url, `attune-runner:${settings.name}`);
+  const shutdown = new AbortController();
+  const threads = new TrainerThreads(settings.concurrency);
+  const trialContext: TrialJobContext = {
+    db,
+    queue,
+    runnerId: () => runner.id,
+    checkpointInterval: settings.checkpointInterval,
+    threads,
+    directiveIntervalMs: 1_000,
+    shutdown: shutdown.signal,
+  };
+  await queue.work(
+    "trial",
+    { concurrency: settings.concurrency, pollingIntervalSeconds: 0.5 },
+    async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await runTrialJob(trialContext, job.data.trialId);
+        } catch (error) {
+          // The queue retries the job; the trial's attempts bound how often.
+          log.error("trial.job.failed", {
+            trialId: job.data.trialId,
+            message: (error as Error).message,
+          });
+          throw error;
+        }
+      }
+    },
+  );
+  // Strategy runs (LR range test, batch sizes) one at a time, beside the trials.
+  await queue.work("strategy", { concurrency: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    for (const job of jobs) await runStrategyJob(trialContext, job.data.runId);
+  });
+  // Every runner takes part in study control; the study lock makes each decision happen once.
+  let controlling = false;
+  const control = setInterval(async () => {
+    if (controlling) return;
+    controlling = true;
+    try {
+      await controlStudies(db, queue);
+    } catch (error) {
+      // The database may be away for a while: the next round tries again.
+      log.warn("study.control.round.failed", { message: (error as Error).message });
+    } finally {
+      controlling = false;
+    }
+  }, settings.controlIntervalMs);
 
   // A missed heartbeat (database away for a while) is retried on the next tick, not fatal.
   const beat = async () => {
@@ -64,8 +115,12 @@ export async function startRunner(
       return runner.id;
     },
     async stop() {
-      clearInterval(heartbeat);
+      clearInterval(control);
+      // Trials checkpoint and go back on the queue; stopping the queue waits for their handlers.
+      shutdown.abort();
       await queue.stop();
+      await threads.close();
+      clearInterval(heartbeat);
       await markRunnerOffline(db, runner.id).catch((error: Error) =>
         log.warn("runner.offline.failed", { runnerId: runner.id, message: error.message }),
       );

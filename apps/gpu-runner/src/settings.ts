@@ -9,6 +9,7 @@ const schema = z.object({
   backend: z.enum(["auto", ...backendNames]),
   checkpointInterval: z.coerce.number().int().min(1),
   heartbeatIntervalMs: z.coerce.number().int().min(100).max(60_000),
+  controlIntervalMs: z.coerce.number().int().min(50).max(60_000),
   logLevel: z.enum(["debug", "info", "warn", "error"]),
 });
 
@@ -17,9 +18,10 @@ export type RunnerSettings = z.infer<typeof schema>;
 const usage = `Usage: attune-runner [options]   (each option also reads from the environment variable shown)
   --name NAME                 runner name               ATTUNE_RUNNER_NAME   (default: host name and pid)
   --concurrency N             trials trained at once    ATTUNE_RUNNER_CONCURRENCY (default: number of cores)
-  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu     ATTUNE_TF_BACKEND (default: auto, the first that loads)
+  --backend auto|tensorflow-gpu|tensorflow|native|wasm|cpu  ATTUNE_TF_BACKEND (default: auto, the first that loads)
   --checkpoint-interval N     steps between checkpoints ATTUNE_CHECKPOINT_INTERVAL (default: 200)
   --heartbeat-interval MS     heartbeat period          ATTUNE_HEARTBEAT_INTERVAL_MS (default: 5000)
+  --control-interval MS       study control period      ATTUNE_CONTROL_INTERVAL_MS (default: 1000)
   --log-level LEVEL           debug|info|warn|error     ATTUNE_LOG_LEVEL (default: info)
 The database is DATABASE_URL, or the project's embedded PostgreSQL when it is unset.`;
 
@@ -33,6 +35,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
       backend: { type: "string" },
       "checkpoint-interval": { type: "string" },
       "heartbeat-interval": { type: "string" },
+      "control-interval": { type: "string" },
       "log-level": { type: "string" },
       help: { type: "boolean" },
     },
@@ -45,6 +48,7 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): RunnerSett
     backend: values.backend ?? env.ATTUNE_TF_BACKEND ?? "auto",
     checkpointInterval: values["checkpoint-interval"] ?? env.ATTUNE_CHECKPOINT_INTERVAL ?? 200,
     heartbeatIntervalMs: values["heartbeat-interval"] ?? env.ATTUNE_HEARTBEAT_INTERVAL_MS ?? 5_000,
+    controlIntervalMs: values["control-interval"] ?? env.ATTUNE_CONTROL_INTERVAL_MS ?? 1_000,
     logLevel: values["log-level"] ?? env.ATTUNE_LOG_LEVEL ?? "info",
   });
   if (!parsed.success) {

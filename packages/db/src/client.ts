@@ -21,8 +21,12 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? "attune",
   });
-  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  // A connection dropped by the server must not crash the process: the query using it fails, and
+  // the next one reconnects. Idle clients report on the pool, checked-out ones on themselves.
   pool.on("error", (error) => log.warn("db.pool.error", { message: error.message }));
+  pool.on("connect", (client) =>
+    client.on("error", (error) => log.warn("db.connection.error", { message: error.message })),
+  );
   return drizzle({ client: pool, schema, casing: "snake_case" });
 }
 

@@ -3,13 +3,7 @@
 
 import { log } from "@attune/core/log";
 import { sql } from "drizzle-orm";
-import {
-  fromDrizzle,
-  PgBoss,
-  type QueueOptions,
-  type SendOptions,
-  type WorkHandler,
-} from "pg-boss";
+import { fromDrizzle, PgBoss, type Queue, type SendOptions, type WorkHandler } from "pg-boss";
 import type { Executor, Transaction } from "./client.ts";
 
 export const QUEUE_SCHEMA = "pgboss";
@@ -18,16 +12,24 @@ export const QUEUE_SCHEMA = "pgboss";
 export interface JobPayloads {
   /** Train one trial, from its last checkpoint if it has one. */
   trial: { trialId: string };
+  /** Run one strategy (LR range test, batch-size selection) and store its result. */
+  strategy: { runId: string };
 }
 export type QueueName = keyof JobPayloads;
 
-const queueOptions: Record<QueueName, QueueOptions> = {
-  // A runner that stops heartbeating (killed, cut off) loses the job to another runner.
+const queueOptions: Record<QueueName, Omit<Queue, "name">> = {
+  // A runner that stops heartbeating (killed, cut off) loses the job to another runner; 10 s is
+  // pg-boss's shortest heartbeat. Retries are bounded; the runner also counts a trial's attempts.
   trial: {
-    heartbeatSeconds: 30,
-    retryLimit: 3,
-    retryDelay: 5,
-    retryBackoff: true,
+    heartbeatSeconds: 10,
+    retryLimit: 5,
+    retryDelay: 1,
+    expireInSeconds: 86_400,
+  },
+  strategy: {
+    heartbeatSeconds: 10,
+    retryLimit: 2,
+    retryDelay: 1,
     expireInSeconds: 86_400,
   },
 };

@@ -1,10 +1,10 @@
-// Rows the query tests build on: a user owning a team with a project and a study.
+// Rows tests build on: a user owning a team with a project and a study.
 import { randomUUID } from "node:crypto";
-import type { Executor } from "../src/client.ts";
-import { createProject } from "../src/queries/projects.ts";
-import { createStudy } from "../src/queries/studies.ts";
-import { createTeam } from "../src/queries/teams.ts";
-import { createUser } from "../src/queries/users.ts";
+import type { Executor } from "./client.ts";
+import { createProject } from "./queries/projects.ts";
+import { createStudy } from "./queries/studies.ts";
+import { createTeam } from "./queries/teams.ts";
+import { createUser } from "./queries/users.ts";
 
 /** A name no other test in the database has used. */
 export function uniqueName(prefix: string): string {

@@ -1,16 +1,8 @@
 // Test support: each test file gets a fresh, migrated database on the test server.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { createDatabase, type Database } from "./client.ts";
-import { migrateDatabase } from "./migrate.ts";
+import { createScratchDatabase, type ScratchDatabase } from "./scratch.ts";
 
-export interface TestDatabase {
-  url: string;
-  db: Database;
-  /** Closes the pool and drops the database. */
-  drop(): Promise<void>;
-}
+export type TestDatabase = ScratchDatabase;
 
 function serverUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -22,28 +14,8 @@ function serverUrl(): string {
   return url;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const admin = new URL(serverUrl());
-  const name = `attune_test_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
-  const db = createDatabase(url.toString(), { applicationName: "attune-test" });
-  return {
-    url: url.toString(),
-    db,
-    async drop() {
-      await db.$client.end();
-      const dropper = new pg.Client({ connectionString: admin.toString() });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
+export function createTestDatabase(): Promise<TestDatabase> {
+  return createScratchDatabase(serverUrl(), "attune_test");
 }
 
 /**

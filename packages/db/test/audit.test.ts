@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { listAudit, recordAudit } from "../src/queries/audit.ts";
 import { createApiKey } from "../src/queries/teams.ts";
+import { seedTeam } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
-import { seedTeam } from "./seed.ts";
 
 const test = useTestDatabase();
 

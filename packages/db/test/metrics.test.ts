@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getCheckpoint, listCheckpoints, saveCheckpoint } from "../src/queries/checkpoints.ts";
 import { type MetricPoint, readMetrics, writeMetrics } from "../src/queries/metrics.ts";
 import { createNextTrial, type Trial } from "../src/queries/trials.ts";
+import { seedStudy } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
-import { seedStudy } from "./seed.ts";
 
 const test = useTestDatabase();
 

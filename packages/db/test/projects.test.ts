@@ -19,8 +19,8 @@ import {
 import { getStudy } from "../src/queries/studies.ts";
 import { createNextTrial, getTrial } from "../src/queries/trials.ts";
 import { DATASET_MAX_BYTES, type DatasetStatistics } from "../src/schema/index.ts";
+import { seedProject, seedStudy, seedTeam } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
-import { seedProject, seedStudy, seedTeam } from "./seed.ts";
 
 const test = useTestDatabase();
 

@@ -18,7 +18,7 @@ async function connect(name: string): Promise<JobQueue> {
 
 describe("job queue", () => {
   it("is installed by the migrations", async () => {
-    expect(await readQueueHealth(test.db)).toEqual({ reachable: true, queues: 1 });
+    expect(await readQueueHealth(test.db)).toEqual({ reachable: true, queues: 2 });
   });
 
   it("never delivers a job whose transaction rolled back, and delivers each committed one exactly once to two competing workers", async () => {

@@ -17,8 +17,8 @@ import {
   listTrials,
   updateTrial,
 } from "../src/queries/trials.ts";
+import { seedProject, seedStudy } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
-import { seedProject, seedStudy } from "./seed.ts";
 
 /** A well-formed id that no row has. */
 const MISSING_ID = "00000000-0000-4000-8000-000000000000";

@@ -15,8 +15,8 @@ import {
   updateInvitationStatus,
   updateMemberRole,
 } from "../src/queries/teams.ts";
+import { seedTeam, seedUser, uniqueName } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
-import { seedTeam, seedUser, uniqueName } from "./seed.ts";
 
 const test = useTestDatabase();
 

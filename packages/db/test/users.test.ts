@@ -11,8 +11,8 @@ import {
   getUserByEmail,
   getVerification,
 } from "../src/queries/users.ts";
+import { seedUser, uniqueName } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
-import { seedUser, uniqueName } from "./seed.ts";
 
 const test = useTestDatabase();
 

@@ -46,12 +46,61 @@ export function splitSamples<T>(
       `a validation fraction of ${validationFraction} of ${samples.length} samples leaves one side empty`,
     );
   }
+  return splitShuffledSamples(samples, seed, 0, validationCount);
+}
+
+/** Which of `count` equal parts of the data is held out for validation (k-fold cross-validation). */
+export interface Fold {
+  index: number;
+  count: number;
+}
+
+/** Part `fold.index` of the stream for validation; the parts around it, joined, for training. */
+export function splitTokenStreamFold(tokens: Int32Array, fold: Fold): DataSplit<Int32Array> {
+  const { start, end } = foldBounds(tokens.length, fold, "tokens");
+  const train = new Int32Array(tokens.length - (end - start));
+  train.set(tokens.subarray(0, start));
+  train.set(tokens.subarray(end), start);
+  return { train, validation: tokens.subarray(start, end) };
+}
+
+/** A seeded shuffle of whole samples cut into `fold.count` parts, part `fold.index` for validation. */
+export function splitSamplesFold<T>(
+  samples: readonly T[],
+  fold: Fold,
+  seed: number,
+): DataSplit<T[]> {
+  const { start, end } = foldBounds(samples.length, fold, "samples");
+  return splitShuffledSamples(samples, seed, start, end);
+}
+
+/** Validation is positions [start, end) of a seeded shuffle; both sides keep the original order. */
+function splitShuffledSamples<T>(
+  samples: readonly T[],
+  seed: number,
+  start: number,
+  end: number,
+): DataSplit<T[]> {
   const order = new Random(seed).shuffle(samples.map((_, index) => index));
-  const isValidation = new Set(order.slice(0, validationCount));
+  const isValidation = new Set(order.slice(start, end));
   return {
     train: samples.filter((_, index) => !isValidation.has(index)),
     validation: samples.filter((_, index) => isValidation.has(index)),
   };
+}
+
+function foldBounds(length: number, fold: Fold, unit: string): { start: number; end: number } {
+  const { index, count } = fold;
+  if (!(Number.isInteger(count) && count >= 2 && Number.isInteger(index))) {
+    throw new Error(`a fold needs a whole index and at least 2 folds, got ${index} of ${count}`);
+  }
+  if (index < 0 || index >= count) throw new Error(`fold ${index} is not one of ${count} folds`);
+  const start = Math.round((length * index) / count);
+  const end = Math.round((length * (index + 1)) / count);
+  if (start === end) {
+    throw new Error(`${count} folds of ${length} ${unit} leave fold ${index} empty`);
+  }
+  return { start, end };
 }
 
 /** Samples' tokens one after another, with end-of-text between samples when the tokenizer has one. */

@@ -147,20 +147,15 @@ export class Trainer {
     return result("budget");
   }
 
-  /** One optimizer update; reports it, or why it diverged (then the weights are left unchanged). */
-  trainStep(): StepReport | { diverged: string } {
+  /**
+   * One optimizer update at the scheduled learning rate, or at `learningRate` when given (the LR
+   * range test sets its own); reports it, or why it diverged (then the weights are left unchanged).
+   */
+  trainStep(learningRate = this.scheduledLearningRate()): StepReport | { diverged: string } {
     const { model, optimizer, maxGradNorm } = this.options;
     const started = performance.now();
-    const learningRate = learningRateAt(
-      this.options.schedule ?? { kind: "constant", warmupSteps: 0 },
-      this.options.learningRate,
-      this.step,
-    );
-    const batches = Array.from({ length: this.options.accumulationSteps ?? 1 }, () =>
-      this.options.train.next(),
-    );
+    const { batches, seeds } = this.nextBatches(this.options.accumulationSteps ?? 1);
     const tokens = batches.reduce((sum, batch) => sum + batch.inputs.length, 0);
-    const seeds = batches.map(() => this.random.nextUint32());
 
     const { loss, gradNorm, diverged } = tf.tidy(() => {
       const { loss, gradients } = averagedGradients(model, batches, seeds);
@@ -189,6 +184,19 @@ export class Trainer {
     };
   }
 
+  /**
+   * The global norm of the mean gradient over `microbatches` fresh training batches, at the current
+   * weights and without an update (the gradient noise scale compares it at two batch sizes).
+   */
+  gradientNorm(microbatches: number): number {
+    const { batches, seeds } = this.nextBatches(microbatches);
+    return tf.tidy(
+      () =>
+        globalNorm(averagedGradients(this.options.model, batches, seeds).gradients).dataSync()[0] ??
+        Number.NaN,
+    );
+  }
+
   /** Mean validation loss (weighted by tokens, or by rows for a classifier), perplexity, accuracy. */
   evaluate(): EvalReport {
     const { model, validation } = this.options;
@@ -215,6 +223,21 @@ export class Trainer {
       perplexity: Math.exp(validationLoss),
       ...(model.config.numClasses === undefined ? {} : { accuracy: weightedAccuracy / weight }),
     };
+  }
+
+  private scheduledLearningRate(): number {
+    const { schedule, learningRate } = this.options;
+    return learningRateAt(
+      schedule ?? { kind: "constant", warmupSteps: 0 },
+      learningRate,
+      this.step,
+    );
+  }
+
+  /** Training batches with a dropout seed each. */
+  private nextBatches(count: number): { batches: Batch[]; seeds: number[] } {
+    const batches = Array.from({ length: count }, () => this.options.train.next());
+    return { batches, seeds: batches.map(() => this.random.nextUint32()) };
   }
 
   private budgetSpent(): boolean {

@@ -1,5 +1,5 @@
 // Datasets: text corpora kept in Postgres. Content is large, so only getDatasetContent reads it.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { DATASET_MAX_BYTES, type DatasetStatistics, datasets } from "../schema/index.ts";
 import { columnsWithout, single } from "./shared.ts";
@@ -73,4 +73,23 @@ export async function updateDatasetStatistics(
 export async function deleteDataset(db: Executor, id: string): Promise<boolean> {
   const rows = await db.delete(datasets).where(eq(datasets.id, id)).returning({ id: datasets.id });
   return rows.length > 0;
+}
+
+/** The project's dataset a study spec names, by id or by name. */
+export async function findProjectDataset(
+  db: Executor,
+  projectId: string,
+  idOrName: string,
+): Promise<DatasetMeta | undefined> {
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+  const [row] = await db
+    .select(metaColumns)
+    .from(datasets)
+    .where(
+      and(
+        eq(datasets.projectId, projectId),
+        isId ? eq(datasets.id, idOrName) : eq(datasets.name, idOrName),
+      ),
+    );
+  return row;
 }

@@ -1,7 +1,7 @@
 // Metric points of trials: (trial, key, step) -> value.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { metrics } from "../schema/index.ts";
+import { metrics, trials } from "../schema/index.ts";
 
 export type Metric = typeof metrics.$inferSelect;
 export type MetricPoint = typeof metrics.$inferInsert;
@@ -39,4 +39,26 @@ export async function readMetrics(db: Executor, trialId: string, key?: string): 
     .from(metrics)
     .where(and(eq(metrics.trialId, trialId), key === undefined ? undefined : eq(metrics.key, key)))
     .orderBy(asc(metrics.key), asc(metrics.step));
+}
+
+/** The points of `keys` for the given trials of the study, by trial, key and step. */
+export async function readTrialSeries(
+  db: Executor,
+  studyId: string,
+  trialIds: readonly string[],
+  keys: readonly string[],
+): Promise<Metric[]> {
+  if (trialIds.length === 0 || keys.length === 0) return [];
+  return db
+    .select({ ...getTableColumns(metrics) })
+    .from(metrics)
+    .innerJoin(trials, eq(trials.id, metrics.trialId))
+    .where(
+      and(
+        eq(trials.studyId, studyId),
+        inArray(metrics.trialId, [...trialIds]),
+        inArray(metrics.key, [...keys]),
+      ),
+    )
+    .orderBy(asc(metrics.trialId), asc(metrics.key), asc(metrics.step));
 }

@@ -1,5 +1,5 @@
 // Trials: one training run of a study with one set of parameters.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { type trialState, trials } from "../schema/index.ts";
 import { single } from "./shared.ts";
@@ -15,7 +15,14 @@ export type NewTrial = Omit<
 export type TrialUpdate = Partial<
   Pick<
     typeof trials.$inferInsert,
-    "state" | "values" | "error" | "lastStep" | "runnerId" | "startedAt" | "finishedAt"
+    | "state"
+    | "pauseReason"
+    | "values"
+    | "error"
+    | "lastStep"
+    | "runnerId"
+    | "startedAt"
+    | "finishedAt"
   >
 >;
 
@@ -66,4 +73,63 @@ export async function incrementTrialAttempts(db: Executor, id: string): Promise<
     .where(eq(trials.id, id))
     .returning({ attempts: trials.attempts });
   return single(rows, `no trial ${id}`).attempts;
+}
+
+/** States a trial can be cancelled from. */
+export const CANCELLABLE_TRIAL_STATES: readonly TrialState[] = ["queued", "running"];
+
+/**
+ * Cancels a queued or running trial, atomically; its runner sees the state and stops. Undefined
+ * when the trial does not exist or is already in another state.
+ */
+export async function cancelTrial(db: Executor, id: string): Promise<Trial | undefined> {
+  const [row] = await db
+    .update(trials)
+    .set({ state: "cancelled", finishedAt: sql`now()` })
+    .where(and(eq(trials.id, id), inArray(trials.state, [...CANCELLABLE_TRIAL_STATES])))
+    .returning();
+  return row;
+}
+
+export type TrialSortKey = "number" | "value" | "createdAt";
+
+export interface TrialPageRequest {
+  states?: readonly TrialState[];
+  sortBy: TrialSortKey;
+  order: "asc" | "desc";
+  limit: number;
+  offset: number;
+}
+
+/**
+ * One page of the study's trials, with how many match in all. Sorting by value reads the first
+ * objective's final value; trials without one come last either way. Ties fall back to the number,
+ * so that pages never overlap.
+ */
+export async function pageTrials(
+  db: Executor,
+  studyId: string,
+  page: TrialPageRequest,
+): Promise<{ trials: Trial[]; total: number }> {
+  const where = and(
+    eq(trials.studyId, studyId),
+    page.states ? inArray(trials.state, [...page.states]) : undefined,
+  );
+  const direction = page.order === "asc" ? asc : desc;
+  const sortColumn = {
+    number: trials.number,
+    value: sql`${trials.values}[1]`,
+    createdAt: trials.createdAt,
+  }[page.sortBy];
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(trials)
+      .where(where)
+      .orderBy(sql`${direction(sortColumn)} nulls last`, direction(trials.number))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ total: count() }).from(trials).where(where),
+  ]);
+  return { trials: rows, total: counted?.total ?? 0 };
 }

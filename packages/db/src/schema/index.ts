@@ -2,6 +2,7 @@ export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./metrics.ts";
 export * from "./projects.ts";
+export * from "./rate-limits.ts";
 export * from "./runners.ts";
 export * from "./strategies.ts";
 export * from "./studies.ts";

@@ -87,6 +87,7 @@ export const trials = pgTable(
     values: doublePrecision().array(),
     /** The last step trained: a resumed trial continues after it. */
     lastStep: integer().notNull().default(0),
+    /** Starts of training: the first, and one per recovery from a lost runner (see claimTrial). */
     attempts: integer().notNull().default(0),
     pauseReason: pauseReason(),
     runnerId: uuid().references(() => runners.id, { onDelete: "set null" }),

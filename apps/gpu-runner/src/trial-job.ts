@@ -1,0 +1,250 @@
+// One trial job: claim the trial, train it in a worker thread (from its last checkpoint, if an
+// earlier attempt left one), stream its metrics and checkpoints, ask the pruner at every
+// evaluation, obey cancel and pause, and record how it ended. Then let the study queue the next.
+import { decideTrial, fillStudy, objectiveKeys, readDatasetSamples, specOf } from "@attune/control";
+import { log } from "@attune/core/log";
+import { evaluationMetrics, objectiveValue, stepMetrics } from "@attune/core/trial/metrics";
+import type { TrialOutcome } from "@attune/core/trial/run";
+import {
+  claimTrial,
+  type Database,
+  findProjectDataset,
+  getCheckpoint,
+  getStudy,
+  getTrial,
+  type JobQueue,
+  readTrialDirective,
+  type Trial,
+  updateTrial,
+} from "@attune/db";
+import { persistently, TrialWriter } from "./metric-writer.ts";
+import type { TrainerThreads } from "./trainer-threads.ts";
+import type { ToRunner, ToWorker, TrialWork } from "./worker-protocol.ts";
+
+/** Attempts at one trial before it fails for good (a crash, a lost runner, a retry each). */
+export const MAX_TRIAL_ATTEMPTS = 3;
+
+export interface TrialJobContext {
+  db: Database;
+  queue: JobQueue;
+  runnerId: () => string;
+  checkpointInterval: number;
+  /** How often a running trial looks for cancel and pause. */
+  directiveIntervalMs: number;
+  /** Warm threads that train the trials. */
+  threads: TrainerThreads;
+  /** Aborted when the runner shuts down: trials checkpoint and go back on the queue. */
+  shutdown: AbortSignal;
+}
+
+/** Why training stopped early, when it did. */
+type StopCause =
+  | { kind: "prune"; reason: string }
+  | { kind: "rung"; reason: string }
+  | { kind: "cancel" }
+  | { kind: "pause" }
+  | { kind: "shutdown" };
+
+export async function runTrialJob(context: TrialJobContext, trialId: string): Promise<void> {
+  const { db, queue } = context;
+  const directive = await readTrialDirective(db, trialId);
+  const before = await getTrial(db, trialId);
+  if (!before || !["queued", "running"].includes(before.state)) return;
+  if (directive !== "continue") {
+    await finish(db, before, directive === "cancel" ? { kind: "cancel" } : { kind: "pause" });
+    return;
+  }
+  const trial = await claimTrial(db, trialId, context.runnerId());
+  if (!trial) return;
+  try {
+    if (trial.attempts > MAX_TRIAL_ATTEMPTS) {
+      await updateTrial(db, trial.id, {
+        state: "failed",
+        error: `gave up after ${MAX_TRIAL_ATTEMPTS} attempts (runners lost or crashed while training it)`,
+        finishedAt: new Date(),
+      });
+      return;
+    }
+    await train(context, trial);
+  } finally {
+    await persistently(`next trials of study ${trial.studyId}`, () =>
+      fillStudy(db, queue, trial.studyId),
+    );
+  }
+}
+
+async function train(context: TrialJobContext, trial: Trial): Promise<void> {
+  const { db } = context;
+  const study = await getStudy(db, trial.studyId);
+  if (!study) throw new Error(`trial ${trial.id}: study ${trial.studyId} is gone`);
+  const spec = specOf(study);
+  const dataset = await findProjectDataset(db, study.projectId, spec.dataset);
+  if (!dataset) {
+    await fail(db, trial, `dataset "${spec.dataset}" is not in the study's project`);
+    return;
+  }
+  const resume = await getCheckpoint(db, trial.id, "last");
+  const [objective] = spec.objectives;
+  const work: TrialWork = {
+    task: spec.task,
+    dataset: await readDatasetSamples(db, dataset),
+    settings: { ...spec.fixed, ...trial.params },
+    budget:
+      spec.budget.stepsPerTrial !== undefined
+        ? { steps: spec.budget.stepsPerTrial }
+        : { tokens: spec.budget.tokensPerTrial ?? 0 },
+    seed: (study.seed + trial.number) >>> 0,
+    checkpointEvery: context.checkpointInterval,
+    objective: objective ?? { metric: "val_loss", direction: "minimize" },
+    ...(resume?.data ? { resumeFrom: new Uint8Array(resume.data) } : {}),
+  };
+  log.info("trial.start", {
+    trialId: trial.id,
+    study: study.id,
+    number: trial.number,
+    attempt: trial.attempts,
+    resumeStep: resume?.step ?? 0,
+  });
+
+  const writer = new TrialWriter(db, trial.id);
+  const worker = context.threads.acquire();
+  const tell = (message: ToWorker) => worker.postMessage(message);
+  let workerHealthy = false;
+  let cause: StopCause | undefined;
+  const stop = (why: StopCause) => {
+    cause ??= why;
+    tell({ type: "stop" });
+  };
+  const onShutdown = () => stop({ kind: "shutdown" });
+  context.shutdown.addEventListener("abort", onShutdown);
+  const watch = setInterval(async () => {
+    try {
+      const directive = await readTrialDirective(db, trial.id);
+      if (directive === "cancel") stop({ kind: "cancel" });
+      if (directive === "pause") stop({ kind: "pause" });
+    } catch (error) {
+      log.warn("trial.directive.unreadable", {
+        trialId: trial.id,
+        message: (error as Error).message,
+      });
+    }
+  }, context.directiveIntervalMs);
+
+  try {
+    const ended = await new Promise<ToRunner & { type: "done" | "failed" }>((resolve, reject) => {
+      worker.on("message", async (message: ToRunner) => {
+        switch (message.type) {
+          case "step":
+            writer.add(message.report.step, stepMetrics(message.report));
+            return;
+          case "eval": {
+            writer.add(message.report.step, evaluationMetrics(message.report));
+            await writer.flush();
+            const decision = await persistently(`pruning decision for trial ${trial.id}`, () =>
+              decideTrial(db, study.id, trial.number),
+            );
+            if (decision.action === "prune") stop({ kind: "prune", reason: decision.reason });
+            if (decision.action === "pause") stop({ kind: "rung", reason: decision.reason });
+            tell({ type: "verdict", id: message.id, stop: cause !== undefined });
+            return;
+          }
+          case "checkpoint":
+            await writer.checkpoint(message.kind, message.step, message.bytes);
+            return;
+          default:
+            resolve(message);
+        }
+      });
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`trial worker exited with code ${code}`)));
+      tell({ type: "train", work });
+    });
+    workerHealthy = true;
+    await writer.close();
+    if (ended.type === "failed") {
+      if (!ended.configError)
+        throw new Error(`trial ${trial.id} failed in its worker: ${ended.message}`);
+      await fail(db, trial, ended.message);
+      return;
+    }
+    await record(context, trial, ended.outcome, cause, objectiveKeys(spec));
+  } finally {
+    clearInterval(watch);
+    context.shutdown.removeEventListener("abort", onShutdown);
+    context.threads.release(worker, workerHealthy);
+  }
+}
+
+/** Stores how the trial ended: its values when it ran its budget, else why it stopped. */
+async function record(
+  context: TrialJobContext,
+  trial: Trial,
+  outcome: TrialOutcome,
+  cause: StopCause | undefined,
+  objectiveMetrics: string[],
+): Promise<void> {
+  const { db } = context;
+  const lastStep = outcome.step;
+  if (outcome.reason === "diverged") {
+    await fail(db, trial, `diverged: ${outcome.detail ?? "loss is not finite"}`, lastStep);
+  } else if (outcome.reason === "budget") {
+    const values = objectiveMetrics.map((metric) => objectiveValue(metric, outcome.metrics));
+    await updateTrial(db, trial.id, {
+      state: "completed",
+      values,
+      lastStep,
+      finishedAt: new Date(),
+      error: null,
+    });
+    log.info("trial.completed", { trialId: trial.id, values, lastStep });
+  } else {
+    await finish(db, trial, cause ?? { kind: "shutdown" }, lastStep, context.queue);
+  }
+}
+
+/** Records a trial that stopped early; a shutdown puts it back on the queue for another runner. */
+async function finish(
+  db: Database,
+  trial: Trial,
+  cause: StopCause,
+  lastStep = trial.lastStep,
+  queue?: JobQueue,
+) {
+  const now = new Date();
+  switch (cause.kind) {
+    case "prune":
+      await updateTrial(db, trial.id, {
+        state: "pruned",
+        lastStep,
+        error: cause.reason,
+        finishedAt: now,
+      });
+      break;
+    case "rung":
+      await updateTrial(db, trial.id, {
+        state: "paused",
+        pauseReason: "rung",
+        lastStep,
+        error: cause.reason,
+      });
+      break;
+    case "pause":
+      await updateTrial(db, trial.id, { state: "paused", pauseReason: "study", lastStep });
+      break;
+    case "cancel":
+      await updateTrial(db, trial.id, { state: "cancelled", lastStep, finishedAt: now });
+      break;
+    case "shutdown":
+      await db.transaction(async (tx) => {
+        await updateTrial(tx, trial.id, { state: "queued", lastStep, runnerId: null });
+        await queue?.enqueue(tx, "trial", { trialId: trial.id });
+      });
+      break;
+  }
+  log.info("trial.stopped", { trialId: trial.id, cause: cause.kind, lastStep });
+}
+
+async function fail(db: Database, trial: Trial, error: string, lastStep = trial.lastStep) {
+  await updateTrial(db, trial.id, { state: "failed", error, lastStep, finishedAt: new Date() });
+  log.warn("trial.failed", { trialId: trial.id, error });
+}

@@ -1,0 +1,57 @@
+// A worker thread that trains trials, one at a time, with its own TensorFlow.js; it reports
+// through messages and waits for the next trial when one is done.
+import { parentPort } from "node:worker_threads";
+import { selectBackend } from "@attune/core/train/backend";
+import { runTrial } from "@attune/core/trial/run";
+import { TrialConfigError } from "@attune/core/trial/settings";
+import type { ToRunner, ToWorker, TrialWork } from "./worker-protocol.ts";
+
+const port = parentPort;
+if (!port) throw new Error("trial-worker.ts runs as a worker thread");
+const send = (message: ToRunner, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
+
+// Loading the backend before the first trial is what makes the thread warm.
+const backend = selectBackend();
+
+let stopRequested = false;
+let nextVerdictId = 0;
+const verdicts = new Map<number, (stop: boolean) => void>();
+
+port.on("message", (message: ToWorker) => {
+  if (message.type === "train") void train(message.work);
+  else if (message.type === "stop") stopRequested = true;
+  else verdicts.get(message.id)?.(message.stop);
+});
+
+async function train(work: TrialWork) {
+  stopRequested = false;
+  try {
+    await backend;
+    const outcome = await runTrial({
+      ...work,
+      stop: () => stopRequested,
+      onStep: (report) => send({ type: "step", report }),
+      onEval: (report) =>
+        new Promise<"continue" | "stop">((resolve) => {
+          const id = nextVerdictId++;
+          verdicts.set(id, (stop) => {
+            verdicts.delete(id);
+            resolve(stop ? "stop" : "continue");
+          });
+          send({ type: "eval", id, report });
+        }),
+      onCheckpoint: ({ bytes, step, kind }) => {
+        const copy = bytes.slice();
+        send({ type: "checkpoint", kind, step, bytes: copy }, [copy.buffer as ArrayBuffer]);
+      },
+    });
+    send({ type: "done", outcome });
+  } catch (error) {
+    send({
+      type: "failed",
+      message: error instanceof Error ? error.message : String(error),
+      configError: error instanceof TrialConfigError,
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// The messages between the runner and a trial's worker thread, typed once for both sides.
+import type { TextDataset } from "@attune/core/data/text-dataset";
+import type { EvalReport, StepReport } from "@attune/core/train/trainer";
+import type { TrialOutcome, TrialRunOptions } from "@attune/core/trial/run";
+import type { StrategyRequest, StrategyResult } from "@attune/core/trial/strategies";
+
+/** What a worker needs to train one trial (everything but the callbacks, which become messages). */
+export type TrialWork = Pick<
+  TrialRunOptions,
+  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective"
+> & {
+  dataset: TextDataset;
+  resumeFrom?: Uint8Array;
+};
+
+export type ToRunner =
+  | { type: "step"; report: StepReport }
+  /** The worker waits for a "verdict" with the same id before the next step. */
+  | { type: "eval"; id: number; report: EvalReport }
+  | { type: "checkpoint"; kind: "last" | "best"; step: number; bytes: Uint8Array }
+  | { type: "done"; outcome: TrialOutcome }
+  | { type: "failed"; message: string; configError: boolean };
+
+export type ToWorker =
+  | { type: "train"; work: TrialWork }
+  | { type: "stop" }
+  | { type: "verdict"; id: number; stop: boolean };
+
+/** What a worker needs to run one strategy. */
+export interface StrategyWork {
+  request: StrategyRequest;
+  dataset: TextDataset;
+}
+
+export type StrategyToRunner =
+  | { type: "done"; result: StrategyResult }
+  /** Stopped when asked to, before it had a result. */
+  | { type: "stopped" }
+  | { type: "failed"; message: string };
+
+export type ToStrategyWorker = { type: "stop" };

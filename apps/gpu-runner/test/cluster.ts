@@ -1,0 +1,100 @@
+// Runner processes for integration tests: start them against a test database, kill them, stop them.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { createDataset, createStudy, type Database, updateStudyStatus } from "@attune/db";
+import { seedProject } from "@attune/db/seed";
+
+const main = join(import.meta.dirname, "../src/main.ts");
+
+export interface RunnerProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export function startRunner(url: string, name: string, extraArgs: string[] = []): RunnerProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      main,
+      "--name",
+      name,
+      "--concurrency",
+      "1",
+      "--control-interval",
+      "200",
+      "--checkpoint-interval",
+      "20",
+      ...extraArgs,
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        ATTUNE_LOG_LEVEL: process.env.ATTUNE_LOG_LEVEL ?? "warn",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  return { child, exited };
+}
+
+export async function until<T>(
+  read: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  what = "condition",
+): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms`);
+}
+
+const text = "the quick brown fox jumps over the lazy dog. ".repeat(400);
+
+/** Settings of a model small enough to train in milliseconds a step. */
+export const tinyModel = { layers: 1, d_model: 16, heads: 2, seq_len: 16, batch_size: 4 };
+
+/** A project with one small text dataset, "foxes". */
+export async function seedFoxes(db: Database) {
+  const { project, owner } = await seedProject(db);
+  const dataset = await createDataset(db, {
+    projectId: project.id,
+    name: "foxes",
+    source: "upload",
+    origin: "foxes.txt",
+    format: "text",
+    tokenizer: "char",
+    content: text,
+    createdBy: owner.id,
+  });
+  return { project, owner, dataset };
+}
+
+/** A running study over the foxes text, with a tiny model; `spec` overrides the spec's fields. */
+export async function createRunningStudy(db: Database, spec: Record<string, unknown>) {
+  const { project } = await seedFoxes(db);
+  const study = await createStudy(db, {
+    projectId: project.id,
+    name: "study",
+    seed: 11,
+    spec: {
+      name: "study",
+      task: "language-modelling",
+      dataset: "foxes",
+      objectives: [{ metric: "val_loss", direction: "minimize" }],
+      fixed: { ...tinyModel, eval_every: 10 },
+      searchSpace: { lr: { type: "float", low: 1e-3, high: 3e-2, log: true } },
+      sampler: { kind: "random" },
+      ...spec,
+    },
+  });
+  await updateStudyStatus(db, study.id, "running");
+  return study;
+}

@@ -1,0 +1,86 @@
+// Strategy runs trained by a runner process, through the queue, against a real PostgreSQL.
+import { cancelStrategyRun, createStrategyRun, getStrategyRun, JobQueue } from "@attune/db";
+import { useTestDatabase } from "@attune/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunnerProcess, seedFoxes, startRunner, tinyModel, until } from "./cluster.ts";
+
+const test = useTestDatabase();
+let queue: JobQueue;
+let runner: RunnerProcess;
+
+beforeAll(async () => {
+  queue = await JobQueue.connect(test.url, "strategies-test");
+  runner = startRunner(test.url, "strategies");
+});
+
+afterAll(async () => {
+  runner.child.kill("SIGKILL");
+  await runner.exited;
+  await queue.stop();
+});
+
+async function runOn(settings: Record<string, unknown>) {
+  const { project, owner, dataset } = await seedFoxes(test.db);
+  return createStrategyRun(test.db, queue, {
+    projectId: project.id,
+    datasetId: dataset.id,
+    kind: "lr-range-test",
+    settings,
+    createdBy: owner.id,
+  });
+}
+
+/** The run once it has finished, whichever way. */
+async function finished(runId: string) {
+  return until(
+    async () => {
+      const run = await getStrategyRun(test.db, runId);
+      return run && !["queued", "running"].includes(run.status) ? run : undefined;
+    },
+    120_000,
+    `strategy run ${runId} finished`,
+  );
+}
+
+describe("strategy runs on a runner", () => {
+  it("run an LR range test and store its curve and suggestion", async () => {
+    const options = { minLr: 1e-4, maxLr: 10, steps: 40, smoothing: 0.9 };
+    const created = await runOn({ trial: tinyModel, options });
+    const run = await finished(created.id);
+    expect(run).toMatchObject({ status: "completed", error: null, runnerId: expect.any(String) });
+    const result = run.result as { curve: { lr: number; loss: number }[]; suggestedLr: number };
+    expect(result.curve.length).toBeGreaterThan(10);
+    expect(result.curve[0]?.lr).toBeCloseTo(options.minLr);
+    for (const point of result.curve) expect(point.lr).toBeLessThanOrEqual(options.maxLr);
+    expect(result.suggestedLr).toBeGreaterThanOrEqual(options.minLr);
+    expect(result.suggestedLr).toBeLessThanOrEqual(options.maxLr);
+  });
+
+  it("fail with a message that names a setting that cannot be built", async () => {
+    const created = await runOn({ trial: { ...tinyModel, heads: 3 }, options: { steps: 10 } });
+    const run = await finished(created.id);
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatch(/heads/);
+    expect(run.result).toBeNull();
+  });
+
+  it("stop when cancelled, leaving the runner free for the next run", async () => {
+    const long = await runOn({
+      trial: tinyModel,
+      options: { minLr: 1e-6, maxLr: 1e-5, steps: 1_000_000 },
+    });
+    await until(
+      async () =>
+        (await getStrategyRun(test.db, long.id))?.status === "running" ? true : undefined,
+      60_000,
+      "long run started",
+    );
+    await cancelStrategyRun(test.db, long.id);
+    const next = await runOn({ trial: tinyModel, options: { steps: 10 } });
+    expect((await finished(next.id)).status).toBe("completed");
+    expect(await getStrategyRun(test.db, long.id)).toMatchObject({
+      status: "cancelled",
+      result: null,
+    });
+  });
+});

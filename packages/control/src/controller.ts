@@ -1,0 +1,210 @@
+// Study control: while a study runs, keep its queue holding up to its parallelism in trials, each
+// asked from its sampler with the history so far, until the budget is spent; then complete it.
+// Any number of runners call this at once: the study row's lock makes each decision happen once.
+import { log } from "@attune/core/log";
+import { paretoFront } from "@attune/core/tuning/pareto";
+import { createPruner } from "@attune/core/tuning/pruners/index";
+import { createSampler } from "@attune/core/tuning/samplers/index";
+import { randomForTrial, SamplerExhaustedError } from "@attune/core/tuning/samplers/sampler";
+import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudyHistory, TrialRecord } from "@attune/core/tuning/types";
+import { warmStartHistory } from "@attune/core/tuning/warm-start";
+import {
+  createTrial,
+  type Database,
+  getStudy,
+  type JobQueue,
+  listStudyIdsByStatus,
+  listTrials,
+  lockStudy,
+  readStudySeries,
+  reserveTrialNumber,
+  type Study,
+  setBestTrial,
+  type Transaction,
+  type Trial,
+  updateStudyStatus,
+  updateTrial,
+} from "@attune/db";
+import { objectiveKeys, specOf, toHistory } from "./history.ts";
+
+export interface FillResult {
+  /** Trial numbers created and queued this time. */
+  created: number[];
+  /** Trial numbers put back on the queue: promoted at a rung, or resumed with their study. */
+  requeued: number[];
+  /** The study completed this time. */
+  completed: boolean;
+}
+
+const nothing: FillResult = { created: [], requeued: [], completed: false };
+
+/** One decision round for every running study; studies locked by another runner are skipped. */
+export async function controlStudies(db: Database, queue: JobQueue): Promise<void> {
+  for (const studyId of await listStudyIdsByStatus(db, "running")) {
+    try {
+      await fillStudy(db, queue, studyId);
+    } catch (error) {
+      log.error("study.control.failed", { studyId, message: (error as Error).message });
+    }
+  }
+}
+
+/** Queues what the study needs now, or completes it when nothing is left to run. */
+export async function fillStudy(
+  db: Database,
+  queue: JobQueue,
+  studyId: string,
+): Promise<FillResult> {
+  return db.transaction(async (tx) => {
+    const study = await lockStudy(tx, studyId);
+    if (study?.status !== "running") return nothing;
+    const spec = specOf(study);
+    const trials = await listTrials(tx, studyId);
+    const history = toHistory(
+      spec,
+      trials,
+      await readStudySeries(tx, studyId, objectiveKeys(spec)),
+    );
+
+    const requeued = await requeueTrials(tx, queue, spec, trials, history);
+    const active = trials.filter((trial) => trial.state === "queued" || trial.state === "running");
+    const created: number[] = [];
+    let exhausted = false;
+    if (!wallTimeSpent(study, spec)) {
+      const samplerHistory = await withWarmStart(tx, spec, history);
+      while (active.length + requeued.length + created.length < spec.budget.parallelTrials) {
+        if (trials.length + created.length >= spec.budget.trials) break;
+        const trial = await createNextTrial(tx, queue, study, spec, samplerHistory);
+        if (trial === undefined) {
+          exhausted = true;
+          break;
+        }
+        created.push(trial.number);
+        samplerHistory.trials.push({
+          number: trial.number,
+          params: trial.params,
+          state: "queued",
+          intermediate: [],
+        });
+      }
+    } else {
+      exhausted = true;
+    }
+
+    const idle = active.length + requeued.length + created.length === 0;
+    const budgetSpent = trials.length >= spec.budget.trials || exhausted;
+    if (idle && budgetSpent) {
+      await completeStudy(tx, study, spec, trials, history);
+      return { created, requeued, completed: true };
+    }
+    if (created.length > 0 || requeued.length > 0) {
+      log.info("study.filled", { studyId, created, requeued });
+    }
+    return { created, requeued, completed: false };
+  });
+}
+
+/** Trials paused with their study go back on the queue; so do trials a rung pruner promotes. */
+async function requeueTrials(
+  tx: Transaction,
+  queue: JobQueue,
+  spec: StudySpec,
+  trials: readonly Trial[],
+  history: StudyHistory,
+): Promise<number[]> {
+  const promoted = new Set(createPruner(spec.pruner).promotions(history));
+  const resume = trials.filter(
+    (trial) =>
+      trial.state === "paused" &&
+      (trial.pauseReason === "study" ||
+        (trial.pauseReason === "rung" && promoted.has(trial.number))),
+  );
+  for (const trial of resume) {
+    await updateTrial(tx, trial.id, { state: "queued", pauseReason: null });
+    await queue.enqueue(tx, "trial", { trialId: trial.id });
+  }
+  return resume.map((trial) => trial.number);
+}
+
+async function createNextTrial(
+  tx: Transaction,
+  queue: JobQueue,
+  study: Study,
+  spec: StudySpec,
+  history: StudyHistory,
+): Promise<Trial | undefined> {
+  const number = await reserveTrialNumber(tx, study.id);
+  let params: TrialRecord["params"];
+  try {
+    params = createSampler(spec.sampler, study.seed).ask(
+      spec.searchSpace,
+      history,
+      randomForTrial(study.seed, number),
+    );
+  } catch (error) {
+    if (error instanceof SamplerExhaustedError) return undefined;
+    throw error;
+  }
+  const trial = await createTrial(tx, { studyId: study.id, number, params });
+  await queue.enqueue(tx, "trial", { trialId: trial.id });
+  return trial;
+}
+
+/** The sampler also sees the completed trials of the study this one was seeded from. */
+async function withWarmStart(
+  tx: Transaction,
+  spec: StudySpec,
+  history: StudyHistory,
+): Promise<StudyHistory> {
+  const sourceId = spec.warmStart?.studyId;
+  if (!sourceId) return { ...history, trials: [...history.trials] };
+  const source = await getStudy(tx, sourceId);
+  if (!source) return { ...history, trials: [...history.trials] };
+  const sourceSpec = specOf(source);
+  const sourceTrials = await listTrials(tx, source.id, ["completed"]);
+  const previous = toHistory(sourceSpec, sourceTrials, []);
+  const seeded = warmStartHistory(previous, spec.searchSpace);
+  return { ...history, trials: [...seeded.trials, ...history.trials] };
+}
+
+function wallTimeSpent(study: Study, spec: StudySpec): boolean {
+  const minutes = spec.budget.wallTimeMinutes;
+  if (minutes === undefined || !study.startedAt) return false;
+  return Date.now() - study.startedAt.getTime() > minutes * 60_000;
+}
+
+/**
+ * Completes the study and records its best trial: of the Pareto front (for one objective, the
+ * trials with the best value), the one best on the first objective. Trials still waiting at a rung lost there.
+ */
+async function completeStudy(
+  tx: Transaction,
+  study: Study,
+  spec: StudySpec,
+  trials: readonly Trial[],
+  history: StudyHistory,
+): Promise<void> {
+  for (const trial of trials) {
+    if (trial.state === "paused") {
+      await updateTrial(tx, trial.id, {
+        state: "pruned",
+        pauseReason: null,
+        finishedAt: new Date(),
+      });
+    }
+  }
+  const [firstDirection] = history.directions;
+  const best = paretoFront(history.trials, history.directions).sort((a, b) => {
+    const difference = (a.values?.[0] ?? 0) - (b.values?.[0] ?? 0);
+    return firstDirection === "maximize" ? -difference : difference;
+  })[0];
+  const bestRow = best && trials.find((trial) => trial.number === best.number);
+  if (bestRow) await setBestTrial(tx, study.id, bestRow.id);
+  await updateStudyStatus(tx, study.id, "completed");
+  log.info("study.completed", {
+    studyId: study.id,
+    bestTrial: best?.number ?? null,
+    objectives: spec.objectives.length,
+  });
+}

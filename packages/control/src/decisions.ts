@@ -1,0 +1,24 @@
+// What a runner asks the study while a trial trains: should it go on, stop, or wait at a rung?
+import { createPruner, type PruneDecision } from "@attune/core/tuning/pruners/index";
+import { type Executor, getStudy, listTrials, readStudySeries } from "@attune/db";
+import { objectiveKeys, specOf, toHistory } from "./history.ts";
+
+/**
+ * The study's pruner on the trial's evaluations so far (already written to metrics), judged against
+ * the whole study. Read without locks: a decision a moment stale is as good as a fresh one.
+ */
+export async function decideTrial(
+  db: Executor,
+  studyId: string,
+  trialNumber: number,
+): Promise<PruneDecision> {
+  const study = await getStudy(db, studyId);
+  if (!study) return { action: "prune", reason: `study ${studyId} is gone` };
+  const spec = specOf(study);
+  const trials = await listTrials(db, studyId);
+  const history = toHistory(spec, trials, await readStudySeries(db, studyId, objectiveKeys(spec)));
+  const trial = history.trials.find((record) => record.number === trialNumber);
+  if (!trial)
+    return { action: "prune", reason: `trial ${trialNumber} of study ${studyId} is gone` };
+  return createPruner(spec.pruner).decide(trial, history);
+}

@@ -1,0 +1,72 @@
+// A study as the algorithms in packages/core see it, built from its rows.
+
+import { type StudySpec, validateStudySpec } from "@attune/core/tuning/spec";
+import type {
+  IntermediateValue,
+  IntermediateVector,
+  StudyHistory,
+  TrialRecord,
+} from "@attune/core/tuning/types";
+import type { SeriesPoint, Study, Trial } from "@attune/db";
+
+/** The stored spec, validated again: a spec from an older version fails here, loudly. */
+export function specOf(study: Pick<Study, "id" | "spec">): StudySpec {
+  const result = validateStudySpec(study.spec);
+  if (!result.ok) {
+    const problems = result.errors.map((error) => `${error.path}: ${error.message}`).join("; ");
+    throw new Error(`study ${study.id} has an invalid spec: ${problems}`);
+  }
+  return result.spec;
+}
+
+/** The metric keys whose series the pruners read: one per objective, in the spec's order. */
+export function objectiveKeys(spec: StudySpec): string[] {
+  return spec.objectives.map((objective) => objective.metric);
+}
+
+/**
+ * The history of a study: every trial with its state, final values and the series of its
+ * objectives by step (the first objective as `intermediate`, all of them as `intermediateValues`
+ * at the steps where each was reported).
+ */
+export function toHistory(
+  spec: StudySpec,
+  trials: readonly Trial[],
+  series: readonly SeriesPoint[],
+): StudyHistory {
+  const keys = objectiveKeys(spec);
+  const byTrial = new Map<string, Map<number, Map<string, number>>>();
+  for (const point of series) {
+    const steps = byTrial.get(point.trialId) ?? new Map<number, Map<string, number>>();
+    const values = steps.get(point.step) ?? new Map<string, number>();
+    values.set(point.key, point.value);
+    steps.set(point.step, values);
+    byTrial.set(point.trialId, steps);
+  }
+  return {
+    directions: spec.objectives.map((objective) => objective.direction),
+    trials: trials.map((trial): TrialRecord => {
+      const steps = [...(byTrial.get(trial.id) ?? new Map<number, Map<string, number>>())].sort(
+        ([a], [b]) => a - b,
+      );
+      const intermediate: IntermediateValue[] = [];
+      const intermediateValues: IntermediateVector[] = [];
+      for (const [step, values] of steps) {
+        const first = values.get(keys[0] ?? "");
+        if (first !== undefined) intermediate.push({ step, value: first });
+        const vector = keys.map((key) => values.get(key));
+        if (vector.every((value) => value !== undefined)) {
+          intermediateValues.push({ step, values: vector as number[] });
+        }
+      }
+      return {
+        number: trial.number,
+        params: trial.params,
+        state: trial.state,
+        ...(trial.values ? { values: trial.values } : {}),
+        intermediate,
+        intermediateValues,
+      };
+    }),
+  };
+}

@@ -1,0 +1,4 @@
+export * from "./controller.ts";
+export * from "./datasets.ts";
+export * from "./decisions.ts";
+export * from "./history.ts";

@@ -1,0 +1,171 @@
+import {
+  createStudy,
+  createTrial,
+  JobQueue,
+  listTrials,
+  updateStudyStatus,
+  updateTrial,
+  writeMetrics,
+} from "@attune/db";
+import { seedProject } from "@attune/db/seed";
+import { useTestDatabase } from "@attune/db/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fillStudy } from "../src/controller.ts";
+import { decideTrial } from "../src/decisions.ts";
+
+const test = useTestDatabase();
+let queue: JobQueue;
+
+beforeAll(async () => {
+  queue = await JobQueue.connect(test.url, "control-test");
+});
+
+afterAll(async () => {
+  await queue.stop();
+});
+
+function spec(overrides: Record<string, unknown> = {}) {
+  return {
+    name: "lr search",
+    task: "language-modelling",
+    dataset: "tiny",
+    objectives: [{ metric: "val_loss", direction: "minimize" }],
+    searchSpace: { lr: { type: "float", low: 1e-4, high: 1e-2, log: true } },
+    sampler: { kind: "random" },
+    budget: { trials: 5, parallelTrials: 2, stepsPerTrial: 10 },
+    ...overrides,
+  };
+}
+
+async function runningStudy(overrides: Record<string, unknown> = {}) {
+  const { project } = await seedProject(test.db);
+  const study = await createStudy(test.db, {
+    projectId: project.id,
+    name: `study-${Math.random()}`,
+    spec: spec(overrides),
+    seed: 7,
+  });
+  await updateStudyStatus(test.db, study.id, "running");
+  return study;
+}
+
+async function queuedJobs(): Promise<string[]> {
+  const result = await test.db.execute<{ trial_id: string }>(
+    sql`select data->>'trialId' as trial_id from pgboss.job where name = 'trial'`,
+  );
+  return result.rows.map((row) => row.trial_id);
+}
+
+describe("study control", () => {
+  it("queues up to the study's parallelism, each trial with a job, and nothing for a draft", async () => {
+    const study = await runningStudy();
+    const first = await fillStudy(test.db, queue, study.id);
+    expect(first.created).toEqual([0, 1]);
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({
+      created: [],
+      completed: false,
+    });
+    const trials = await listTrials(test.db, study.id);
+    expect(trials.map((trial) => trial.state)).toEqual(["queued", "queued"]);
+    expect(await queuedJobs()).toEqual(expect.arrayContaining(trials.map((trial) => trial.id)));
+
+    const { project } = await seedProject(test.db);
+    const draft = await createStudy(test.db, {
+      projectId: project.id,
+      name: "draft",
+      spec: spec(),
+      seed: 1,
+    });
+    expect(await fillStudy(test.db, queue, draft.id)).toMatchObject({ created: [] });
+  });
+
+  it("hands out each trial number once when many runners decide at the same time", async () => {
+    const study = await runningStudy({
+      budget: { trials: 40, parallelTrials: 40, stepsPerTrial: 10 },
+    });
+    const rounds = await Promise.all(
+      Array.from({ length: 8 }, () => fillStudy(test.db, queue, study.id)),
+    );
+    const created = rounds.flatMap((round) => round.created).sort((a, b) => a - b);
+    expect(created).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const params = (await listTrials(test.db, study.id)).map((trial) => trial.params.lr);
+    expect(new Set(params).size).toBe(40);
+  });
+
+  it("completes the study when the budget is spent, recording the best trial", async () => {
+    const study = await runningStudy({
+      budget: { trials: 3, parallelTrials: 3, stepsPerTrial: 10 },
+    });
+    await fillStudy(test.db, queue, study.id);
+    const trials = await listTrials(test.db, study.id);
+    const losses = [2.5, 1.5, 3.0];
+    for (const [i, trial] of trials.entries()) {
+      await updateTrial(test.db, trial.id, { state: "completed", values: [losses[i] as number] });
+    }
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({
+      created: [],
+      completed: true,
+    });
+    const [row] = await test.db
+      .execute<{ status: string; best_trial_id: string }>(
+        sql`select status, best_trial_id from studies where id = ${study.id}`,
+      )
+      .then((result) => result.rows);
+    expect(row).toEqual({ status: "completed", best_trial_id: trials[1]?.id });
+  });
+
+  it("puts trials paused with their study back on the queue when it resumes", async () => {
+    const study = await runningStudy();
+    await fillStudy(test.db, queue, study.id);
+    const [paused] = await listTrials(test.db, study.id);
+    await updateTrial(test.db, paused?.id as string, { state: "paused", pauseReason: "study" });
+    await updateStudyStatus(test.db, study.id, "paused");
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [] });
+    await updateStudyStatus(test.db, study.id, "running");
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [0], created: [] });
+  });
+
+  it("asks the study's pruner, and ASHA promotes a trial paused at a rung once it is in the top third", async () => {
+    const study = await runningStudy({
+      pruner: { kind: "asha", minResource: 10, maxResource: 90, reductionFactor: 3 },
+      budget: { trials: 9, parallelTrials: 2, stepsPerTrial: 90 },
+    });
+    const trials = await Promise.all(
+      [0, 1, 2].map((number) =>
+        createTrial(test.db, { studyId: study.id, number, params: { lr: 0.001 * (number + 1) } }),
+      ),
+    );
+    const [a, b, c] = trials as [(typeof trials)[0], (typeof trials)[0], (typeof trials)[0]];
+    await writeMetrics(test.db, [
+      { trialId: a.id, key: "val_loss", step: 10, value: 2.0 },
+      { trialId: b.id, key: "val_loss", step: 10, value: 3.0 },
+    ]);
+    // a is alone at the rung: the best of fewer than η passes.
+    expect(await decideTrial(test.db, study.id, 0)).toMatchObject({ action: "continue" });
+    await writeMetrics(test.db, [{ trialId: c.id, key: "val_loss", step: 10, value: 1.0 }]);
+    // b is worst of three at the rung: it waits there.
+    expect(await decideTrial(test.db, study.id, 1)).toMatchObject({ action: "pause" });
+    await updateTrial(test.db, b.id, { state: "paused", pauseReason: "rung" });
+    await updateTrial(test.db, a.id, { state: "running" });
+    await updateTrial(test.db, c.id, { state: "running" });
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [], created: [] });
+    // Six more trials end worse at the rung: b is now in the top third of nine, and resumes.
+    for (const number of [3, 4, 5, 6, 7, 8]) {
+      const worse = await createTrial(test.db, {
+        studyId: study.id,
+        number,
+        params: { lr: 0.0001 * number },
+      });
+      await writeMetrics(test.db, [
+        { trialId: worse.id, key: "val_loss", step: 10, value: number },
+      ]);
+      await updateTrial(test.db, worse.id, { state: "pruned" });
+    }
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [1] });
+    expect((await listTrials(test.db, study.id))[1]).toMatchObject({
+      state: "queued",
+      pauseReason: null,
+    });
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The metric keys trials report, in one place: when each is reported, which can be a study
+ * objective, and how the trainer's reports become values by key. Keys are snake_case, as users
+ * write them in a study's objectives.
+ */
+import { type GPTConfig, parameterCount, trainingFlopsPerToken } from "../model/config.ts";
+import type { EvalReport, StepReport } from "../train/trainer.ts";
+import type { Objective } from "../tuning/spec.ts";
+import { TrialConfigError, type TrialTask } from "./settings.ts";
+
+interface MetricDefinition {
+  /** After every step, at every evaluation, or once, fixed by the model config. */
+  reported: "step" | "evaluation" | "once";
+  /** Whether a study may optimise it: it has a value at every evaluation and at the end. */
+  objective: boolean;
+  /** Only trials of this task report it. */
+  task?: TrialTask;
+  description: string;
+}
+
+export const trialMetrics = {
+  train_loss: { reported: "step", objective: false, description: "Training loss of the step." },
+  lr: { reported: "step", objective: false, description: "Learning rate of the step." },
+  grad_norm: {
+    reported: "step",
+    objective: false,
+    description: "Global gradient norm before clipping.",
+  },
+  tokens_per_s: {
+    reported: "step",
+    objective: true,
+    description: "Training throughput of the step; as a result, the trial's mean.",
+  },
+  val_loss: { reported: "evaluation", objective: true, description: "Validation loss." },
+  val_perplexity: {
+    reported: "evaluation",
+    objective: true,
+    description: "exp(val_loss).",
+  },
+  val_accuracy: {
+    reported: "evaluation",
+    objective: true,
+    task: "classification",
+    description: "Share of validation samples classified right.",
+  },
+  param_count: { reported: "once", objective: true, description: "Trainable weights." },
+  flops_per_token: {
+    reported: "once",
+    objective: true,
+    description: "Training FLOPs per token (6N plus attention).",
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof trialMetrics;
+/** Metric values by key; a key is absent until it has been measured. */
+export type TrialMetrics = Partial<Record<MetricKey, number>>;
+
+const metricKeys = Object.keys(trialMetrics) as MetricKey[];
+
+/** The keys a study objective may name. */
+export const objectiveMetrics: ReadonlySet<MetricKey> = new Set(
+  metricKeys.filter((key) => trialMetrics[key].objective),
+);
+
+export function isObjectiveMetric(key: string): key is MetricKey {
+  return objectiveMetrics.has(key as MetricKey);
+}
+
+/** Whether the metric is measured at evaluations (and so can tell a better checkpoint). */
+export function isEvaluationMetric(
+  key: string,
+): key is "val_loss" | "val_perplexity" | "val_accuracy" {
+  return key in trialMetrics && trialMetrics[key as MetricKey].reported === "evaluation";
+}
+
+export function stepMetrics(report: StepReport) {
+  return {
+    train_loss: report.trainLoss,
+    lr: report.learningRate,
+    grad_norm: report.gradNorm,
+    tokens_per_s: report.tokensPerSecond,
+  } satisfies TrialMetrics;
+}
+
+export function evaluationMetrics(report: EvalReport) {
+  return {
+    val_loss: report.validationLoss,
+    val_perplexity: report.perplexity,
+    ...(report.accuracy === undefined ? {} : { val_accuracy: report.accuracy }),
+  } satisfies TrialMetrics;
+}
+
+export function modelMetrics(config: GPTConfig) {
+  return {
+    param_count: parameterCount(config),
+    flops_per_token: trainingFlopsPerToken(config),
+  } satisfies TrialMetrics;
+}
+
+/** Throws a TrialConfigError unless every objective is a metric that trials of this task report. */
+export function checkObjectives(objectives: readonly Objective[], task: TrialTask) {
+  const problems = objectives.flatMap(({ metric }) => {
+    if (!isObjectiveMetric(metric)) {
+      return [
+        `objective metric "${metric}" is not one trials report at evaluations or at the end (use one of ${[...objectiveMetrics].join(", ")})`,
+      ];
+    }
+    const definition: MetricDefinition = trialMetrics[metric];
+    return definition.task !== undefined && definition.task !== task
+      ? [
+          `objective metric "${metric}" is reported only by ${definition.task} trials, this one is ${task}`,
+        ]
+      : [];
+  });
+  if (problems.length > 0) throw new TrialConfigError(problems);
+}
+
+/** An objective's value from a trial's metrics (its final results, or those at an evaluation). */
+export function objectiveValue(metric: string, metrics: TrialMetrics): number {
+  if (!isObjectiveMetric(metric)) {
+    throw new Error(
+      `"${metric}" is not an objective metric (use one of ${[...objectiveMetrics].join(", ")})`,
+    );
+  }
+  const value = metrics[metric];
+  if (value === undefined) {
+    throw new Error(
+      `the trial has no "${metric}" value yet (it has ${Object.keys(metrics).join(", ") || "no metrics"})`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,373 @@
+/**
+ * One trial from start to finish, as a runner's worker thread runs it: plan it from its settings,
+ * prepare the data, build the model and optimizer (or restore them from a checkpoint), train while
+ * passing on the trainer's reports (metrics.ts names their values by key), save "last" and "best"
+ * checkpoints, and free every tensor however it ends, so that one worker can run many trials.
+ */
+import {
+  ClassificationSampler,
+  classificationEvaluationBatches,
+  encodeClassificationExamples,
+  encodeSamples,
+  evaluationBatches,
+  type Fold,
+  splitForLanguageModelling,
+  splitSamples,
+  splitSamplesFold,
+  splitTokenStreamFold,
+  WindowSampler,
+} from "../data/batches.ts";
+import type { TextDataset } from "../data/text-dataset.ts";
+import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
+import { Random } from "../random.ts";
+import { loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { Optimizer } from "../train/optimizers.ts";
+import {
+  type Batch,
+  type BatchSource,
+  type Budget,
+  type EvalReport,
+  type StepReport,
+  Trainer,
+  type TrainerState,
+  type TrainResult,
+} from "../train/trainer.ts";
+import { isBetter } from "../tuning/pruners/pruner.ts";
+import type { Objective } from "../tuning/spec.ts";
+import {
+  checkObjectives,
+  evaluationMetrics,
+  isEvaluationMetric,
+  modelMetrics,
+  stepMetrics,
+  type TrialMetrics,
+} from "./metrics.ts";
+import {
+  buildTrialPlan,
+  inSettingNames,
+  TrialConfigError,
+  type TrialPlan,
+  type TrialSettingsInput,
+  type TrialTask,
+} from "./settings.ts";
+
+/** What onEval resolves to; nothing means "continue". */
+export type EvalVerdict = "continue" | "stop";
+
+export interface TrialCheckpoint {
+  bytes: Uint8Array;
+  step: number;
+  kind: "last" | "best";
+}
+
+export interface TrialRunOptions {
+  task: TrialTask;
+  dataset: TextDataset;
+  /** The study's fixed settings merged with the sampled parameters. */
+  settings: TrialSettingsInput;
+  budget: Budget;
+  /** Seeds the weights, the batches and dropout. */
+  seed: number;
+  /** Cross-validation: validate on this fold of the data, train on the rest (no validation_fraction). */
+  fold?: Fold;
+  /**
+   * The study's (first) objective, default val_loss minimised: it decides the "best" checkpoint
+   * when evaluations measure it, else val_loss does.
+   */
+  objective?: Objective;
+  /** A checkpoint of an earlier attempt of this trial: training continues from its step. */
+  resumeFrom?: Uint8Array;
+  /** Save a "last" checkpoint every this many steps (and always at the end). */
+  checkpointEvery?: number;
+  /** Checked between steps: an aborted signal, or a function returning true, stops training. */
+  stop?: AbortSignal | (() => boolean);
+  onStep?: (report: StepReport) => void | Promise<void>;
+  /** Resolving to "stop" stops training before the next step (the runner asks its pruner here). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing means "continue".
+  onEval?: (report: EvalReport) => EvalVerdict | void | Promise<EvalVerdict | void>;
+  onCheckpoint?: (checkpoint: TrialCheckpoint) => void | Promise<void>;
+}
+
+export interface TrialOutcome {
+  reason: TrainResult["reason"];
+  /** Why it stopped or diverged, in words. */
+  detail?: string;
+  step: number;
+  tokensSeen: number;
+  /** The last step's and the last evaluation's metrics, the model's, and the mean tokens_per_s. */
+  metrics: TrialMetrics;
+  parameterCount: number;
+}
+
+/** What a checkpoint carries besides the Trainer's state, in its sampler field. */
+interface ResumeState {
+  sampler: unknown;
+  /** The best checkpoint's value so far; null before the first evaluation (NaN is not JSON). */
+  bestValue: number | null;
+  /** Time spent in training steps over all attempts, for the trial's mean throughput. */
+  trainingSeconds: number;
+}
+
+/** Every trial validates on the same samples of a dataset, so that their losses compare. */
+const SPLIT_SEED = 0;
+
+export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> {
+  const objective = options.objective ?? { metric: "val_loss", direction: "minimize" };
+  checkObjectives([objective], options.task);
+  const { checkpointEvery } = options;
+  if (
+    checkpointEvery !== undefined &&
+    !(Number.isInteger(checkpointEvery) && checkpointEvery >= 1)
+  ) {
+    throw new Error(`checkpointEvery must be a positive whole number, got ${checkpointEvery}`);
+  }
+  const plan = buildTrialPlan(options.settings, options);
+  const seeds = trialSeeds(options.seed);
+  const data = prepareData(plan, options.dataset, seeds.sampler, options.fold);
+  const start =
+    options.resumeFrom === undefined
+      ? freshStart(plan, seeds.model)
+      : resumedStart(options.resumeFrom, plan);
+  try {
+    return await train(plan, data, start, { ...options, objective, dropoutSeed: seeds.dropout });
+  } finally {
+    disposeGPT(start.model);
+    start.optimizer.dispose();
+  }
+}
+
+/** The seeds of a trial's weights, batches and dropout, drawn from its one seed. */
+export function trialSeeds(seed: number) {
+  const seeds = new Random(seed);
+  return { model: seeds.nextUint32(), sampler: seeds.nextUint32(), dropout: seeds.nextUint32() };
+}
+
+export interface TrialData {
+  train: BatchSource;
+  /** Made once, so that every evaluation sees the same batches and a bad fit shows before training. */
+  validation: Batch[];
+}
+
+/** The data errors here (text shorter than a window, too few samples) are the settings' to fix. */
+export function prepareData(
+  plan: TrialPlan,
+  dataset: TextDataset,
+  seed: number,
+  fold?: Fold,
+): TrialData {
+  const { tokenizer, batchSize, validationFraction } = plan;
+  const { seqLen } = plan.model;
+  try {
+    if (plan.task === "classification") {
+      const examples = encodeClassificationExamples(dataset, tokenizer);
+      const split =
+        fold === undefined
+          ? splitSamples(examples, validationFraction, SPLIT_SEED)
+          : splitSamplesFold(examples, fold, SPLIT_SEED);
+      // Padding is masked out of pooling, so any token id will do.
+      const padToken = tokenizer.endOfText ?? 0;
+      return {
+        train: new ClassificationSampler(split.train, { seqLen, batchSize, padToken, seed }),
+        validation: [
+          ...classificationEvaluationBatches(split.validation, { seqLen, batchSize, padToken }),
+        ],
+      };
+    }
+    const split =
+      fold === undefined
+        ? splitForLanguageModelling(dataset, tokenizer, { validationFraction, seed: SPLIT_SEED })
+        : splitTokenStreamFold(encodeSamples(dataset.samples, tokenizer), fold);
+    return {
+      train: new WindowSampler(split.train, { seqLen, batchSize, seed }),
+      validation: [
+        ...evaluationBatches(split.validation, {
+          seqLen,
+          batchSize,
+          maxWindows: plan.evalWindows,
+        }),
+      ],
+    };
+  } catch (error) {
+    throw new TrialConfigError([
+      `the dataset does not suit these settings: ${inSettingNames((error as Error).message)}`,
+    ]);
+  }
+}
+
+interface Start {
+  model: GPT;
+  optimizer: Optimizer;
+  resumed?: { trainer: TrainerState; state: ResumeState };
+}
+
+export function freshStart(plan: TrialPlan, seed: number): Start {
+  const model = createGPT(plan.model, seed);
+  return { model, optimizer: new Optimizer(plan.optimizer, model.parameters) };
+}
+
+function resumedStart(bytes: Uint8Array, plan: TrialPlan): Start {
+  const restored = loadCheckpoint(bytes);
+  const state = restored.sampler as ResumeState | null;
+  const problems = [
+    ...differences("model", restored.model.config, plan.model),
+    ...differences("optimizer", restored.optimizer.config, plan.optimizer),
+  ];
+  if (JSON.stringify(restored.tokenizer) !== JSON.stringify(plan.tokenizer.toJSON())) {
+    problems.push("its tokenizer is not the one these settings build from this dataset");
+  }
+  if (typeof state?.trainingSeconds !== "number") {
+    problems.push("it was not saved by runTrial (it has no trial state)");
+  }
+  if (problems.length > 0) {
+    disposeGPT(restored.model);
+    restored.optimizer.dispose();
+    throw new Error(
+      `the checkpoint to resume from does not fit this trial: ${problems.join("; ")}`,
+    );
+  }
+  return {
+    model: restored.model,
+    optimizer: restored.optimizer,
+    resumed: { trainer: restored.trainer, state: state as ResumeState },
+  };
+}
+
+/** Fields of two flat configs that differ, in setting names. */
+function differences(
+  part: string,
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): string[] {
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...fields]
+    .filter((field) => a[field] !== b[field])
+    .map((field) =>
+      inSettingNames(`its ${part}'s ${field} is ${a[field]}, the settings give ${b[field]}`),
+    );
+}
+
+async function train(
+  plan: TrialPlan,
+  data: TrialData,
+  start: Start,
+  options: TrialRunOptions & { objective: Objective; dropoutSeed: number },
+): Promise<TrialOutcome> {
+  const { model, optimizer, resumed } = start;
+  const { checkpointEvery } = options;
+  const best = bestCheckpointCriterion(options.objective);
+  let bestValue = resumed?.state.bestValue ?? Number.NaN;
+  let trainingSeconds = resumed?.state.trainingSeconds ?? 0;
+  let lastSavedStep = resumed?.trainer.step;
+  let lastStep: TrialMetrics = {};
+  let lastEval: TrialMetrics = {};
+  /** Set when an evaluation ends training: its verdict was "stop", or its loss is not finite. */
+  let earlyEnd: { reason: "stopped" | "diverged"; detail: string } | undefined;
+  const fixedMetrics = modelMetrics(model.config);
+
+  const finalMetrics = (): TrialMetrics => ({
+    ...fixedMetrics,
+    ...lastStep,
+    ...(trainingSeconds > 0 ? { tokens_per_s: trainer.tokensSeen / trainingSeconds } : {}),
+    ...lastEval,
+  });
+
+  const save = async (kind: TrialCheckpoint["kind"]) => {
+    if (options.onCheckpoint === undefined) return;
+    const state: ResumeState = {
+      sampler: data.train.getState(),
+      bestValue: Number.isNaN(bestValue) ? null : bestValue,
+      trainingSeconds,
+    };
+    const bytes = await saveCheckpoint({
+      model,
+      optimizer,
+      trainer: trainer.getState(),
+      sampler: state,
+      tokenizer: plan.tokenizer.toJSON(),
+    });
+    if (kind === "last") lastSavedStep = trainer.step;
+    await options.onCheckpoint({ bytes, step: trainer.step, kind });
+  };
+  const checkpointDue = (step: number) =>
+    checkpointEvery !== undefined && step % checkpointEvery === 0;
+  // The trainer evaluates every evalEvery steps and once more at the budget's last step.
+  const evaluatesAt = (step: number) => step % plan.evalEvery === 0 || step === plan.steps;
+
+  const trainer = new Trainer({
+    model,
+    optimizer,
+    train: data.train,
+    validation: () => data.validation,
+    budget: plan.budget,
+    learningRate: plan.learningRate,
+    schedule: plan.schedule,
+    maxGradNorm: plan.maxGradNorm,
+    accumulationSteps: plan.accumulationSteps,
+    evalEvery: plan.evalEvery,
+    seed: options.dropoutSeed,
+    stop: () => earlyEnd !== undefined || stopRequested(options.stop),
+    onStep: async (report) => {
+      trainingSeconds += plan.tokensPerStep / report.tokensPerSecond;
+      lastStep = stepMetrics(report);
+      await options.onStep?.(report);
+      // At an evaluation step the checkpoint waits for the evaluation, which a resumed run would skip.
+      if (checkpointDue(report.step) && !evaluatesAt(report.step)) await save("last");
+    },
+    onEval: async (report) => {
+      if (!Number.isFinite(report.validationLoss)) {
+        earlyEnd = {
+          reason: "diverged",
+          detail: `validation loss is ${report.validationLoss} at step ${report.step}`,
+        };
+        return;
+      }
+      const metrics = evaluationMetrics(report);
+      lastEval = metrics;
+      if ((await options.onEval?.(report)) === "stop") {
+        earlyEnd = {
+          reason: "stopped",
+          detail: `stopped by the evaluation at step ${report.step}`,
+        };
+      }
+      const value = metrics[best.metric];
+      if (value !== undefined && isBetter(value, bestValue, best.direction)) {
+        bestValue = value;
+        await save("best");
+      }
+      if (checkpointDue(report.step)) await save("last");
+    },
+  });
+  if (resumed !== undefined) {
+    trainer.setState(resumed.trainer);
+    data.train.setState(resumed.state.sampler);
+  }
+
+  const result = await trainer.run();
+  // An evaluation's verdict yields to a spent budget; its divergence does not.
+  const ending =
+    earlyEnd !== undefined && (earlyEnd.reason === "diverged" || result.reason === "stopped")
+      ? earlyEnd
+      : result;
+  // A diverged trial is not resumed: it fails.
+  if (ending.reason !== "diverged" && trainer.step !== lastSavedStep) await save("last");
+  return {
+    reason: ending.reason,
+    ...(ending.detail === undefined ? {} : { detail: ending.detail }),
+    step: trainer.step,
+    tokensSeen: trainer.tokensSeen,
+    metrics: finalMetrics(),
+    parameterCount: fixedMetrics.param_count,
+  };
+}
+
+/** The objective when evaluations measure it, else the validation loss. */
+function bestCheckpointCriterion(objective: Objective) {
+  if (isEvaluationMetric(objective.metric)) {
+    return { metric: objective.metric, direction: objective.direction };
+  }
+  return { metric: "val_loss" as const, direction: "minimize" as const };
+}
+
+export function stopRequested(stop: TrialRunOptions["stop"]): boolean {
+  return typeof stop === "function" ? stop() : stop?.aborted === true;
+}

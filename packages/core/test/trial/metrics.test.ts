@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { parameterCount, parseConfig, trainingFlopsPerToken } from "../../src/model/config.ts";
+import {
+  checkObjectives,
+  evaluationMetrics,
+  isEvaluationMetric,
+  modelMetrics,
+  objectiveMetrics,
+  objectiveValue,
+  stepMetrics,
+} from "../../src/trial/metrics.ts";
+import { TrialConfigError } from "../../src/trial/settings.ts";
+
+describe("trial metrics", () => {
+  it("name the trainer's reports by key", () => {
+    expect(
+      stepMetrics({
+        step: 3,
+        tokensSeen: 192,
+        trainLoss: 2.5,
+        learningRate: 1e-3,
+        gradNorm: 0.7,
+        tokensPerSecond: 5000,
+      }),
+    ).toEqual({ train_loss: 2.5, lr: 1e-3, grad_norm: 0.7, tokens_per_s: 5000 });
+    expect(
+      evaluationMetrics({ step: 3, tokensSeen: 192, validationLoss: 2, perplexity: 7.39 }),
+    ).toEqual({
+      val_loss: 2,
+      val_perplexity: 7.39,
+    });
+    expect(
+      evaluationMetrics({
+        step: 3,
+        tokensSeen: 192,
+        validationLoss: 2,
+        perplexity: 7.39,
+        accuracy: 0.5,
+      }),
+    ).toMatchObject({ val_accuracy: 0.5 });
+    const config = parseConfig({ vocabSize: 20, seqLen: 8, layers: 1, dModel: 16, heads: 2 });
+    expect(modelMetrics(config)).toEqual({
+      param_count: parameterCount(config),
+      flops_per_token: trainingFlopsPerToken(config),
+    });
+  });
+
+  it("allow as objectives the keys measured at evaluations or at the end", () => {
+    expect([...objectiveMetrics].sort()).toEqual([
+      "flops_per_token",
+      "param_count",
+      "tokens_per_s",
+      "val_accuracy",
+      "val_loss",
+      "val_perplexity",
+    ]);
+    expect(isEvaluationMetric("val_perplexity")).toBe(true);
+    expect(isEvaluationMetric("param_count")).toBe(false);
+    expect(() =>
+      checkObjectives(
+        [
+          { metric: "val_loss", direction: "minimize" },
+          { metric: "param_count", direction: "minimize" },
+        ],
+        "language-modelling",
+      ),
+    ).not.toThrow();
+  });
+
+  it("reject objectives that trials of the task do not report", () => {
+    const check = (metric: string) => () =>
+      checkObjectives([{ metric, direction: "maximize" }], "language-modelling");
+    expect(check("accuracy")).toThrow(TrialConfigError);
+    expect(check("accuracy")).toThrow(
+      'objective metric "accuracy" is not one trials report at evaluations or at the end (use one of tokens_per_s, val_loss, val_perplexity, val_accuracy, param_count, flops_per_token)',
+    );
+    expect(check("train_loss")).toThrow(/objective metric "train_loss" is not one/);
+    expect(check("val_accuracy")).toThrow(
+      'objective metric "val_accuracy" is reported only by classification trials, this one is language-modelling',
+    );
+  });
+
+  it("extract an objective's value from a trial's metrics", () => {
+    const metrics = { val_loss: 1.5, param_count: 1000, train_loss: 1.2 };
+    expect(objectiveValue("val_loss", metrics)).toBe(1.5);
+    expect(objectiveValue("param_count", metrics)).toBe(1000);
+    expect(() => objectiveValue("val_accuracy", metrics)).toThrow(
+      'the trial has no "val_accuracy" value yet (it has val_loss, param_count, train_loss)',
+    );
+    expect(() => objectiveValue("train_loss", metrics)).toThrow(
+      '"train_loss" is not an objective metric',
+    );
+  });
+});

@@ -1,0 +1,93 @@
+// What the study controller and the runners read and lock to decide what to train next.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../client.ts";
+import { metrics, studies, trials } from "../schema/index.ts";
+import type { Study } from "./studies.ts";
+
+/**
+ * The study row, locked until the transaction ends: the lock per study that makes trial creation
+ * and completion happen once however many runners decide at the same time. Undefined when another
+ * transaction holds it (skip the study this round) or it does not exist.
+ */
+export async function lockStudy(db: Executor, id: string): Promise<Study | undefined> {
+  const [row] = await db.select().from(studies).where(eq(studies.id, id)).for("update", {
+    skipLocked: true,
+  });
+  return row;
+}
+
+/** Ids of the studies in `status`, oldest first. */
+export async function listStudyIdsByStatus(
+  db: Executor,
+  status: Study["status"],
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: studies.id })
+    .from(studies)
+    .where(eq(studies.status, status))
+    .orderBy(asc(studies.createdAt));
+  return rows.map((row) => row.id);
+}
+
+export interface SeriesPoint {
+  trialId: string;
+  key: string;
+  step: number;
+  value: number;
+}
+
+/** The metric series `keys` of every trial of the study, by trial and step. */
+export async function readStudySeries(
+  db: Executor,
+  studyId: string,
+  keys: readonly string[],
+): Promise<SeriesPoint[]> {
+  if (keys.length === 0) return [];
+  return db
+    .select({
+      trialId: metrics.trialId,
+      key: metrics.key,
+      step: metrics.step,
+      value: metrics.value,
+    })
+    .from(metrics)
+    .innerJoin(trials, eq(trials.id, metrics.trialId))
+    .where(and(eq(trials.studyId, studyId), inArray(metrics.key, [...keys])))
+    .orderBy(asc(metrics.trialId), asc(metrics.step));
+}
+
+/** What a running trial must do now, from its own state and its study's status. */
+export type TrialDirective = "continue" | "cancel" | "pause";
+
+export async function readTrialDirective(db: Executor, trialId: string): Promise<TrialDirective> {
+  const [row] = await db
+    .select({ state: trials.state, studyStatus: studies.status })
+    .from(trials)
+    .innerJoin(studies, eq(studies.id, trials.studyId))
+    .where(eq(trials.id, trialId));
+  if (!row || row.state === "cancelled" || row.studyStatus === "cancelled") return "cancel";
+  if (row.studyStatus === "paused") return "pause";
+  return "continue";
+}
+
+/**
+ * Claims a trial for a runner: running, on this runner. Only from queued, or from running when its
+ * earlier runner was lost (the queue redelivered the job). Undefined when the trial is in any other
+ * state, which the caller leaves alone. Attempts count the first start and each recovery from a
+ * lost runner, not the deliberate stops and resumes (pause, promotion, a runner's shutdown), so
+ * they can bound retries of a trial that keeps crashing its runners.
+ */
+export async function claimTrial(db: Executor, trialId: string, runnerId: string) {
+  const [row] = await db
+    .update(trials)
+    .set({
+      state: "running",
+      runnerId,
+      pauseReason: null,
+      attempts: sql`case when ${trials.state} = 'running' or ${trials.attempts} = 0 then ${trials.attempts} + 1 else ${trials.attempts} end`,
+      startedAt: sql`coalesce(${trials.startedAt}, now())`,
+    })
+    .where(and(eq(trials.id, trialId), inArray(trials.state, ["queued", "running"])))
+    .returning();
+  return row;
+}
