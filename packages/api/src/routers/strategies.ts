@@ -4,6 +4,7 @@ import {
   strategyOptionsSchemas,
 } from "@attune/core/trial/strategies";
 import { paramValueSchema } from "@attune/core/tuning/space";
+import { seedSchema } from "@attune/core/tuning/spec";
 import { createStrategyRun, getDataset, getStrategyRun, listStrategyRuns } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -21,12 +22,7 @@ function strategyRequestOf<K extends StrategyKind>(kind: K) {
     options: (strategyOptionsSchemas[kind] as z.ZodType).prefault({}),
     /** A trial's flat settings (model, optimizer, batches) the strategy trains with. */
     trial: z.record(z.string().max(100), paramValueSchema).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
+    seed: seedSchema.optional(),
   });
 }
 

@@ -4,6 +4,7 @@ import {
   type SpecError,
   type SpecResult,
   type StudySpec,
+  seedSchema,
   validateStudySpec,
 } from "@attune/core/tuning/spec";
 import { importWandbSweep } from "@attune/core/tuning/wandb";
@@ -172,12 +173,7 @@ export const studiesRouter = {
     z.strictObject({
       studyId,
       name: displayName,
-      seed: z
-        .number()
-        .int()
-        .min(0)
-        .max(2 ** 32 - 1)
-        .optional(),
+      seed: seedSchema.optional(),
     }),
   ).mutation(async ({ ctx, input }) => {
     const original = await getStudy(ctx.db, input.studyId);

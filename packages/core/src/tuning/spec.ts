@@ -15,6 +15,13 @@ export const objectiveSchema = z.strictObject({
 });
 export type Objective = z.output<typeof objectiveSchema>;
 
+/** A random seed: any 32-bit unsigned integer. */
+export const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
+
 const budgetSchema = z
   .strictObject({
     trials: z.number().int().min(1),
@@ -49,12 +56,7 @@ export const studySpecSchema = z
     pruner: prunerSpecSchema.default({ kind: "none" }),
     budget: budgetSchema,
     /** Absent: the study draws one when it is created and stores it. */
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
+    seed: seedSchema.optional(),
     /** Seed the sampler with the completed trials of an earlier study (see warm-start.ts). */
     warmStart: z.strictObject({ studyId: z.uuid() }).optional(),
   })
