@@ -219,7 +219,7 @@ describe("datasets", () => {
 
 describe("studies", () => {
   it("validate a spec with each problem's field", async () => {
-    const { project } = await freshWorld();
+    const { project, dataset } = await freshWorld();
     const result = await api.as(people.viewer).studies.validate({
       projectId: project.id,
       spec: "name: x\ntask: language-modelling\ndataset: nowhere\n",
@@ -234,6 +234,23 @@ describe("studies", () => {
     expect(missingDataset).toEqual({
       ok: false,
       errors: [{ path: "dataset", message: 'the project has no dataset "nowhere"' }],
+    });
+    const untrainable = JSON.parse(studySpecText("x", dataset.name));
+    untrainable.objectives = [{ metric: "val_accuracy", direction: "maximize" }];
+    untrainable.fixed = { learning_rate: 0.1 };
+    const refused = await api
+      .as(people.viewer)
+      .studies.validate({ projectId: project.id, spec: JSON.stringify(untrainable) });
+    expect(refused).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: "objectives",
+          message:
+            'objective metric "val_accuracy" is reported only by classification trials, this one is language-modelling',
+        },
+        { path: "fixed.learning_rate", message: '"learning_rate" is not a training setting' },
+      ],
     });
   });
 

@@ -1,4 +1,6 @@
 import { randomInt } from "node:crypto";
+import { checkObjectives } from "@attune/core/trial/metrics";
+import { knownSettings, TrialConfigError } from "@attune/core/trial/settings";
 import {
   parseStudySpec,
   type SpecError,
@@ -49,6 +51,7 @@ async function checkSpec(
   if (!result.ok) return result;
   const errors: SpecError[] = [];
   const { dataset: datasetReference, warmStart } = result.spec;
+  errors.push(...trainingSpecErrors(result.spec));
   const datasets = await listDatasets(ctx.db, projectId);
   if (!datasets.some((dataset) => [dataset.id, dataset.name].includes(datasetReference))) {
     errors.push({ path: "dataset", message: `the project has no dataset "${datasetReference}"` });
@@ -63,6 +66,30 @@ async function checkSpec(
     }
   }
   return errors.length === 0 ? result : { ok: false, errors };
+}
+
+/** What the runners would refuse: objectives trials do not report, settings the trainer does not know. */
+function trainingSpecErrors(spec: StudySpec): SpecError[] {
+  const errors: SpecError[] = [];
+  try {
+    checkObjectives(spec.objectives, spec.task);
+  } catch (error) {
+    const problems =
+      error instanceof TrialConfigError ? error.problems : [(error as Error).message];
+    for (const message of problems) errors.push({ path: "objectives", message });
+  }
+  const known = new Set<string>(knownSettings);
+  for (const [section, names] of [
+    ["fixed", Object.keys(spec.fixed)],
+    ["searchSpace", Object.keys(spec.searchSpace)],
+  ] as const) {
+    for (const name of names) {
+      if (!known.has(name)) {
+        errors.push({ path: `${section}.${name}`, message: `"${name}" is not a training setting` });
+      }
+    }
+  }
+  return errors;
 }
 
 function describeSpecErrors(errors: SpecError[]): string {

@@ -9,7 +9,7 @@ import { samplerSpecSchema } from "./samplers/index.ts";
 import { paramValueSchema, searchSpaceSchema } from "./space.ts";
 
 export const objectiveSchema = z.strictObject({
-  /** A metric the trainer reports: val_loss, accuracy, tokens_per_second, parameters, … */
+  /** A metric trials report: val_loss, val_accuracy, tokens_per_s, param_count, … (trial/metrics.ts). */
   metric: z.string().min(1),
   direction: z.enum(["minimize", "maximize"]),
 });
