@@ -104,6 +104,14 @@ export function loadCheckpoint(bytes: Uint8Array): RestoredCheckpoint {
   };
 }
 
+/**
+ * A copy of the bytes in an ArrayBuffer of their own, starting at offset 0. Not `bytes.slice()`:
+ * a Node Buffer (what the database returns) slices without copying, sharing its pool.
+ */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  return new Uint8Array(bytes).buffer;
+}
+
 function readCheckpoint(bytes: Uint8Array): { header: CheckpointHeader; data: ArrayBuffer } {
   const magic = new TextDecoder().decode(bytes.subarray(0, MAGIC.length));
   if (bytes.length < PREFIX_BYTES || magic !== MAGIC) {
@@ -126,8 +134,7 @@ function readCheckpoint(bytes: Uint8Array): { header: CheckpointHeader; data: Ar
   const header = JSON.parse(
     new TextDecoder().decode(bytes.subarray(PREFIX_BYTES, dataStart)),
   ) as CheckpointHeader;
-  // A copy, so that the tensor data starts at offset 0 of its own buffer.
-  return { header, data: bytes.slice(dataStart).buffer };
+  return { header, data: ownBuffer(bytes.subarray(dataStart)) };
 }
 
 function assignAll(targets: Map<string, tf.Variable>, tensors: tf.NamedTensorMap, prefix: string) {
@@ -179,7 +186,7 @@ export function importModel(modelJson: ExportedModelJson, weights: Uint8Array): 
     );
   }
   const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
-  const tensors = tf.io.decodeWeights(weights.slice().buffer, specs);
+  const tensors = tf.io.decodeWeights(ownBuffer(weights), specs);
   const model = createGPT(parseConfig(modelJson.config), 0);
   try {
     assignAll(model.parameters, tensors, "");

@@ -86,6 +86,14 @@ describe("checkpoints", () => {
 
     const restored = loadCheckpoint(bytes);
     expect(restored.tokenizer).toEqual(tokenizer.toJSON());
+    // PostgreSQL hands bytea back as a Node Buffer, often a view into a larger shared pool.
+    const pooled = Buffer.concat([Buffer.from("unrelated bytes"), Buffer.from(bytes)]).subarray(15);
+    const fromDatabase = loadCheckpoint(pooled);
+    for (const [name, parameter] of restored.model.parameters) {
+      expect(fromDatabase.model.parameters.get(name)?.dataSync()).toEqual(parameter.dataSync());
+    }
+    disposeGPT(fromDatabase.model);
+    fromDatabase.optimizer.dispose();
     expect(restored.optimizer.step).toBe(3);
     const sampler = new WindowSampler(stream, { seqLen: 16, batchSize: 4, seed: 999 });
     sampler.setState(restored.sampler as WindowSamplerState);
