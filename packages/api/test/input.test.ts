@@ -20,7 +20,15 @@ beforeAll(async () => {
 const HUGE = "x".repeat(40_000_000);
 const SQL = "'; DROP TABLE users; --";
 /** Fields where any text is valid, SQL-looking text included (it is stored as written). */
-const FREE_TEXT = new Set(["name", "description", "content", "spec", "config", "fileName"]);
+const FREE_TEXT = new Set([
+  "name",
+  "description",
+  "content",
+  "spec",
+  "config",
+  "fileName",
+  "prompt",
+]);
 
 interface Variant {
   label: string;

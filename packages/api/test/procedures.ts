@@ -135,6 +135,7 @@ export const procedureCases: ProcedureCase[] = [
   })),
   row("studies.importWandb", signedIn, () => ({ config: WANDB_SWEEP })),
   row("studies.exportBest", viewerUp, (w) => ({ studyId: w.runningStudy.id })),
+  row("studies.live", viewerUp, (w) => ({ studyId: w.runningStudy.id })),
   row("studies.start", memberUp, (w) => ({ studyId: w.draftStudy.id })),
   row("studies.pause", memberUp, (w) => ({ studyId: w.runningStudy.id })),
   row("studies.resume", memberUp, (w) => ({ studyId: w.pausedStudy.id })),
@@ -154,6 +155,16 @@ export const procedureCases: ProcedureCase[] = [
     keys: ["val_loss"],
     trialIds: [w.bestTrial.id],
     maxPoints: 100,
+  })),
+  // The call opens the stream; the world's trial has no checkpoint, which reading it would tell.
+  row("trials.generate", viewerUp, (w) => ({
+    trialId: w.bestTrial.id,
+    prompt: "the cat",
+    maxLength: 5,
+    temperature: 0.8,
+    topK: 5,
+    topP: 0.9,
+    seed: 1,
   })),
   row("trials.cancel", memberUp, (w) => ({ trialId: w.queuedTrial.id })),
 

@@ -1,4 +1,5 @@
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { checkObjectives } from "@attune/core/trial/metrics";
 import { knownSettings, TrialConfigError } from "@attune/core/trial/settings";
 import {
@@ -13,21 +14,26 @@ import { importWandbSweep } from "@attune/core/tuning/wandb";
 import {
   createStudy,
   type Executor,
+  FINISHED_STUDY_STATUSES,
   getStudy,
   getTrial,
   listDatasets,
   listStudies,
+  readStudyProgress,
   resolveAccess,
   type StudyStatus,
   transitionStudyStatus,
 } from "@attune/db";
-import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
 import { displayName, projectId, studyId } from "../inputs.ts";
 import { authedProcedure, notFound, teamProcedure } from "../trpc.ts";
 
 const MAX_SPEC_CHARACTERS = 1024 * 1024;
+
+/** How often a live view reads its study again. */
+const LIVE_POLL_MS = 1000;
 
 /** A study spec or W&B sweep config as written: YAML or JSON text. */
 const specText = z.string().min(1).max(MAX_SPEC_CHARACTERS);
@@ -262,6 +268,34 @@ export const studiesRouter = {
       values: best.values,
       config: { ...spec.fixed, ...best.params },
     };
+  }),
+
+  /**
+   * The study's progress, read from the database every second (any instance can serve it) and sent
+   * when it changed, until the study finishes. Each snapshot's id is a digest of it, so a client
+   * that reconnects with the last id it saw hears nothing until something changes.
+   */
+  live: teamProcedure(
+    "viewer",
+    z.strictObject({ studyId, lastEventId: z.string().max(100).nullish() }),
+  ).subscription(async function* ({ ctx, input, signal }) {
+    let lastId = input.lastEventId ?? null;
+    while (true) {
+      const progress = await readStudyProgress(ctx.db, input.studyId);
+      if (!progress) throw notFound("study", input.studyId);
+      const id = createHash("sha256").update(JSON.stringify(progress)).digest("base64url");
+      if (id !== lastId) {
+        yield tracked(id, progress);
+        lastId = id;
+      }
+      if (FINISHED_STUDY_STATUSES.includes(progress.status)) return;
+      try {
+        await sleep(LIVE_POLL_MS, undefined, { signal });
+      } catch {
+        // Only an abort ends the wait early: the client went away.
+        return;
+      }
+    }
   }),
 
   start: statusRequest("start"),

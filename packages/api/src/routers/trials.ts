@@ -13,6 +13,7 @@ import { audited } from "../audit.ts";
 import { type CurvePoint, downsampleMinMax } from "../downsample.ts";
 import { studyId, trialId } from "../inputs.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
+import { generateText } from "./generation.ts";
 
 /** A metric's key as trainers report it, for example "val_loss" or "lr". */
 const metricKey = z
@@ -73,6 +74,9 @@ export const trialsRouter = {
       points: downsampleMinMax(entry.points, input.maxPoints),
     }));
   }),
+
+  /** Text sampled from the trial's best (else last) checkpoint, streamed token by token. */
+  generate: generateText,
 
   /** Cancels a queued or running trial; its runner sees the state and stops training it. */
   cancel: teamProcedure("member", z.strictObject({ trialId })).mutation(({ ctx, input }) =>

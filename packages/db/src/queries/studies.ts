@@ -1,8 +1,9 @@
 // Studies: a search over a project's models, and the counter their trial numbers come from.
-import { and, desc, eq, exists, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, inArray, max, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { studies, type studyStatus, trials } from "../schema/index.ts";
+import { metrics, studies, type studyStatus, trials } from "../schema/index.ts";
 import { single } from "./shared.ts";
+import type { TrialState } from "./trials.ts";
 
 export type Study = typeof studies.$inferSelect;
 export type StudyStatus = (typeof studyStatus.enumValues)[number];
@@ -112,4 +113,45 @@ export async function reserveTrialNumber(db: Executor, studyId: string): Promise
     .where(eq(studies.id, studyId))
     .returning({ number: sql<number>`${studies.nextTrialNumber} - 1` });
   return single(rows, `no study ${studyId} to reserve a trial number in`).number;
+}
+
+/** Where a study stands, as its live view shows it. */
+export interface StudyProgress {
+  status: StudyStatus;
+  trialsByState: Partial<Record<TrialState, number>>;
+  bestTrialId: string | null;
+  /** The best trial's values, one per objective; null until a trial is best. */
+  bestValues: number[] | null;
+  /** Each running trial's latest reported metric step; null before its first report. */
+  runningTrials: { trialId: string; number: number; latestStep: number | null }[];
+}
+
+export async function readStudyProgress(
+  db: Executor,
+  studyId: string,
+): Promise<StudyProgress | undefined> {
+  const [study] = await db
+    .select({ status: studies.status, bestTrialId: studies.bestTrialId, bestValues: trials.values })
+    .from(studies)
+    .leftJoin(trials, eq(trials.id, studies.bestTrialId))
+    .where(eq(studies.id, studyId));
+  if (!study) return undefined;
+  const counts = await db
+    .select({ state: trials.state, trials: count() })
+    .from(trials)
+    .where(eq(trials.studyId, studyId))
+    .groupBy(trials.state)
+    .orderBy(asc(trials.state));
+  const runningTrials = await db
+    .select({ trialId: trials.id, number: trials.number, latestStep: max(metrics.step) })
+    .from(trials)
+    .leftJoin(metrics, eq(metrics.trialId, trials.id))
+    .where(and(eq(trials.studyId, studyId), eq(trials.state, "running")))
+    .groupBy(trials.id, trials.number)
+    .orderBy(asc(trials.number));
+  return {
+    ...study,
+    trialsByState: Object.fromEntries(counts.map((row) => [row.state, row.trials])),
+    runningTrials,
+  };
 }

@@ -1,0 +1,82 @@
+// Text from a trial's trained model, streamed token by token as it is sampled.
+import { tokenizerFromJSON } from "@attune/core/data/tokenizers";
+import { generate } from "@attune/core/generate";
+import { disposeGPT } from "@attune/core/model/gpt";
+import { selectBackend } from "@attune/core/train/backend";
+import { loadCheckpoint } from "@attune/core/train/checkpoint";
+import { type Checkpoint, type Executor, getCheckpoint } from "@attune/db";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { trialId } from "../inputs.ts";
+import { teamProcedure } from "../trpc.ts";
+
+/** The trial's best checkpoint, or its last when none was best yet; it must hold its bytes. */
+async function checkpointToGenerateFrom(
+  db: Executor,
+  trial: string,
+): Promise<Checkpoint & { data: Buffer }> {
+  const checkpoint =
+    (await getCheckpoint(db, trial, "best")) ?? (await getCheckpoint(db, trial, "last"));
+  if (!checkpoint) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: `trial ${trial} has no checkpoint yet; it saves one as it trains`,
+    });
+  }
+  if (!checkpoint.data) {
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: `the ${checkpoint.kind} checkpoint of trial ${trial} is in external storage (${checkpoint.storageRef}), which the API does not read`,
+    });
+  }
+  return { ...checkpoint, data: checkpoint.data };
+}
+
+export const generateText = teamProcedure(
+  "viewer",
+  z.strictObject({
+    trialId,
+    prompt: z.string().max(2000),
+    maxLength: z.number().int().min(1).max(500),
+    /** 0 is greedy. */
+    temperature: z.number().min(0).max(10),
+    topK: z.number().int().min(1).max(100_000).optional(),
+    topP: z.number().gt(0).max(1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+  }),
+).subscription(async function* ({ ctx, input: { trialId, ...options } }) {
+  const checkpoint = await checkpointToGenerateFrom(ctx.db, trialId);
+  await selectBackend();
+  // The optimizer's slots come back too; generation only reads the model, but both hold tensors.
+  // A plain copy: the driver's Buffer can share a pooled ArrayBuffer, and Buffer#slice (which
+  // loadCheckpoint calls) does not copy, so the tensors would be read from the wrong bytes.
+  const { model, optimizer, tokenizer } = loadCheckpoint(new Uint8Array(checkpoint.data));
+  try {
+    if (!tokenizer) {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `the ${checkpoint.kind} checkpoint of trial ${trialId} has no tokenizer to read the prompt with`,
+      });
+    }
+    const reader = tokenizerFromJSON(tokenizer);
+    try {
+      // Encoded once up front so that text the model cannot read is the caller's mistake, not ours.
+      reader.encode(options.prompt);
+    } catch (error) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `prompt: ${(error as Error).message}`,
+        cause: error,
+      });
+    }
+    yield* generate(model, reader, options);
+  } finally {
+    disposeGPT(model);
+    optimizer.dispose();
+  }
+});

@@ -1,0 +1,159 @@
+// The two streams: text generated from a trial's checkpoint, and a study's live progress.
+import { createTokenizer } from "@attune/core/data/tokenizers";
+import { createGPT, disposeGPT } from "@attune/core/model/gpt";
+import { Random } from "@attune/core/random";
+import { selectBackend } from "@attune/core/train/backend";
+import { saveCheckpoint as encodeCheckpoint } from "@attune/core/train/checkpoint";
+import { Optimizer } from "@attune/core/train/optimizers";
+import { saveCheckpoint, updateStudyStatus, updateTrial, writeMetrics } from "@attune/db";
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useApi } from "./harness.ts";
+import { type People, SAMPLE_JSONL, seedWorld, signUpPeople } from "./world.ts";
+
+const api = useApi();
+let people: People;
+
+beforeAll(async () => {
+  people = await signUpPeople(api);
+  // The backend every machine has, so that the generated text does not depend on what is installed.
+  process.env.ATTUNE_TF_BACKEND = "wasm";
+  await selectBackend();
+});
+
+/**
+ * A live snapshot as the caller hands it out: tRPC's tracked envelope as it is, [id, data, marker],
+ * though the caller's types describe the {id, data} a client receives.
+ */
+function snapshot<T>(next: IteratorResult<{ id: string; data: T }, unknown>) {
+  if (next.done) throw new Error("the stream ended without a snapshot");
+  const [id, data] = next.value as unknown as [string, T];
+  return { id, data };
+}
+
+/** Every item of a stream. */
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of stream) items.push(item);
+  return items;
+}
+
+/** An untrained model's checkpoint, with a char tokenizer of the world's samples, as a trial's last. */
+async function storeCheckpoint(trialId: string) {
+  const tokenizer = createTokenizer("char", SAMPLE_JSONL);
+  const model = createGPT(
+    { vocabSize: tokenizer.vocabSize, seqLen: 16, layers: 1, dModel: 16, heads: 2 },
+    3,
+  );
+  const optimizer = new Optimizer({ kind: "adamw" }, model.parameters);
+  const bytes = await encodeCheckpoint({
+    model,
+    optimizer,
+    trainer: { step: 0, tokensSeen: 0, random: new Random(0).getState(), initialLoss: undefined },
+    sampler: null,
+    tokenizer: tokenizer.toJSON(),
+  });
+  disposeGPT(model);
+  optimizer.dispose();
+  await saveCheckpoint(api.db, {
+    trialId,
+    kind: "last",
+    step: 0,
+    data: Buffer.from(bytes),
+    sizeBytes: bytes.byteLength,
+  });
+}
+
+describe("trials.generate", () => {
+  it("streams maxLength tokens, the same for the same seed, and frees the model", async () => {
+    const world = await seedWorld(api.db, people);
+    await storeCheckpoint(world.bestTrial.id);
+    const viewer = api.as(people.viewer);
+    const request = { trialId: world.bestTrial.id, prompt: "the cat", maxLength: 12, seed: 2 };
+    const tensorsBefore = tf.memory().numTensors;
+
+    const first = await collect(await viewer.trials.generate({ ...request, temperature: 1 }));
+    const again = await collect(await viewer.trials.generate({ ...request, temperature: 1 }));
+    const otherSeed = await collect(
+      await viewer.trials.generate({ ...request, seed: 1, temperature: 1 }),
+    );
+
+    expect(first).toHaveLength(12);
+    expect(again).toEqual(first);
+    expect(otherSeed).not.toEqual(first);
+    expect(first.map((piece) => piece.text).join("")).toMatch(/^[^\uFFFD]+$/);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it("frees the model when the reader stops early", async () => {
+    const world = await seedWorld(api.db, people);
+    await storeCheckpoint(world.bestTrial.id);
+    const tensorsBefore = tf.memory().numTensors;
+    const stream = await api.as(people.viewer).trials.generate({
+      trialId: world.bestTrial.id,
+      prompt: "a dog",
+      maxLength: 50,
+      temperature: 0,
+    });
+    for await (const _ of stream) break;
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it("refuses a trial without a checkpoint, and a prompt the tokenizer cannot read", async () => {
+    const world = await seedWorld(api.db, people);
+    const viewer = api.as(people.viewer);
+    const request = { trialId: world.queuedTrial.id, prompt: "hi", maxLength: 3, temperature: 1 };
+    await expect(collect(await viewer.trials.generate(request))).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: `trial ${world.queuedTrial.id} has no checkpoint yet; it saves one as it trains`,
+    });
+    await storeCheckpoint(world.queuedTrial.id);
+    await expect(
+      collect(await viewer.trials.generate({ ...request, prompt: "QUIZ" })),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: /^prompt: character/ });
+  });
+});
+
+describe("studies.live", () => {
+  it("sends the progress, then each change, and ends when the study completes", async () => {
+    const world = await seedWorld(api.db, people);
+    const studyId = world.runningStudy.id;
+    const stream = (await api.as(people.viewer).studies.live({ studyId }))[Symbol.asyncIterator]();
+
+    const { id: firstId, data: first } = snapshot(await stream.next());
+    expect(first).toEqual({
+      status: "running",
+      trialsByState: { queued: 1, completed: 1 },
+      bestTrialId: world.bestTrial.id,
+      bestValues: [1.25],
+      runningTrials: [],
+    });
+
+    await updateTrial(api.db, world.queuedTrial.id, { state: "running" });
+    await writeMetrics(api.db, [{ trialId: world.queuedTrial.id, key: "loss", step: 7, value: 2 }]);
+    const { id: changeId, data: change } = snapshot(await stream.next());
+    expect(change).toMatchObject({
+      trialsByState: { running: 1, completed: 1 },
+      runningTrials: [{ trialId: world.queuedTrial.id, number: 0, latestStep: 7 }],
+    });
+    expect(changeId).not.toBe(firstId);
+
+    await updateStudyStatus(api.db, studyId, "completed");
+    expect(snapshot(await stream.next()).data).toMatchObject({ status: "completed" });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("resumes after the last snapshot a client saw, sending only what changed since", async () => {
+    const world = await seedWorld(api.db, people);
+    const studyId = world.runningStudy.id;
+    const viewer = api.as(people.viewer);
+    const seen = (await viewer.studies.live({ studyId }))[Symbol.asyncIterator]();
+    const { id: lastEventId } = snapshot(await seen.next());
+    await seen.return?.(undefined);
+
+    const resumed = (await viewer.studies.live({ studyId, lastEventId }))[Symbol.asyncIterator]();
+    const pending = resumed.next();
+    await updateStudyStatus(api.db, studyId, "cancelled");
+    expect(snapshot(await pending).data).toMatchObject({ status: "cancelled" });
+  });
+});
