@@ -136,6 +136,7 @@ export const procedureCases: ProcedureCase[] = [
   row("studies.importWandb", signedIn, () => ({ config: WANDB_SWEEP })),
   row("studies.exportBest", viewerUp, (w) => ({ studyId: w.runningStudy.id })),
   row("studies.live", viewerUp, (w) => ({ studyId: w.runningStudy.id })),
+  row("studies.appendTrials", memberUp, (w) => ({ studyId: w.runningStudy.id, count: 2 })),
   row("studies.start", memberUp, (w) => ({ studyId: w.draftStudy.id })),
   row("studies.pause", memberUp, (w) => ({ studyId: w.runningStudy.id })),
   row("studies.resume", memberUp, (w) => ({ studyId: w.pausedStudy.id })),

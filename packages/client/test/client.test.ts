@@ -1,5 +1,5 @@
 // The client and the CLI against a running server on a real PostgreSQL.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
@@ -13,6 +13,7 @@ import { type ApiServer, startApiServer } from "./server.ts";
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, "../src/cli.ts");
+const RUNNER = join(import.meta.dirname, "../../../apps/gpu-runner/src/main.ts");
 
 const SAMPLES = [
   '{"text": "the cat sat on the mat"}',
@@ -199,5 +200,76 @@ describe("the attune CLI", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("attune: cannot reach the server: ECONNREFUSED\n");
+  });
+
+  it("watches a study that a runner trains to the end, then fetches its best config", async () => {
+    const [project] = JSON.parse((await attune("projects", "--json")).stdout) as { id: string }[];
+    const file = join(home, "foxes.txt");
+    await writeFile(file, "the quick brown fox jumps over the lazy dog. ".repeat(300));
+    const upload = await attune(
+      "datasets",
+      "upload",
+      file,
+      "--project",
+      project?.id ?? "",
+      "--json",
+    );
+    expect(upload.code).toBe(0);
+    const specFile = join(home, "trained.yaml");
+    await writeFile(
+      specFile,
+      `${specYaml("trained", "foxes", "30")}fixed: { layers: 1, d_model: 16, heads: 2, seq_len: 16, batch_size: 4, eval_every: 10 }\n`.replace(
+        "trials: 4,",
+        "trials: 3,",
+      ),
+    );
+    const created = await attune(
+      "study",
+      "create",
+      "-f",
+      specFile,
+      "--project",
+      project?.id ?? "",
+      "--json",
+    );
+    expect(created.code).toBe(0);
+    const study = JSON.parse(created.stdout) as { id: string };
+
+    const runner = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        RUNNER,
+        "--name",
+        "cli-runner",
+        "--concurrency",
+        "1",
+        "--control-interval",
+        "200",
+      ],
+      {
+        env: { ...process.env, DATABASE_URL: server.databaseUrl, ATTUNE_LOG_LEVEL: "warn" },
+        stdio: "inherit",
+      },
+    );
+    try {
+      const client = createAttuneClient({ url: server.url, apiKey: server.apiKey });
+      await client.studies.start.mutate({ studyId: study.id });
+      const watched = await attune("study", "watch", study.id, "--interval", "1", "--json");
+      expect(watched.code).toBe(0);
+      const last = JSON.parse(watched.stdout.trim().split("\n").at(-1) ?? "{}");
+      expect(last).toMatchObject({ status: "completed", done: 3, budget: 3 });
+      expect(last.best).toBeGreaterThan(0);
+
+      const best = await attune("study", "best", study.id, "--json");
+      expect(best.code).toBe(0);
+      expect(JSON.parse(best.stdout)).toMatchObject({
+        config: { lr: expect.any(Number), layers: 1 },
+      });
+    } finally {
+      runner.kill("SIGTERM");
+      await once(runner, "exit");
+    }
   });
 });

@@ -79,6 +79,7 @@ export async function startApiServer() {
 
   return {
     url,
+    databaseUrl: database.url,
     apiKey: secret.key,
     team,
     db: database.db,

@@ -1,4 +1,5 @@
 import {
+  appendStudyTrials,
   createStudy,
   createTrial,
   JobQueue,
@@ -113,6 +114,25 @@ describe("study control", () => {
       )
       .then((result) => result.rows);
     expect(row).toEqual({ status: "completed", best_trial_id: trials[1]?.id });
+  });
+
+  it("trains appended trials after the study completed, continuing its numbering", async () => {
+    const study = await runningStudy({
+      budget: { trials: 2, parallelTrials: 2, stepsPerTrial: 10 },
+    });
+    await fillStudy(test.db, queue, study.id);
+    for (const trial of await listTrials(test.db, study.id)) {
+      await updateTrial(test.db, trial.id, { state: "completed", values: [1] });
+    }
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ completed: true });
+    expect(await appendStudyTrials(test.db, study.id, 2)).toMatchObject({
+      status: "running",
+      finishedAt: null,
+    });
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({
+      created: [2, 3],
+      completed: false,
+    });
   });
 
   it("puts trials paused with their study back on the queue when it resumes", async () => {

@@ -12,6 +12,7 @@ import {
 } from "@attune/core/tuning/spec";
 import { importWandbSweep } from "@attune/core/tuning/wandb";
 import {
+  appendStudyTrials,
   createStudy,
   type Executor,
   FINISHED_STUDY_STATUSES,
@@ -298,6 +299,32 @@ export const studiesRouter = {
     }
   }),
 
+  /** More trials for a study; a completed one runs again to train them (warm from its history). */
+  appendTrials: teamProcedure(
+    "member",
+    z.strictObject({ studyId, count: z.number().int().min(1).max(10_000) }),
+  ).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      async (tx) => {
+        const study = await appendStudyTrials(tx, input.studyId, input.count);
+        if (study) return study;
+        const current = await getStudy(tx, input.studyId);
+        if (!current) throw notFound("study", input.studyId);
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: `cannot append trials to study ${input.studyId}: it is ${current.status}; start it first, or clone it`,
+        });
+      },
+      (study) => ({
+        teamId: ctx.team.id,
+        action: "study.appendTrials",
+        targetType: "study",
+        targetId: study.id,
+        details: { count: input.count },
+      }),
+    ),
+  ),
   start: statusRequest("start"),
   pause: statusRequest("pause"),
   resume: statusRequest("resume"),

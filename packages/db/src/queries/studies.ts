@@ -81,6 +81,29 @@ export async function transitionStudyStatus(
   return row;
 }
 
+/**
+ * Raises the study's trial budget by `count`, so its sampler hands out that many more trials; a
+ * completed study runs again to train them. Undefined unless the study is running, paused or
+ * completed.
+ */
+export async function appendStudyTrials(
+  db: Executor,
+  id: string,
+  count: number,
+): Promise<Study | undefined> {
+  const completed = sql`${studies.status} = 'completed'`;
+  const [row] = await db
+    .update(studies)
+    .set({
+      spec: sql`jsonb_set(${studies.spec}, '{budget,trials}', to_jsonb((${studies.spec}->'budget'->>'trials')::int + ${count}))`,
+      status: sql`case when ${completed} then 'running'::study_status else ${studies.status} end`,
+      finishedAt: sql`case when ${completed} then null else ${studies.finishedAt} end`,
+    })
+    .where(and(eq(studies.id, id), inArray(studies.status, ["running", "paused", "completed"])))
+    .returning();
+  return row;
+}
+
 /** Points the study at its best trial; throws unless the trial belongs to that study. */
 export async function setBestTrial(db: Executor, studyId: string, trialId: string): Promise<Study> {
   const rows = await db
