@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createDataset, createStudy, type Database, updateStudyStatus } from "@attune/db";
 import { seedProject } from "@attune/db/seed";
+import { afterAll } from "vitest";
 
 const main = join(import.meta.dirname, "../src/main.ts");
 
@@ -41,6 +42,19 @@ export function startRunner(url: string, name: string, extraArgs: string[] = [])
     child.once("exit", (code) => resolve(code)),
   );
   return { child, exited };
+}
+
+/**
+ * The runner processes a test file starts: each is killed after the file's tests, so a failed
+ * assertion never leaves one training.
+ */
+export function useRunnerProcesses(): RunnerProcess[] {
+  const runners: RunnerProcess[] = [];
+  afterAll(async () => {
+    for (const runner of runners) runner.child.kill("SIGKILL");
+    await Promise.all(runners.map((runner) => runner.exited));
+  });
+  return runners;
 }
 
 export async function until<T>(

@@ -8,25 +8,20 @@ import {
   updateTrial,
 } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   createRunningStudy,
-  type RunnerProcess,
   startRunner,
   tinyModel,
   until,
+  useRunnerProcesses,
 } from "./cluster.ts";
 
 const test = useTestDatabase();
-const runners: RunnerProcess[] = [];
+const runners = useRunnerProcesses();
 
 beforeAll(() => {
   for (const name of ["c1", "c2"]) runners.push(startRunner(test.url, name));
-});
-
-afterAll(async () => {
-  for (const runner of runners) runner.child.kill("SIGKILL");
-  await Promise.all(runners.map((runner) => runner.exited));
 });
 
 async function studyStatus(id: string) {

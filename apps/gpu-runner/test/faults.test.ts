@@ -2,22 +2,17 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { getCheckpoint, getStudy, listTrials, readMetrics } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createRunningStudy,
-  type RunnerProcess,
   startRunner,
   tinyModel,
   until,
+  useRunnerProcesses,
 } from "./cluster.ts";
 
 const test = useTestDatabase();
-const runners: RunnerProcess[] = [];
-
-afterAll(async () => {
-  for (const runner of runners) runner.child.kill("SIGKILL");
-  await Promise.all(runners.map((runner) => runner.exited));
-});
+const runners = useRunnerProcesses();
 
 const tiny = { ...tinyModel, eval_every: 500 };
 const steps = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

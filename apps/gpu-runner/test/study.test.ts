@@ -1,16 +1,11 @@
 // A whole study trained by several runner processes, through the queue, against a real PostgreSQL.
 import { getStudy, listRunners, listTrials, readMetrics } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
-import { afterAll, describe, expect, it } from "vitest";
-import { createRunningStudy, type RunnerProcess, startRunner, until } from "./cluster.ts";
+import { describe, expect, it } from "vitest";
+import { createRunningStudy, startRunner, until, useRunnerProcesses } from "./cluster.ts";
 
 const test = useTestDatabase();
-const runners: RunnerProcess[] = [];
-
-afterAll(async () => {
-  for (const runner of runners) runner.child.kill("SIGKILL");
-  await Promise.all(runners.map((runner) => runner.exited));
-});
+const runners = useRunnerProcesses();
 
 /** The most trials that were running at once, from their start and finish times. */
 function maxOverlap(intervals: { start: number; end: number }[]): number {
