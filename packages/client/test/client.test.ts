@@ -20,7 +20,18 @@ const SAMPLES = [
   '{"text": "a dog barked at the moon all night"}',
 ].join("\n");
 
-function specYaml(name: string, dataset: string, extra = ""): string {
+interface SpecOptions {
+  trials?: number;
+  steps?: number;
+  /** The spec's `fixed` settings, as YAML flow text. */
+  fixed?: string;
+}
+
+function specYaml(
+  name: string,
+  dataset: string,
+  { trials = 4, steps = 10, fixed }: SpecOptions = {},
+) {
   return `name: ${name}
 task: language-modelling
 dataset: ${dataset}
@@ -29,8 +40,8 @@ objectives:
 searchSpace:
   lr: { type: float, low: 0.0001, high: 0.01, log: true }
 sampler: { kind: random }
-budget: { trials: 4, stepsPerTrial: ${extra || "10"} }
-`;
+budget: { trials: ${trials}, stepsPerTrial: ${steps} }
+${fixed ? `fixed: ${fixed}\n` : ""}`;
 }
 
 let server: ApiServer;
@@ -68,6 +79,16 @@ async function closedPort(): Promise<number> {
   probe.close();
   await once(probe, "close");
   return port;
+}
+
+/** `attune datasets upload` of a file into the project, as JSON. */
+function uploadWithCli(file: string, projectId: string) {
+  return attune("datasets", "upload", file, "--project", projectId, "--json");
+}
+
+/** `attune study create` from a spec file into the project, as JSON. */
+function createStudyWithCli(specFile: string, projectId: string) {
+  return attune("study", "create", "-f", specFile, "--project", projectId, "--json");
 }
 
 describe("createAttuneClient", () => {
@@ -135,29 +156,14 @@ describe("the attune CLI", () => {
     const [project] = JSON.parse((await attune("projects", "--json")).stdout) as { id: string }[];
     const file = join(home, "tiny.jsonl");
     await writeFile(file, SAMPLES);
-    const upload = await attune(
-      "datasets",
-      "upload",
-      file,
-      "--project",
-      project?.id ?? "",
-      "--json",
-    );
+    const upload = await uploadWithCli(file, project?.id ?? "");
     expect(upload.code).toBe(0);
     const dataset = JSON.parse(upload.stdout) as { name: string };
     expect(dataset.name).toBe("tiny");
 
     const specFile = join(home, "spec.yaml");
     await writeFile(specFile, specYaml("from-cli", dataset.name));
-    const created = await attune(
-      "study",
-      "create",
-      "-f",
-      specFile,
-      "--project",
-      project?.id ?? "",
-      "--json",
-    );
+    const created = await createStudyWithCli(specFile, project?.id ?? "");
     expect(created.code).toBe(0);
     const study = JSON.parse(created.stdout) as { id: string; status: string };
     expect(study.status).toBe("draft");
@@ -175,7 +181,7 @@ describe("the attune CLI", () => {
   it("names the field of an invalid spec on one line", async () => {
     const [project] = JSON.parse((await attune("projects", "--json")).stdout) as { id: string }[];
     const specFile = join(home, "bad.yaml");
-    await writeFile(specFile, specYaml("bad", "tiny", "-5"));
+    await writeFile(specFile, specYaml("bad", "tiny", { steps: -5 }));
     const result = await attune("study", "create", "-f", specFile, "--project", project?.id ?? "");
     expect(result.code).toBe(1);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -206,32 +212,18 @@ describe("the attune CLI", () => {
     const [project] = JSON.parse((await attune("projects", "--json")).stdout) as { id: string }[];
     const file = join(home, "foxes.txt");
     await writeFile(file, "the quick brown fox jumps over the lazy dog. ".repeat(300));
-    const upload = await attune(
-      "datasets",
-      "upload",
-      file,
-      "--project",
-      project?.id ?? "",
-      "--json",
-    );
+    const upload = await uploadWithCli(file, project?.id ?? "");
     expect(upload.code).toBe(0);
     const specFile = join(home, "trained.yaml");
     await writeFile(
       specFile,
-      `${specYaml("trained", "foxes", "30")}fixed: { layers: 1, d_model: 16, heads: 2, seq_len: 16, batch_size: 4, eval_every: 10 }\n`.replace(
-        "trials: 4,",
-        "trials: 3,",
-      ),
+      specYaml("trained", "foxes", {
+        trials: 3,
+        steps: 30,
+        fixed: "{ layers: 1, d_model: 16, heads: 2, seq_len: 16, batch_size: 4, eval_every: 10 }",
+      }),
     );
-    const created = await attune(
-      "study",
-      "create",
-      "-f",
-      specFile,
-      "--project",
-      project?.id ?? "",
-      "--json",
-    );
+    const created = await createStudyWithCli(specFile, project?.id ?? "");
     expect(created.code).toBe(0);
     const study = JSON.parse(created.stdout) as { id: string };
 
