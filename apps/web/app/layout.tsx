@@ -1,17 +1,20 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { TRPCReactProvider } from "../lib/trpc.tsx";
 import "./global.css";
 
 export const metadata: Metadata = {
-  title: "Attune",
+  title: { default: "Attune", template: "%s · Attune" },
   description:
-    "Hyperparameter studies for TensorFlow.js models: define a search, and your runners train the trials.",
+    "Tune GPT-style language models: studies your team shares, and runners that train every trial.",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <TRPCReactProvider>{children}</TRPCReactProvider>
+      </body>
     </html>
   );
 }

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { HealthPanel } from "./health-panel.tsx";
 
 export default function HomePage() {
@@ -8,6 +9,14 @@ export default function HomePage() {
         <p className="tagline">
           Tune GPT-style language models — hyperparameters and architecture — with studies your team
           shares and runners that train every trial.
+        </p>
+        <p className="row">
+          <Link className="button" href="/teams">
+            Open your teams
+          </Link>
+          <Link className="button secondary" href="/sign-up">
+            Create an account
+          </Link>
         </p>
       </header>
       <HealthPanel />

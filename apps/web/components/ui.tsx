@@ -1,0 +1,118 @@
+// The small pieces every page is built from: headers, loading, empty and error states, badges.
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { errorCode } from "../lib/trpc.tsx";
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+export function PageHeader({
+  title,
+  subtitle,
+  crumbs,
+  actions,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  crumbs?: Crumb[];
+  actions?: ReactNode;
+}) {
+  return (
+    <header className="page-header">
+      {crumbs && crumbs.length > 0 && (
+        <nav aria-label="Breadcrumb" className="crumbs">
+          <ol>
+            {crumbs.map((crumb) => (
+              <li key={`${crumb.label}-${crumb.href ?? ""}`}>
+                {crumb.href ? <Link href={crumb.href}>{crumb.label}</Link> : crumb.label}
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      <div className="page-header-row">
+        <div>
+          <h1>{title}</h1>
+          {subtitle && <p className="muted subtitle">{subtitle}</p>}
+        </div>
+        {actions && <div className="actions">{actions}</div>}
+      </div>
+    </header>
+  );
+}
+
+export function Loading({ label = "Loading…" }: { label?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      {label}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+/** A failed call in words a user can act on; NOT_FOUND reads the same for missing and hidden. */
+export function ErrorNote({ error, what }: { error: unknown; what?: string }) {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  let text: string;
+  if (code === "NOT_FOUND") {
+    text = `${what ? `This ${what}` : "This"} does not exist, or your teams cannot see it.`;
+  } else if (code === "UNAUTHORIZED") {
+    text = "Your session has ended. Sign in again to continue.";
+  } else if (code === "FORBIDDEN") {
+    text = `Your role does not allow this: ${message}`;
+  } else {
+    text = message;
+  }
+  return (
+    <div className="error" role="alert" data-testid="error-note" data-code={code}>
+      {text}
+      {code === "UNAUTHORIZED" && (
+        <>
+          {" "}
+          <Link href="/sign-in">Sign in</Link>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A state of a study or trial, coloured by what it means. */
+export function StateBadge({ state }: { state: string }) {
+  return (
+    <span className={`badge state-${state}`} data-testid="state-badge">
+      {state}
+    </span>
+  );
+}
+
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+  testId,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
+  return (
+    <section className={`card ${className ?? ""}`} data-testid={testId}>
+      {(title || actions) && (
+        <div className="card-head">
+          {title && <h2>{title}</h2>}
+          {actions && <div className="actions">{actions}</div>}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
