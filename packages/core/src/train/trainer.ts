@@ -284,13 +284,20 @@ function averagedGradients(
 ): { loss: tf.Scalar; gradients: Gradients } {
   const parameters = [...model.parameters];
   const variables = parameters.map(([, variable]) => variable);
+  const gradientsOf = (batch: Batch, seed: number) =>
+    tf.variableGrads(() => batchMetrics(model, batch, { dropoutSeed: seed }).loss, variables);
+  if (batches.length === 1) {
+    // One batch: its gradients as they are, without the running sums' hundred-odd extra ops.
+    const { value, grads } = gradientsOf(batches[0] as Batch, seeds[0] as number);
+    return {
+      loss: value,
+      gradients: new Map(parameters.map(([name, v]) => [name, grads[v.name] as tf.Tensor])),
+    };
+  }
   let lossSum: tf.Scalar = tf.scalar(0);
   let gradientSums: tf.Tensor[] = variables.map((variable) => tf.zerosLike(variable));
   batches.forEach((batch, i) => {
-    const { value, grads } = tf.variableGrads(
-      () => batchMetrics(model, batch, { dropoutSeed: seeds[i] as number }).loss,
-      variables,
-    );
+    const { value, grads } = gradientsOf(batch, seeds[i] as number);
     const previous = [lossSum, ...gradientSums];
     lossSum = tf.add(lossSum, value);
     gradientSums = variables.map((variable, j) =>
