@@ -10,6 +10,7 @@ const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./support/global-setup.ts",
   reporter: "list",
   fullyParallel: false,
   workers: 1,
