@@ -23,13 +23,14 @@ export const kernelNames = {
   causalAttentionGrad: "AttuneCausalAttentionGrad",
   softmaxCrossEntropy: "AttuneSoftmaxCrossEntropy",
   adam: "AttuneAdam",
+  adamInPlace: "AttuneAdamInPlace",
   gather: "AttuneGather",
   scatterAdd: "AttuneScatterAdd",
   globalNorm: "AttuneGlobalNorm",
 } as const;
 
 type Inputs = Record<string, tf.TensorInfo>;
-type Attributes = Record<string, number | boolean>;
+type Attributes = Record<string, number | boolean | number[]>;
 type Kernel = (inputs: Inputs, attrs: Attributes) => tf.TensorInfo | tf.TensorInfo[];
 
 /**
@@ -329,6 +330,38 @@ function kernels(addon: Addon): Record<string, Kernel> {
         Number(attrs.decay),
       );
       return [parameterOut, mOut, vOut];
+    },
+
+    // The same update for parameters p0, p1, … with gradients g0, …, moments m0, … and v0, …, and
+    // one decay each, written over the parameters and moments themselves: no outputs.
+    [kernelNames.adamInPlace]: (inputs, attrs) => {
+      const memory = heap();
+      (attrs.decays as number[]).forEach((decay, i) => {
+        const [p, g, m, v] = ["p", "g", "m", "v"].map((name) => offset(inputs[`${name}${i}`])) as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        addon.adam(
+          memory,
+          p,
+          g,
+          m,
+          v,
+          p,
+          m,
+          v,
+          size(input(inputs[`p${i}`])),
+          Number(attrs.beta1),
+          Number(attrs.beta2),
+          Number(attrs.epsilon),
+          Number(attrs.stepSize),
+          Number(attrs.biasCorrection2Root),
+          decay,
+        );
+      });
+      return [];
     },
 
     // Rows of table [vocab, width] for int32 ids [count].

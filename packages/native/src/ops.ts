@@ -3,9 +3,10 @@
  * shapes and types, so that the kernels only ever see consistent ones.
  */
 import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { kernelNames, matrixShape } from "./kernels.ts";
 
-type Attributes = Record<string, number | boolean>;
+type Attributes = Record<string, number | boolean | number[]>;
 
 function run(kernelName: string, inputs: tf.NamedTensorMap, attrs: Attributes = {}) {
   return tf.engine().runKernel(kernelName, inputs, attrs as unknown as tf.NamedAttrMap);
@@ -261,6 +262,64 @@ export function adamUpdate(
   v: tf.Tensor,
   step: AdamStep,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  checkAdamInputs(parameter, gradient, m, v);
+  return run(kernelNames.adam, { parameter, gradient, m, v }, { ...step }) as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+  ];
+}
+
+/** One parameter of an in-place Adam(W) step: its gradient, moments and decay. */
+export interface AdamSlots {
+  parameter: tf.Variable;
+  gradient: tf.Tensor;
+  m: tf.Variable;
+  v: tf.Variable;
+  /** 1 - learningRate · weightDecay for AdamW's decayed parameters, else 1. */
+  decay: number;
+}
+
+/**
+ * adamUpdate for every parameter at once, written over the parameters and their moments: one
+ * kernel instead of one per parameter plus three assigns each, which cost more than the update
+ * itself on a small model. A variable whose memory another tensor shares (a clone of it, or the
+ * tensor it was assigned) gets new memory instead, so that the other tensor keeps its values.
+ */
+export function adamUpdateInPlace(slots: AdamSlots[], step: Omit<AdamStep, "decay">) {
+  const inputs: tf.NamedTensorMap = {};
+  const decays: number[] = [];
+  for (const slot of slots) {
+    const { parameter, gradient, m, v, decay } = slot;
+    checkAdamInputs(parameter, gradient, m, v);
+    if ([parameter, m, v].every(ownsItsMemory)) {
+      const i = decays.push(decay) - 1;
+      Object.assign(inputs, {
+        [`p${i}`]: parameter,
+        [`g${i}`]: gradient,
+        [`m${i}`]: m,
+        [`v${i}`]: v,
+      });
+    } else {
+      tf.tidy(() => {
+        const [parameterOut, mOut, vOut] = adamUpdate(parameter, gradient, m, v, {
+          ...step,
+          decay,
+        });
+        parameter.assign(parameterOut);
+        m.assign(mOut);
+        v.assign(vOut);
+      });
+    }
+  }
+  run(kernelNames.adamInPlace, inputs, { ...step, decays });
+}
+
+function ownsItsMemory(tensor: tf.Tensor): boolean {
+  return (tf.backend() as BackendWasm).refCount(tensor.dataId) === 1;
+}
+
+function checkAdamInputs(parameter: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor) {
   checkFloat32("adamUpdate", { parameter, gradient, m, v });
   for (const [name, tensor] of Object.entries({ gradient, m, v })) {
     if (!tf.util.arraysEqual(tensor.shape, parameter.shape)) {
@@ -269,11 +328,6 @@ export function adamUpdate(
       );
     }
   }
-  return run(kernelNames.adam, { parameter, gradient, m, v }, { ...step }) as [
-    tf.Tensor,
-    tf.Tensor,
-    tf.Tensor,
-  ];
 }
 
 /** The L2 norm of all the tensors' elements together, as a scalar. */

@@ -3,6 +3,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { kernelNames } from "../src/kernels.ts";
 import * as native from "../src/ops.ts";
+import { reference } from "../src/reference.ts";
 import {
   adamCase,
   addCase,
@@ -16,6 +17,7 @@ import {
   linearCase,
   matmulCase,
   randomTensor,
+  relativeError,
   selfTest,
   transposeCase,
   worstError,
@@ -150,6 +152,43 @@ describe.skipIf(!status.enabled)(
           adamCase([128, 513], adamW, 3),
         ]),
       );
+    });
+
+    it("Adam in place: every parameter and moment overwritten, shared ones copied first", () => {
+      const step = {
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        stepSize: 1e-3 / 0.1,
+        biasCorrection2Root: Math.sqrt(0.001),
+      };
+      const shapes = [[1], [7, 13], [128, 513], [5, 3]];
+      const decays = [1, 1, 1 - 1e-4, 0.99];
+      tf.tidy(() => {
+        const slots = shapes.map((shape, i) => ({
+          parameter: tf.variable(randomTensor(shape, 10 * i)),
+          gradient: randomTensor(shape, 10 * i + 1),
+          m: tf.variable(randomTensor(shape, 10 * i + 2, 0.1)),
+          v: tf.variable(tf.abs(randomTensor(shape, 10 * i + 3, 0.01))),
+          decay: decays[i] as number,
+        }));
+        const expected = slots.map(({ parameter, gradient, m, v, decay }) =>
+          reference.adamUpdate(parameter, gradient, m, v, { ...step, decay }),
+        );
+        // The last parameter's memory is shared with a clone, which must keep its values.
+        const last = slots[3] as (typeof slots)[number];
+        const clone = last.parameter.clone();
+        const cloneBefore = clone.dataSync().slice();
+        native.adamUpdateInPlace(slots, step);
+        slots.forEach(({ parameter, m, v }, i) => {
+          [parameter, m, v].forEach((updated, j) => {
+            const error = relativeError(updated, expected[i]?.[j] as tf.Tensor);
+            expect(error, `slot ${i}, output ${j}`).toBeLessThanOrEqual(tolerance);
+          });
+        });
+        expect(clone.dataSync()).toEqual(cloneBefore);
+        for (const { parameter, m, v } of slots) tf.dispose([parameter, m, v]);
+      });
     });
 
     it("global gradient norm", () => {

@@ -31,6 +31,8 @@ export const optimizerConfigSchema = z.discriminatedUnion("kind", [
 export type OptimizerConfig = z.output<typeof optimizerConfigSchema>;
 export type OptimizerConfigInput = z.input<typeof optimizerConfigSchema>;
 
+type AdamConfig = Exclude<OptimizerConfig, { kind: "sgd" }>;
+
 export type Gradients = Map<string, tf.Tensor>;
 
 export class Optimizer {
@@ -63,10 +65,27 @@ export class Optimizer {
   /** One update of every parameter from its gradient. */
   apply(gradients: Gradients, learningRate: number) {
     this.step += 1;
+    const native = nativeOps();
+    if (native !== undefined && this.config.kind !== "sgd") {
+      const { beta1, beta2, epsilon } = this.config;
+      const slots = [...this.parameters].map(([name, parameter]) => ({
+        parameter,
+        gradient: this.gradient(gradients, name),
+        m: this.slot(name, "m"),
+        v: this.slot(name, "v"),
+        decay: this.decay(parameter, learningRate),
+      }));
+      native.adamUpdateInPlace(slots, {
+        beta1,
+        beta2,
+        epsilon,
+        ...this.biasCorrection(this.config, learningRate),
+      });
+      return;
+    }
     tf.tidy(() => {
       for (const [name, parameter] of this.parameters) {
-        const gradient = gradients.get(name);
-        if (gradient === undefined) throw new Error(`no gradient for parameter ${name}`);
+        const gradient = this.gradient(gradients, name);
         parameter.assign(this.updated(name, parameter, gradient, learningRate));
       }
     });
@@ -86,31 +105,35 @@ export class Optimizer {
     }
     const m = this.slot(name, "m");
     const v = this.slot(name, "v");
-    // Bias-corrected step: lr · m̂ / (√v̂ + ε), m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t).
-    const stepSize = learningRate / (1 - config.beta1 ** this.step);
-    const biasCorrection2Root = Math.sqrt(1 - config.beta2 ** this.step);
-    const decay =
-      config.kind === "adamw" && parameter.rank >= 2 ? 1 - learningRate * config.weightDecay : 1;
-    const native = nativeOps();
-    if (native !== undefined) {
-      const { beta1, beta2, epsilon } = config;
-      const [updated, mOut, vOut] = native.adamUpdate(parameter, gradient, m, v, {
-        beta1,
-        beta2,
-        epsilon,
-        stepSize,
-        biasCorrection2Root,
-        decay,
-      });
-      m.assign(mOut);
-      v.assign(vOut);
-      return updated;
-    }
+    const { stepSize, biasCorrection2Root } = this.biasCorrection(config, learningRate);
+    const decay = this.decay(parameter, learningRate);
     m.assign(tf.add(tf.mul(m, config.beta1), tf.mul(gradient, 1 - config.beta1)));
     v.assign(tf.add(tf.mul(v, config.beta2), tf.mul(tf.mul(gradient, gradient), 1 - config.beta2)));
     const denominator = tf.add(tf.div(tf.sqrt(v), biasCorrection2Root), config.epsilon);
     const decayed = decay === 1 ? parameter : tf.mul(parameter, decay);
     return tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize));
+  }
+
+  /** Adam's bias-corrected step: lr · m̂ / (√v̂ + ε), m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t). */
+  private biasCorrection({ beta1, beta2 }: AdamConfig, learningRate: number) {
+    return {
+      stepSize: learningRate / (1 - beta1 ** this.step),
+      biasCorrection2Root: Math.sqrt(1 - beta2 ** this.step),
+    };
+  }
+
+  /** AdamW's decoupled decay factor: matrices only. */
+  private decay(parameter: tf.Variable, learningRate: number): number {
+    const config = this.config;
+    return config.kind === "adamw" && parameter.rank >= 2
+      ? 1 - learningRate * config.weightDecay
+      : 1;
+  }
+
+  private gradient(gradients: Gradients, name: string): tf.Tensor {
+    const gradient = gradients.get(name);
+    if (gradient === undefined) throw new Error(`no gradient for parameter ${name}`);
+    return gradient;
   }
 
   private slot(name: string, slot: string): tf.Variable {
