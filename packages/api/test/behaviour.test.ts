@@ -107,8 +107,26 @@ describe("invitations", () => {
     ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+    // What the invitee sees before accepting; to anyone else it does not exist.
+    expect(await api.as(invitee).invitations.get({ invitationId: invitation.id })).toMatchObject({
+      id: invitation.id,
+      email: invitee.email,
+      role: "viewer",
+      status: "pending",
+      expired: false,
+      team: { id: team.id, name: team.name },
+      inviter: { name: people.admin.name, email: people.admin.email },
+      memberRole: null,
+    });
+    await expect(
+      api.as(people.admin).invitations.get({ invitationId: invitation.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     await api.as(invitee).invitations.accept({ invitationId: invitation.id });
     expect(await getMemberRole(api.db, team.id, invitee.userId)).toBe("viewer");
+    expect(await api.as(invitee).invitations.get({ invitationId: invitation.id })).toMatchObject({
+      status: "accepted",
+      memberRole: "viewer",
+    });
     await expect(
       api.as(invitee).invitations.accept({ invitationId: invitation.id }),
     ).rejects.toMatchObject({
@@ -138,6 +156,12 @@ describe("invitations", () => {
       message: expect.stringContaining("expired"),
     });
     expect(await getMemberRole(api.db, team.id, people.outsider.userId)).toBeUndefined();
+    expect(
+      await api.as(people.outsider).invitations.get({ invitationId: second.id }),
+    ).toMatchObject({ status: "pending", expired: true });
+    expect(
+      await api.as(people.outsider).invitations.get({ invitationId: invitation.id }),
+    ).toMatchObject({ status: "canceled" });
   });
 
   it("are refused for someone already in the team", async () => {
@@ -218,6 +242,21 @@ describe("datasets", () => {
 });
 
 describe("studies", () => {
+  it("are listed with their trial counts and the best trial's values", async () => {
+    const { project, runningStudy, draftStudy, bestTrial } = await freshWorld();
+    const studies = await api.as(people.viewer).studies.list({ projectId: project.id });
+    expect(studies.find((study) => study.id === runningStudy.id)).toMatchObject({
+      status: "running",
+      bestTrialId: bestTrial.id,
+      trialCounts: { total: 2, running: 0, completed: 1 },
+      bestValues: [1.25],
+    });
+    expect(studies.find((study) => study.id === draftStudy.id)).toMatchObject({
+      trialCounts: { total: 0, running: 0, completed: 0 },
+      bestValues: null,
+    });
+  });
+
   it("validate a spec with each problem's field", async () => {
     const { project, dataset } = await freshWorld();
     const result = await api.as(people.viewer).studies.validate({

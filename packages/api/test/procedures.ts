@@ -74,6 +74,9 @@ export const procedureCases: ProcedureCase[] = [
   row("invitations.list", adminUp, team),
   row("invitations.revoke", adminUp, (w) => ({ ...team(w), invitationId: w.invitation.id })),
   // The world's invitation is addressed to the outsider: for everyone else it does not exist.
+  row("invitations.get", [UNAUTHORIZED, ok, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND], (w) => ({
+    invitationId: w.invitation.id,
+  })),
   row(
     "invitations.accept",
     [UNAUTHORIZED, ok, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],

@@ -5,6 +5,7 @@ import {
   createStudy,
   getStudy,
   listStudies,
+  listStudySummaries,
   reserveTrialNumber,
   setBestTrial,
   updateStudyStatus,
@@ -228,5 +229,44 @@ describe("trials", () => {
     await createNextTrial(test.db, { studyId: a.id, params: {} });
     expect(await listTrials(test.db, b.id)).toEqual([]);
     expect(await listTrials(test.db, a.id)).toHaveLength(1);
+  });
+});
+
+describe("listStudySummaries", () => {
+  it("gives each study of the project its trial counts and best values", async () => {
+    const { project, study: empty } = await seedStudy(test.db);
+    const busy = await createStudy(test.db, {
+      projectId: project.id,
+      name: "busy",
+      spec: {},
+      seed: 1,
+    });
+    const state = async (next: "running" | "completed" | "pruned", values?: number[]) => {
+      const trial = await createNextTrial(test.db, { studyId: busy.id, params: {} });
+      return updateTrial(test.db, trial.id, { state: next, values: values ?? null });
+    };
+    await state("running");
+    await state("completed", [2.5]);
+    const best = await state("completed", [1.5]);
+    await state("pruned");
+    await createNextTrial(test.db, { studyId: busy.id, params: {} });
+    await setBestTrial(test.db, busy.id, best.id);
+    // Another project's study and trials count for nothing here.
+    const { study: elsewhere } = await seedStudy(test.db);
+    await createNextTrial(test.db, { studyId: elsewhere.id, params: {} });
+
+    const summaries = await listStudySummaries(test.db, project.id);
+    expect(summaries.map((study) => study.id)).toEqual([busy.id, empty.id]);
+    expect(summaries[0]).toMatchObject({
+      name: "busy",
+      bestTrialId: best.id,
+      trialCounts: { total: 5, running: 1, completed: 2 },
+      bestValues: [1.5],
+    });
+    expect(summaries[1]).toMatchObject({
+      ...empty,
+      trialCounts: { total: 0, running: 0, completed: 0 },
+      bestValues: null,
+    });
   });
 });

@@ -5,6 +5,7 @@ import {
   getInvitation,
   getMemberRole,
   getTeam,
+  getUser,
   getUserByEmail,
   listInvitations,
   settleInvitation,
@@ -106,6 +107,37 @@ export const invitationsRouter = {
       );
     },
   ),
+
+  /**
+   * The invitation as its invitee sees it before accepting: the team, the role, who invited and
+   * until when, and whether it can still be accepted. Only the user signed in with the invited
+   * address sees it; for anyone else it does not exist, as for accept.
+   */
+  get: sessionProcedure.input(z.strictObject({ invitationId })).query(async ({ ctx, input }) => {
+    const invitation = await getInvitation(ctx.db, input.invitationId);
+    if (invitation?.email !== ctx.identity.email.toLowerCase()) {
+      throw notFound("invitation", input.invitationId);
+    }
+    const [team, inviter, role] = await Promise.all([
+      getTeam(ctx.db, invitation.teamId),
+      getUser(ctx.db, invitation.inviterId),
+      getMemberRole(ctx.db, invitation.teamId, ctx.identity.userId),
+    ]);
+    if (!team) throw notFound("invitation", input.invitationId);
+    return {
+      id: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      status: invitation.status,
+      expiresAt: invitation.expiresAt,
+      createdAt: invitation.createdAt,
+      expired: invitation.expiresAt.getTime() <= Date.now(),
+      team: { id: team.id, name: team.name, slug: team.slug },
+      inviter: inviter ? { name: inviter.name, email: inviter.email } : null,
+      /** The caller's role in the team when already a member (then it cannot be accepted). */
+      memberRole: role ?? null,
+    };
+  }),
 
   /** Joins the team with the invited role; only the user signed in with the invited address. */
   accept: sessionProcedure

@@ -19,7 +19,7 @@ import {
   getStudy,
   getTrial,
   listDatasets,
-  listStudies,
+  listStudySummaries,
   readStudyProgress,
   resolveAccess,
   type StudyStatus,
@@ -191,8 +191,9 @@ export const studiesRouter = {
     },
   ),
 
+  /** The project's studies, newest first, each with its trial counts and best values. */
   list: teamProcedure("viewer", z.strictObject({ projectId })).query(({ ctx, input }) =>
-    listStudies(ctx.db, input.projectId),
+    listStudySummaries(ctx.db, input.projectId),
   ),
 
   get: teamProcedure("viewer", z.strictObject({ studyId })).query(async ({ ctx, input }) => {

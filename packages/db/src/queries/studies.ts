@@ -1,5 +1,6 @@
 // Studies: a search over a project's models, and the counter their trial numbers come from.
 import { and, asc, count, desc, eq, exists, inArray, max, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../client.ts";
 import { metrics, studies, type studyStatus, trials } from "../schema/index.ts";
 import { single } from "./shared.ts";
@@ -36,6 +37,52 @@ export async function listStudies(db: Executor, projectId: string): Promise<Stud
     .from(studies)
     .where(eq(studies.projectId, projectId))
     .orderBy(desc(studies.createdAt), desc(studies.id));
+}
+
+export interface StudySummary extends Study {
+  /** The study's trials: all of them, those training now, and those that finished training. */
+  trialCounts: { total: number; running: number; completed: number };
+  /** The best trial's objective values, in the spec's order; null until there is a best trial. */
+  bestValues: number[] | null;
+}
+
+/** The project's studies, newest first, each with its trial counts and best values: for lists. */
+export async function listStudySummaries(db: Executor, projectId: string): Promise<StudySummary[]> {
+  const counts = db
+    .select({
+      studyId: trials.studyId,
+      total: sql<number>`count(*)::int`.as("total"),
+      running: sql<number>`(count(*) filter (where ${trials.state} = 'running'))::int`.as(
+        "running",
+      ),
+      completed: sql<number>`(count(*) filter (where ${trials.state} = 'completed'))::int`.as(
+        "completed",
+      ),
+    })
+    .from(trials)
+    .innerJoin(studies, eq(studies.id, trials.studyId))
+    .where(eq(studies.projectId, projectId))
+    .groupBy(trials.studyId)
+    .as("trial_counts");
+  const best = alias(trials, "best_trial");
+  const rows = await db
+    .select({
+      study: studies,
+      total: counts.total,
+      running: counts.running,
+      completed: counts.completed,
+      bestValues: best.values,
+    })
+    .from(studies)
+    .leftJoin(counts, eq(counts.studyId, studies.id))
+    .leftJoin(best, eq(best.id, studies.bestTrialId))
+    .where(eq(studies.projectId, projectId))
+    .orderBy(desc(studies.createdAt), desc(studies.id));
+  return rows.map(({ study, total, running, completed, bestValues }) => ({
+    ...study,
+    trialCounts: { total: total ?? 0, running: running ?? 0, completed: completed ?? 0 },
+    bestValues: bestValues ?? null,
+  }));
 }
 
 /**

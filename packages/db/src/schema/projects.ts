@@ -45,6 +45,18 @@ export interface DatasetStatistics {
   samples: number;
   /** Histogram of sample lengths in tokens: bucket upper bounds and counts. */
   sampleTokenLengths: { upperBounds: number[]; counts: number[] };
+  /** How many of the vocabulary's tokens the dataset uses. */
+  distinctTokens?: number;
+  /** Nearest-rank percentiles of sample lengths in tokens. */
+  sampleTokenLengthPercentiles?: {
+    p50: number;
+    p90: number;
+    p95: number;
+    p99: number;
+    max: number;
+  };
+  /** Samples per label, for classification datasets. */
+  labelCounts?: Record<string, number>;
 }
 
 export const datasets = pgTable(
