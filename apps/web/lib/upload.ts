@@ -1,0 +1,128 @@
+// Preparing a dataset file in the browser for datasets.upload: its format from the name, its size
+// checked before it is read or sent, and CSV turned into the JSONL the API takes.
+
+/** The database's limit on a dataset's UTF-8 size (DATASET_MAX_BYTES in @attune/db). */
+export const MAX_DATASET_BYTES = 32 * 1024 * 1024;
+
+export type UploadKind = "text" | "jsonl" | "csv";
+
+/** The file types the upload accepts, for the file input's `accept`. */
+export const UPLOAD_ACCEPT = ".txt,.text,.md,.jsonl,.ndjson,.csv,text/plain,text/csv";
+
+/** The kind of a file by its name; undefined for a type the upload does not take. */
+export function uploadKind(fileName: string): UploadKind | undefined {
+  const extension = fileName.toLowerCase().split(".").pop() ?? "";
+  if (["txt", "text", "md"].includes(extension)) return "text";
+  if (["jsonl", "ndjson"].includes(extension)) return "jsonl";
+  if (extension === "csv") return "csv";
+  return undefined;
+}
+
+/** "12.3 MiB", "512 KiB", "87 B". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Why a file of `bytes` bytes cannot be uploaded, or undefined when it can. */
+export function sizeProblem(bytes: number): string | undefined {
+  if (bytes === 0) return "The file is empty.";
+  if (bytes > MAX_DATASET_BYTES) {
+    return `The file is ${formatBytes(bytes)}; datasets can be at most ${formatBytes(MAX_DATASET_BYTES)}.`;
+  }
+  return undefined;
+}
+
+export function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+export class CsvError extends Error {}
+
+/** RFC 4180 records: fields separated by commas, quoted with "", quotes doubled inside quotes. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRecord = () => {
+    record.push(field);
+    records.push(record);
+    record = [];
+    field = "";
+  };
+  for (; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (char === "\n") line++;
+        field += char;
+      }
+    } else if (char === '"') {
+      if (field !== "") throw new CsvError(`line ${line}: a quote inside an unquoted field`);
+      quoted = true;
+    } else if (char === ",") {
+      record.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+    } else {
+      field += char;
+    }
+  }
+  if (quoted) throw new CsvError("the file ends inside a quoted field");
+  if (field !== "" || record.length > 0) endRecord();
+  return records;
+}
+
+/**
+ * A CSV file with a header row as JSONL: its "text" column (or its only column) as each sample's
+ * text, and its "label" column, when there is one, as the label. Blank rows are skipped.
+ */
+export function csvToJsonl(text: string): { jsonl: string; samples: number; labelled: boolean } {
+  const [header, ...rows] = parseCsv(text);
+  if (!header) throw new CsvError("the file is empty");
+  const names = header.map((name) => name.trim().toLowerCase());
+  let textColumn = names.indexOf("text");
+  if (textColumn === -1 && names.length === 1) textColumn = 0;
+  if (textColumn === -1) {
+    throw new CsvError(
+      `no "text" column: the header has ${header.map((name) => JSON.stringify(name)).join(", ")}`,
+    );
+  }
+  const labelColumn = names.indexOf("label");
+  const lines: string[] = [];
+  rows.forEach((row, index) => {
+    if (row.every((field) => field.trim() === "")) return;
+    const rowNumber = index + 2;
+    const sample = row[textColumn] ?? "";
+    if (sample === "") throw new CsvError(`row ${rowNumber}: the text is empty`);
+    if (labelColumn === -1) {
+      lines.push(JSON.stringify({ text: sample }));
+      return;
+    }
+    const label = (row[labelColumn] ?? "").trim();
+    if (label === "") throw new CsvError(`row ${rowNumber}: the label is empty`);
+    lines.push(JSON.stringify({ text: sample, label }));
+  });
+  if (lines.length === 0) throw new CsvError("the file has a header but no rows");
+  return { jsonl: lines.join("\n"), samples: lines.length, labelled: labelColumn !== -1 };
+}
+
+/** A dataset name from a file name: "tiny_shakespeare.txt" → "tiny_shakespeare". */
+export function datasetNameFromFile(fileName: string): string {
+  const base = fileName.replace(/\.[^.]+$/, "").trim();
+  return (base || fileName).slice(0, 100);
+}
