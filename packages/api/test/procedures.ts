@@ -154,6 +154,7 @@ export const procedureCases: ProcedureCase[] = [
     offset: 0,
   })),
   row("trials.get", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
+  row("trials.checkpoints", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.curves", viewerUp, (w) => ({
     studyId: w.runningStudy.id,
     keys: ["val_loss"],

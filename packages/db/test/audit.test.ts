@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { listAudit, recordAudit } from "../src/queries/audit.ts";
+import { listAudit, listTrialAudit, recordAudit } from "../src/queries/audit.ts";
 import { createApiKey } from "../src/queries/teams.ts";
-import { seedTeam } from "../src/seed.ts";
+import { createNextTrial, updateTrial } from "../src/queries/trials.ts";
+import { auditLog } from "../src/schema/index.ts";
+import { seedStudy, seedTeam } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
 
 const test = useTestDatabase();
@@ -56,5 +58,49 @@ describe("audit log", () => {
     ]);
     expect(entries[0]?.createdAt).toEqual(entries[1]?.createdAt);
     expect((await listAudit(test.db, team.id)).map((e) => e.action)).toEqual(["b", "a"]);
+  });
+});
+
+describe("a trial's audit", () => {
+  it("lists its cancellation and its study's pauses, resumes and cancellation while it was unfinished", async () => {
+    const { owner, team, study } = await seedStudy(test.db);
+    const trial = await createNextTrial(test.db, { studyId: study.id, params: {} });
+    const other = await createNextTrial(test.db, { studyId: study.id, params: {} });
+    const at = (offsetMs: number) => new Date(trial.queuedAt.getTime() + offsetMs);
+    const entry = (action: string, targetType: string, targetId: string, offsetMs: number) => ({
+      teamId: team.id,
+      actorUserId: owner.id,
+      action,
+      targetType,
+      targetId,
+      createdAt: at(offsetMs),
+    });
+    await test.db
+      .insert(auditLog)
+      .values([
+        entry("study.pause", "study", study.id, -60_000),
+        entry("study.pause", "study", study.id, 1_000),
+        entry("study.start", "study", study.id, 1_500),
+        entry("study.resume", "study", study.id, 2_000),
+        entry("trial.cancel", "trial", other.id, 2_500),
+        entry("trial.cancel", "trial", trial.id, 3_000),
+        entry("study.cancel", "study", study.id, 60_000),
+      ]);
+    const finished = await updateTrial(test.db, trial.id, {
+      state: "cancelled",
+      finishedAt: at(3_000),
+    });
+
+    const entries = await listTrialAudit(test.db, finished);
+    expect(
+      entries.map((e) => [e.action, e.createdAt.getTime() - trial.queuedAt.getTime()]),
+    ).toEqual([
+      ["study.pause", 1_000],
+      ["study.resume", 2_000],
+      ["trial.cancel", 3_000],
+    ]);
+    expect(entries[0]?.actor).toEqual({ name: owner.name, email: owner.email });
+    // Unfinished, the window stays open.
+    expect(await listTrialAudit(test.db, { ...finished, finishedAt: null })).toHaveLength(4);
   });
 });

@@ -108,7 +108,7 @@ function describeSpecErrors(errors: SpecError[]): string {
 }
 
 /** The spec a study was stored with; it was valid when stored, so failing here is a server bug. */
-function storedSpec(spec: Record<string, unknown>, study: string): StudySpec {
+export function storedSpec(spec: Record<string, unknown>, study: string): StudySpec {
   const result = validateStudySpec(spec);
   if (!result.ok) {
     throw new Error(

@@ -1,10 +1,17 @@
+import { parseTrialSettings, type TrialSettings } from "@attune/core/trial/settings";
 import {
   CANCELLABLE_TRIAL_STATES,
   cancelTrial,
+  type Executor,
+  getRunner,
+  getStudy,
   getTrial,
+  listCheckpoints,
+  listTrialAudit,
   listTrials,
   pageTrials,
   readTrialSeries,
+  type Trial,
   trialState,
 } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
@@ -14,6 +21,7 @@ import { type CurvePoint, downsampleMinMax } from "../downsample.ts";
 import { studyId, trialId } from "../inputs.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
 import { generateText } from "./generation.ts";
+import { storedSpec } from "./studies.ts";
 
 /** A metric's key as trainers report it, for example "val_loss" or "lr". */
 const metricKey = z
@@ -21,6 +29,24 @@ const metricKey = z
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9_./-]+$/, "must be a metric key: letters, digits, _ . / and -");
+
+/**
+ * Every setting the trial trains with, defaults included: the study's fixed settings merged with
+ * the trial's parameters, as the runner reads them; or why the runner cannot.
+ */
+async function trainingSettings(
+  db: Executor,
+  trial: Trial,
+): Promise<{ ok: true; values: TrialSettings } | { ok: false; error: string }> {
+  const study = await getStudy(db, trial.studyId);
+  if (!study) throw new Error(`trial ${trial.id} has no study ${trial.studyId}`);
+  const spec = storedSpec(study.spec, study.id);
+  try {
+    return { ok: true, values: parseTrialSettings({ ...spec.fixed, ...trial.params }) };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
 
 export const trialsRouter = {
   /** A page of the study's trials, optionally only some states, with how many match in all. */
@@ -40,11 +66,25 @@ export const trialsRouter = {
     return { trials, total, nextOffset: nextOffset < total ? nextOffset : null };
   }),
 
+  /**
+   * The trial with the settings it trains with, the runner that has it (or had it last), and what
+   * people did to its state (cancelling it, pausing or resuming its study) from the audit log.
+   */
   get: teamProcedure("viewer", z.strictObject({ trialId })).query(async ({ ctx, input }) => {
     const trial = await getTrial(ctx.db, input.trialId);
     if (!trial) throw notFound("trial", input.trialId);
-    return trial;
+    const [settings, runner, audit] = await Promise.all([
+      trainingSettings(ctx.db, trial),
+      trial.runnerId ? getRunner(ctx.db, trial.runnerId) : undefined,
+      listTrialAudit(ctx.db, trial),
+    ]);
+    return { ...trial, settings, runner: runner ?? null, audit };
   }),
+
+  /** The trial's saved checkpoints, best and last, without their bytes. */
+  checkpoints: teamProcedure("viewer", z.strictObject({ trialId })).query(({ ctx, input }) =>
+    listCheckpoints(ctx.db, input.trialId),
+  ),
 
   /**
    * The series of `keys` for the chosen trials of the study (all of them when none are chosen),

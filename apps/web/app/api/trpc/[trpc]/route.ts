@@ -1,8 +1,8 @@
 import { appRouter, createTRPCContext } from "@attune/api";
-import { getAuth } from "@attune/api/auth";
 import { log } from "@attune/core/log";
-import { DATASET_MAX_BYTES, getDatabase } from "@attune/db";
+import { DATASET_MAX_BYTES } from "@attune/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { apiContextOptions } from "../../../../lib/api-context.ts";
 
 // Every call reads the database afresh; nothing here may be cached or run at build time.
 export const dynamic = "force-dynamic";
@@ -24,13 +24,7 @@ async function handler(request: Request): Promise<Response> {
     router: appRouter,
     // Queries can carry large inputs (a study spec), which clients then send as POST.
     allowMethodOverride: true,
-    createContext: () =>
-      createTRPCContext({
-        headers: request.headers,
-        db: getDatabase(),
-        auth: getAuth(),
-        appUrl: process.env.BETTER_AUTH_URL ?? new URL(request.url).origin,
-      }),
+    createContext: () => createTRPCContext(apiContextOptions(request)),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         log.error("web.trpc.failed", { path, message: error.message, cause: String(error.cause) });

@@ -1,0 +1,13 @@
+import { checkpointDownload } from "@attune/api/downloads";
+import { apiContextOptions } from "../../../../../../lib/api-context.ts";
+
+// A trial's best or last checkpoint as a file, for whoever may read the trial through the API.
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ trialId: string; kind: string }> },
+): Promise<Response> {
+  return checkpointDownload(apiContextOptions(request), await params);
+}
