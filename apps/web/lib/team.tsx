@@ -59,5 +59,5 @@ export function useTeamScope(teamId: string | undefined) {
     ...trpc.teams.get.queryOptions({ teamId: teamId ?? "" }),
     enabled: !!teamId,
   });
-  return { team: team.data, ...permissions(team.data?.role) };
+  return { team: team.data, teamError: team.error, ...permissions(team.data?.role) };
 }

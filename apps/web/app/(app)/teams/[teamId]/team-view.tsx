@@ -1,0 +1,127 @@
+"use client";
+// A team's projects, and a form to start one for its members.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../../components/ui.tsx";
+import { formatAge } from "../../../../lib/format.ts";
+import { useTeamScope } from "../../../../lib/team.tsx";
+import { useTRPC } from "../../../../lib/trpc.tsx";
+import styles from "./team.module.css";
+
+export function TeamView({ teamId }: { teamId: string }) {
+  const trpc = useTRPC();
+  const { team, teamError, canEdit } = useTeamScope(teamId);
+  const projects = useQuery(trpc.projects.list.queryOptions({ teamId }));
+
+  if (teamError) {
+    return (
+      <>
+        <PageHeader title="Team" crumbs={[{ label: "Teams", href: "/teams" }]} />
+        <ErrorNote error={teamError} what="team" />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title={team?.name ?? "Team"}
+        subtitle={team ? `Your role: ${team.role}` : undefined}
+        crumbs={[{ label: "Teams", href: "/teams" }, { label: team?.name ?? "…" }]}
+        actions={
+          <Link className="button secondary" href={`/teams/${teamId}/settings`}>
+            Team settings
+          </Link>
+        }
+      />
+      <div className={styles.layout}>
+        <Card title="Projects">
+          {projects.isPending ? (
+            <Loading />
+          ) : projects.error ? (
+            <ErrorNote error={projects.error} />
+          ) : projects.data.length === 0 ? (
+            <Empty>
+              No projects yet.
+              {canEdit
+                ? " Create one to add datasets and run studies."
+                : " A member of the team can create one."}
+            </Empty>
+          ) : (
+            <ul className={styles.projects}>
+              {projects.data.map((project) => (
+                <li key={project.id} data-testid="project-item">
+                  <Link href={`/projects/${project.id}`} className={styles.projectName}>
+                    {project.name}
+                  </Link>
+                  {project.description && (
+                    <p className={styles.description}>{project.description}</p>
+                  )}
+                  <p className={styles.meta}>Created {formatAge(project.createdAt)}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        {canEdit && (
+          <Card title="New project">
+            <CreateProjectForm teamId={teamId} />
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}
+
+function CreateProjectForm({ teamId }: { teamId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const create = useMutation(
+    trpc.projects.create.mutationOptions({
+      onSuccess: async (project) => {
+        await queryClient.invalidateQueries(trpc.projects.list.queryFilter({ teamId }));
+        router.push(`/projects/${project.id}`);
+      },
+    }),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate({ teamId, name: name.trim(), description: description.trim() || undefined });
+  }
+
+  return (
+    <form className="stack" onSubmit={submit}>
+      <label className="field">
+        <span>Project name</span>
+        <input
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          maxLength={100}
+          placeholder="char-level Moby Dick"
+        />
+      </label>
+      <label className="field">
+        <span>Description (optional)</span>
+        <textarea
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          maxLength={2000}
+          rows={3}
+        />
+      </label>
+      {create.error && <ErrorNote error={create.error} />}
+      <div className="row">
+        <button type="submit" className="button" disabled={create.isPending || !name.trim()}>
+          {create.isPending ? "Creating…" : "Create project"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,128 @@
+"use client";
+// The signed-in user's teams, and a form to create one.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../components/ui.tsx";
+import { isValidSlug, SLUG_MAX_LENGTH, slugify } from "../../../lib/slug.ts";
+import { useCurrentTeamId } from "../../../lib/team.tsx";
+import { useTRPC } from "../../../lib/trpc.tsx";
+
+export function TeamsView() {
+  const trpc = useTRPC();
+  const teams = useQuery(trpc.teams.list.queryOptions());
+  const hasTeams = (teams.data?.length ?? 0) > 0;
+
+  return (
+    <>
+      <PageHeader title="Teams" subtitle="Projects, studies and API keys belong to a team." />
+      <div className="grid">
+        <Card title="Your teams">
+          {teams.isPending ? (
+            <Loading />
+          ) : teams.error ? (
+            <ErrorNote error={teams.error} />
+          ) : hasTeams ? (
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>Team</th>
+                    <th>Slug</th>
+                    <th>Your role</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {teams.data.map((team) => (
+                    <tr key={team.id} data-testid="team-row">
+                      <td>
+                        <Link href={`/teams/${team.id}`}>{team.name}</Link>
+                      </td>
+                      <td className="muted">{team.slug}</td>
+                      <td>{team.role}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <Empty>
+              You are not in a team yet. Create one to start a project, or ask a team's admin to
+              invite you.
+            </Empty>
+          )}
+        </Card>
+        <Card title={hasTeams ? "Create another team" : "Create your first team"}>
+          <CreateTeamForm />
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function CreateTeamForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const { setTeamId } = useCurrentTeamId();
+  const [name, setName] = useState("");
+  // Follows the name until the user edits the slug.
+  const [customSlug, setCustomSlug] = useState<string | null>(null);
+  const slug = customSlug ?? slugify(name);
+  const slugOk = isValidSlug(slug);
+  const create = useMutation(
+    trpc.teams.create.mutationOptions({
+      onSuccess: async (team) => {
+        await queryClient.invalidateQueries(trpc.teams.list.pathFilter());
+        setTeamId(team.id);
+        router.push(`/teams/${team.id}`);
+      },
+    }),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (slugOk) create.mutate({ name: name.trim(), slug });
+  }
+
+  return (
+    <form className="stack" onSubmit={submit}>
+      <label className="field">
+        <span>Team name</span>
+        <input
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          maxLength={100}
+          placeholder="Language models"
+        />
+      </label>
+      <label className="field">
+        <span>Slug</span>
+        <input
+          value={slug}
+          onChange={(event) => setCustomSlug(event.target.value)}
+          required
+          maxLength={SLUG_MAX_LENGTH}
+          aria-invalid={slug !== "" && !slugOk}
+          aria-describedby="slug-hint"
+          className="code"
+        />
+        <span className="hint" id="slug-hint">
+          Lowercase letters and digits joined by single hyphens; unique across Attune.
+        </span>
+      </label>
+      {create.error && <ErrorNote error={create.error} />}
+      <div className="row">
+        <button
+          type="submit"
+          className="button"
+          disabled={create.isPending || !slugOk || !name.trim()}
+        >
+          {create.isPending ? "Creating…" : "Create team"}
+        </button>
+      </div>
+    </form>
+  );
+}
