@@ -46,3 +46,14 @@ export function formatTime(at: Date | string | null | undefined): string {
   if (!at) return "–";
   return new Date(at).toLocaleString(undefined, { hour12: false });
 }
+
+/** A count in full with thousands separators: "1,216,578". */
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** "1 sample", "3 samples". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}

@@ -1,0 +1,319 @@
+"use client";
+// A dataset's statistics: sizes, the histogram of sample lengths, and the sequence length that
+// covers a chosen share of the samples, with what shorter and longer lengths would cost.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { EChart } from "../../../../../../components/echart.tsx";
+import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../../../../components/ui.tsx";
+import {
+  formatShare,
+  lengthHistogramOption,
+  withChosenLength,
+} from "../../../../../../lib/dataset-stats.ts";
+import { formatCount, formatNumber, formatTime, plural } from "../../../../../../lib/format.ts";
+import { useTeamScope } from "../../../../../../lib/team.tsx";
+import { type RouterOutputs, useTRPC } from "../../../../../../lib/trpc.tsx";
+import { formatBytes } from "../../../../../../lib/upload.ts";
+import styles from "./dataset.module.css";
+
+type Dataset = RouterOutputs["datasets"]["get"];
+type Statistics = NonNullable<Dataset["statistics"]>;
+type Rounding = "multiple-of-8" | "power-of-two";
+
+export function DatasetView({ projectId, datasetId }: { projectId: string; datasetId: string }) {
+  const trpc = useTRPC();
+  const dataset = useQuery(trpc.datasets.get.queryOptions({ datasetId }));
+  const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
+  const { team } = useTeamScope(project.data?.teamId);
+  const [markedLength, setMarkedLength] = useState<number | undefined>();
+  const crumbs = [
+    { label: "Teams", href: "/teams" },
+    ...(project.data
+      ? [{ label: team?.name ?? "Team", href: `/teams/${project.data.teamId}` }]
+      : []),
+    { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
+    { label: dataset.data?.name ?? "…" },
+  ];
+
+  if (dataset.error) {
+    return (
+      <>
+        <PageHeader title="Dataset" crumbs={crumbs} />
+        <ErrorNote error={dataset.error} what="dataset" />
+      </>
+    );
+  }
+  if (!dataset.data) return <Loading />;
+  const { statistics } = dataset.data;
+  // As the API decides: a single sample has no lengths to measure.
+  const measurable = (statistics?.samples ?? 0) >= 2;
+  return (
+    <>
+      <PageHeader
+        title={dataset.data.name}
+        subtitle={`${dataset.data.source === "builtin" ? "Built-in corpus" : "Uploaded from"} ${dataset.data.origin} · ${dataset.data.format} · ${dataset.data.tokenizer} tokenizer · added ${formatTime(dataset.data.createdAt)}`}
+        crumbs={crumbs}
+      />
+      {statistics ? (
+        <div className="stack">
+          <Figures dataset={dataset.data} statistics={statistics} />
+          <div className={styles.columns}>
+            <Card title="Sample lengths" testId="length-histogram">
+              {measurable ? (
+                <>
+                  <Percentiles statistics={statistics} />
+                  <EChart
+                    option={lengthHistogramOption(statistics.sampleTokenLengths, markedLength)}
+                    ariaLabel={`Histogram of sample lengths in tokens over ${statistics.samples} samples`}
+                    height={300}
+                    testId="length-histogram-chart"
+                  />
+                  {markedLength !== undefined && (
+                    <p className="muted small">
+                      The highlighted bar holds the recommended sequence length, {markedLength}.
+                    </p>
+                  )}
+                </>
+              ) : (
+                <p className="muted">
+                  One document of {plural(statistics.tokens, "token")}: training reads it in windows
+                  of the sequence length, so it has no distribution of sample lengths.
+                </p>
+              )}
+            </Card>
+            <SequenceLength
+              datasetId={datasetId}
+              measurable={measurable}
+              onLength={setMarkedLength}
+            />
+          </div>
+          {statistics.labelCounts && <Labels counts={statistics.labelCounts} />}
+        </div>
+      ) : (
+        <Empty>This dataset has no statistics yet.</Empty>
+      )}
+    </>
+  );
+}
+
+function Figures({ dataset, statistics }: { dataset: Dataset; statistics: Statistics }) {
+  const meanLength = statistics.tokens / Math.max(1, statistics.samples);
+  const figures: [string, string][] = [
+    ["Samples", formatCount(statistics.samples)],
+    ["Tokens", formatCount(statistics.tokens)],
+    ["Characters", formatCount(statistics.characters)],
+    ["Vocabulary", formatCount(statistics.vocabularySize)],
+    ...(statistics.distinctTokens === undefined
+      ? []
+      : ([["Tokens used", formatCount(statistics.distinctTokens)]] as [string, string][])),
+    [
+      "Mean tokens per sample",
+      meanLength >= 1e4 ? formatCount(meanLength) : formatNumber(meanLength),
+    ],
+    ...(dataset.source === "upload"
+      ? ([["Size", formatBytes(dataset.sizeBytes)]] as [string, string][])
+      : []),
+  ];
+  return (
+    <div className="stats" data-testid="dataset-figures">
+      {figures.map(([label, value]) => (
+        <div className="stat" key={label}>
+          <div className="label">{label}</div>
+          <div className="value">{value}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Percentiles({ statistics }: { statistics: Statistics }) {
+  const percentiles = statistics.sampleTokenLengthPercentiles;
+  if (!percentiles) return null;
+  return (
+    <dl className={styles.percentiles}>
+      {(
+        [
+          ["median", percentiles.p50],
+          ["90th", percentiles.p90],
+          ["95th", percentiles.p95],
+          ["99th", percentiles.p99],
+          ["longest", percentiles.max],
+        ] as const
+      ).map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{formatCount(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** `value`, once it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+function SequenceLength({
+  datasetId,
+  measurable,
+  onLength,
+}: {
+  datasetId: string;
+  measurable: boolean;
+  /** The recommended length, when the data decided it. */
+  onLength: (length: number | undefined) => void;
+}) {
+  const trpc = useTRPC();
+  const [percentileText, setPercentileText] = useState("95");
+  const [rounding, setRounding] = useState<Rounding>("multiple-of-8");
+  const typed = Number(percentileText);
+  const valid = percentileText.trim() !== "" && typed >= 1 && typed <= 100;
+  const percentile = useSettled(valid ? typed : undefined, 300);
+  const recommendation = useQuery({
+    ...trpc.datasets.recommendSequenceLength.queryOptions({
+      datasetId,
+      percentile: percentile ?? 95,
+      rounding,
+    }),
+    enabled: percentile !== undefined,
+    placeholderData: keepPreviousData,
+  });
+  const result = recommendation.data;
+  const measuredLength = result?.basis === "data" ? result.length : undefined;
+  useEffect(() => onLength(measuredLength), [measuredLength, onLength]);
+  const rows = useMemo(
+    () => (result?.basis === "data" ? withChosenLength(result.table, result) : []),
+    [result],
+  );
+
+  return (
+    <Card title="Sequence length" testId="sequence-length">
+      {measurable && (
+        <div className={`row ${styles.controls}`}>
+          <label className="field">
+            <span>Cover this share of samples (%)</span>
+            <input
+              type="number"
+              min={1}
+              max={100}
+              step="any"
+              value={percentileText}
+              onChange={(event) => setPercentileText(event.target.value)}
+              aria-invalid={!valid}
+            />
+          </label>
+          <fieldset className={`field ${styles.fieldset}`}>
+            <legend>Round up to</legend>
+            <div className="segmented">
+              {(
+                [
+                  ["multiple-of-8", "a multiple of 8"],
+                  ["power-of-two", "a power of two"],
+                ] as const
+              ).map(([value, label]) => (
+                <button
+                  key={value}
+                  type="button"
+                  aria-pressed={rounding === value}
+                  onClick={() => setRounding(value)}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+      )}
+      {!valid && <p className="error">Give a share between 1 and 100.</p>}
+      {recommendation.error ? (
+        <ErrorNote error={recommendation.error} />
+      ) : !result ? (
+        <Loading label="Measuring every sample…" />
+      ) : result.basis === "preset" ? (
+        <div className={styles.recommendation}>
+          <p className={styles.length} data-testid="recommended-length">
+            {result.length} <span className="muted">tokens</span>
+          </p>
+          <p className="muted">
+            This dataset is one document, so it has no sample lengths to measure: training cuts it
+            into windows of any length. A common starting point: {result.reason}.
+          </p>
+        </div>
+      ) : (
+        <div className={styles.recommendation} aria-busy={recommendation.isFetching}>
+          <p className={styles.length} data-testid="recommended-length">
+            {result.length} <span className="muted">tokens</span>
+          </p>
+          <p className="muted">
+            {formatShare(1 - result.truncationRate)} of samples fit whole (the {percentile}th
+            percentile is {result.percentileLength} tokens); {formatShare(result.truncatedTokens)}{" "}
+            of all tokens are cut off, and padding fills {formatShare(result.paddingWaste)} of a
+            padded batch.
+          </p>
+          <div className="table-wrap">
+            <table className="data">
+              <caption className="visually-hidden">
+                What each candidate sequence length costs
+              </caption>
+              <thead>
+                <tr>
+                  <th className="num">Length</th>
+                  <th className="num">Samples cut</th>
+                  <th className="num">Tokens lost</th>
+                  <th className="num">Padding</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr
+                    key={row.length}
+                    className={row.length === result.length ? "highlighted" : ""}
+                  >
+                    <td className="num">{row.length}</td>
+                    <td className="num">{formatShare(row.truncationRate)}</td>
+                    <td className="num">{formatShare(row.truncatedTokens)}</td>
+                    <td className="num">{formatShare(row.paddingWaste)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function Labels({ counts }: { counts: Record<string, number> }) {
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return (
+    <Card title="Labels">
+      <div className="table-wrap">
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Label</th>
+              <th className="num">Samples</th>
+              <th className="num">Share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(counts).map(([label, count]) => (
+              <tr key={label}>
+                <td>{label}</td>
+                <td className="num">{formatCount(count)}</td>
+                <td className="num">{formatShare(count / Math.max(1, total))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}

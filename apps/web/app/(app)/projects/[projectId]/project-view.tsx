@@ -1,0 +1,338 @@
+"use client";
+// A project: its name and description, its datasets (with adding one), its studies and its strategy
+// runs. Members edit; viewers read.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
+import {
+  Card,
+  Empty,
+  ErrorNote,
+  Loading,
+  PageHeader,
+  StateBadge,
+} from "../../../../components/ui.tsx";
+import { formatAge, formatCount } from "../../../../lib/format.ts";
+import {
+  bestValuesText,
+  strategyKindLabel,
+  strategyResultSummary,
+} from "../../../../lib/project-lists.ts";
+import { useTeamScope } from "../../../../lib/team.tsx";
+import { type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
+import { formatBytes } from "../../../../lib/upload.ts";
+import { AddDataset } from "./add-dataset.tsx";
+import styles from "./project.module.css";
+
+type Project = RouterOutputs["projects"]["get"];
+type Dataset = RouterOutputs["datasets"]["list"][number];
+
+/** How often lists with work in progress are read again. */
+const POLL_MS = 5_000;
+
+export function ProjectView({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
+  const { team, canEdit } = useTeamScope(project.data?.teamId);
+  const crumbs = [
+    { label: "Teams", href: "/teams" },
+    ...(project.data
+      ? [{ label: team?.name ?? "Team", href: `/teams/${project.data.teamId}` }]
+      : []),
+    { label: project.data?.name ?? "…" },
+  ];
+
+  if (project.error) {
+    return (
+      <>
+        <PageHeader title="Project" crumbs={crumbs} />
+        <ErrorNote error={project.error} what="project" />
+      </>
+    );
+  }
+  if (!project.data) return <Loading />;
+  return (
+    <>
+      <ProjectHeader project={project.data} canEdit={canEdit} crumbs={crumbs} />
+      <div className="stack">
+        <DatasetsCard projectId={projectId} canEdit={canEdit} />
+        <StudiesCard projectId={projectId} canEdit={canEdit} />
+        <StrategyRunsCard projectId={projectId} />
+      </div>
+    </>
+  );
+}
+
+function ProjectHeader({
+  project,
+  canEdit,
+  crumbs,
+}: {
+  project: Project;
+  canEdit: boolean;
+  crumbs: { label: string; href?: string }[];
+}) {
+  const [editing, setEditing] = useState(false);
+  return (
+    <>
+      <PageHeader
+        title={project.name}
+        subtitle={project.description || (canEdit ? "No description yet." : undefined)}
+        crumbs={crumbs}
+        actions={
+          canEdit &&
+          !editing && (
+            <button type="button" className="button secondary" onClick={() => setEditing(true)}>
+              Edit project
+            </button>
+          )
+        }
+      />
+      {editing && <EditProject project={project} onDone={() => setEditing(false)} />}
+    </>
+  );
+}
+
+function EditProject({ project, onDone }: { project: Project; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(project.name);
+  const [description, setDescription] = useState(project.description);
+  const update = useMutation(
+    trpc.projects.update.mutationOptions({
+      onSuccess: async () => {
+        await Promise.all([
+          queryClient.invalidateQueries(trpc.projects.get.queryFilter({ projectId: project.id })),
+          queryClient.invalidateQueries(trpc.projects.list.queryFilter({ teamId: project.teamId })),
+        ]);
+        onDone();
+      },
+    }),
+  );
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    update.mutate({ projectId: project.id, name: name.trim(), description: description.trim() });
+  }
+  return (
+    <Card className={styles.edit}>
+      <form className="stack" onSubmit={submit}>
+        <label className="field">
+          <span>Project name</span>
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            required
+            maxLength={100}
+          />
+        </label>
+        <label className="field">
+          <span>Description</span>
+          <textarea
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            maxLength={2000}
+            rows={3}
+          />
+        </label>
+        {update.error && <ErrorNote error={update.error} />}
+        <div className="row">
+          <button type="submit" className="button" disabled={update.isPending || !name.trim()}>
+            {update.isPending ? "Saving…" : "Save"}
+          </button>
+          <button type="button" className="button ghost" onClick={onDone}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function DatasetsCard({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
+  const trpc = useTRPC();
+  const datasets = useQuery(trpc.datasets.list.queryOptions({ projectId }));
+  return (
+    <Card title="Datasets" testId="datasets">
+      {datasets.isPending ? (
+        <Loading label="Loading datasets…" />
+      ) : datasets.error ? (
+        <ErrorNote error={datasets.error} />
+      ) : datasets.data.length === 0 ? (
+        <Empty>
+          No datasets yet.
+          {canEdit
+            ? " Upload a text, JSONL or CSV file, or add a built-in corpus below."
+            : " A member of the team can add one."}
+        </Empty>
+      ) : (
+        <DatasetTable projectId={projectId} datasets={datasets.data} />
+      )}
+      {canEdit && <AddDataset projectId={projectId} />}
+    </Card>
+  );
+}
+
+function DatasetTable({ projectId, datasets }: { projectId: string; datasets: Dataset[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Source</th>
+            <th>Tokenizer</th>
+            <th className="num">Samples</th>
+            <th className="num">Tokens</th>
+            <th className="num">Vocabulary</th>
+            <th className="num">Size</th>
+            <th>Added</th>
+          </tr>
+        </thead>
+        <tbody>
+          {datasets.map((dataset) => (
+            <tr key={dataset.id} data-testid="dataset-row">
+              <td>
+                <Link href={`/projects/${projectId}/datasets/${dataset.id}`}>{dataset.name}</Link>
+              </td>
+              <td>
+                {dataset.source === "builtin" ? "built-in" : "upload"}:{" "}
+                <span className="muted">{dataset.origin}</span>
+              </td>
+              <td>{dataset.tokenizer}</td>
+              <td className="num">{formatCount(dataset.statistics?.samples)}</td>
+              <td className="num">{formatCount(dataset.statistics?.tokens)}</td>
+              <td className="num">{formatCount(dataset.statistics?.vocabularySize)}</td>
+              <td className="num">
+                {dataset.source === "builtin" ? "–" : formatBytes(dataset.sizeBytes)}
+              </td>
+              <td>{formatAge(dataset.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function StudiesCard({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
+  const trpc = useTRPC();
+  const studies = useQuery({
+    ...trpc.studies.list.queryOptions({ projectId }),
+    // Trial counts and best values move while a study runs.
+    refetchInterval: (query) =>
+      query.state.data?.some((study) => study.status === "running") ? POLL_MS : false,
+  });
+  return (
+    <Card
+      title="Studies"
+      testId="studies"
+      actions={
+        canEdit && (
+          <Link className="button" href={`/projects/${projectId}/studies/new`}>
+            New study
+          </Link>
+        )
+      }
+    >
+      {studies.isPending ? (
+        <Loading label="Loading studies…" />
+      ) : studies.error ? (
+        <ErrorNote error={studies.error} />
+      ) : studies.data.length === 0 ? (
+        <Empty>
+          No studies yet.
+          {canEdit
+            ? " A study searches hyperparameters and architectures on one of the datasets."
+            : ""}
+        </Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Status</th>
+                <th className="num">Trials done</th>
+                <th className="num">Running</th>
+                <th>Best</th>
+                <th>Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {studies.data.map((study) => (
+                <tr key={study.id} data-testid="study-row">
+                  <td>
+                    <Link href={`/studies/${study.id}`}>{study.name}</Link>
+                  </td>
+                  <td>
+                    <StateBadge state={study.status} />
+                  </td>
+                  <td className="num">
+                    {study.trialCounts.completed} / {study.trialCounts.total}
+                  </td>
+                  <td className="num">{study.trialCounts.running}</td>
+                  <td>{bestValuesText(study.spec, study.bestValues)}</td>
+                  <td>{formatAge(study.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function StrategyRunsCard({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const runs = useQuery({
+    ...trpc.strategies.list.queryOptions({ projectId }),
+    refetchInterval: (query) =>
+      query.state.data?.some((run) => run.status === "queued" || run.status === "running")
+        ? POLL_MS
+        : false,
+  });
+  const datasets = useQuery(trpc.datasets.list.queryOptions({ projectId }));
+  const datasetName = new Map(datasets.data?.map((dataset) => [dataset.id, dataset.name]));
+  return (
+    <Card title="Strategy runs" testId="strategy-runs">
+      {runs.isPending ? (
+        <Loading label="Loading strategy runs…" />
+      ) : runs.error ? (
+        <ErrorNote error={runs.error} />
+      ) : runs.data.length === 0 ? (
+        <Empty>
+          No strategy runs yet. LR range tests and batch-size searches started from the new-study
+          page appear here.
+        </Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Strategy</th>
+                <th>Dataset</th>
+                <th>Status</th>
+                <th>Result</th>
+                <th>Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.map((run) => (
+                <tr key={run.id} data-testid="strategy-run-row">
+                  <td>{strategyKindLabel(run.kind)}</td>
+                  <td>{datasetName.get(run.datasetId) ?? "–"}</td>
+                  <td>
+                    <StateBadge state={run.status} />
+                  </td>
+                  <td className={styles.result}>{strategyResultSummary(run)}</td>
+                  <td>{formatAge(run.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import {
+  bestValuesText,
+  strategyKindLabel,
+  strategyResultSummary,
+  studyObjectives,
+} from "./project-lists.ts";
+
+const spec = {
+  objectives: [
+    { metric: "val_loss", direction: "minimize" },
+    { metric: "tokens_per_second", direction: "maximize" },
+  ],
+};
+
+describe("studyObjectives", () => {
+  it("reads the objectives of a spec, and nothing from a spec without them", () => {
+    expect(studyObjectives(spec)).toEqual(spec.objectives);
+    expect(studyObjectives({})).toEqual([]);
+    expect(studyObjectives({ objectives: [null, { metric: 3 }, { metric: "x" }] })).toEqual([
+      { metric: "x", direction: "minimize" },
+    ]);
+  });
+});
+
+describe("bestValuesText", () => {
+  it("names each objective's best value", () => {
+    expect(bestValuesText(spec, [1.23456, 912])).toBe("val_loss 1.235 · tokens_per_second 912");
+    expect(bestValuesText({}, [0.5])).toBe("0.5");
+    expect(bestValuesText(spec, null)).toBe("–");
+  });
+});
+
+describe("strategyResultSummary", () => {
+  const run = { status: "completed", error: null };
+
+  it("gives an LR range test's suggestion", () => {
+    expect(
+      strategyResultSummary({
+        ...run,
+        kind: "lr-range-test",
+        result: { suggestedLr: 0.003, minLossLr: 0.03, diverged: true },
+      }),
+    ).toBe("suggested LR 0.003, lowest loss at 0.03, diverged before the maximum LR");
+  });
+
+  it("gives a batch-size strategy's recommendation", () => {
+    expect(
+      strategyResultSummary({ ...run, kind: "batch-size-sweep", result: { recommended: 32 } }),
+    ).toBe("recommended batch size 32");
+    expect(
+      strategyResultSummary({
+        ...run,
+        kind: "gradient-noise-scale",
+        result: { recommended: 64, simpleNoiseScale: 57.3 },
+      }),
+    ).toBe("recommended batch size 64 (noise scale 57.3)");
+  });
+
+  it("says why a run failed, and nothing before a result", () => {
+    expect(
+      strategyResultSummary({
+        kind: "lr-range-test",
+        status: "failed",
+        error: "NaN",
+        result: null,
+      }),
+    ).toBe("Failed: NaN");
+    expect(
+      strategyResultSummary({
+        kind: "lr-range-test",
+        status: "running",
+        error: null,
+        result: null,
+      }),
+    ).toBe("–");
+  });
+});
+
+describe("strategyKindLabel", () => {
+  it("names the kinds, and passes an unknown one through", () => {
+    expect(strategyKindLabel("lr-range-test")).toBe("LR range test");
+    expect(strategyKindLabel("new-kind")).toBe("new-kind");
+  });
+});

@@ -1,0 +1,76 @@
+// How a project's studies and strategy runs read in its lists: the objectives a study optimises,
+// its best values, and one line for what a strategy run found.
+import { formatNumber } from "./format.ts";
+
+export interface Objective {
+  metric: string;
+  direction: "minimize" | "maximize";
+}
+
+/** The objectives of a stored study spec, in order; a spec without readable ones gives none. */
+export function studyObjectives(spec: Record<string, unknown>): Objective[] {
+  const objectives = spec.objectives;
+  if (!Array.isArray(objectives)) return [];
+  return objectives.flatMap((objective: unknown) => {
+    const { metric, direction } = (objective ?? {}) as Record<string, unknown>;
+    if (typeof metric !== "string") return [];
+    return [{ metric, direction: direction === "maximize" ? "maximize" : "minimize" } as const];
+  });
+}
+
+/** "val_loss 1.234", or one pair per objective of a multi-objective study; "–" with no best yet. */
+export function bestValuesText(
+  spec: Record<string, unknown>,
+  bestValues: readonly number[] | null,
+): string {
+  if (!bestValues || bestValues.length === 0) return "–";
+  const objectives = studyObjectives(spec);
+  return bestValues
+    .map((value, index) => {
+      const metric = objectives[index]?.metric;
+      return metric ? `${metric} ${formatNumber(value)}` : formatNumber(value);
+    })
+    .join(" · ");
+}
+
+export const STRATEGY_KIND_LABELS: Record<string, string> = {
+  "lr-range-test": "LR range test",
+  "batch-size-cross-validation": "Batch size (cross-validation)",
+  "batch-size-sweep": "Batch size (sweep)",
+  "gradient-noise-scale": "Gradient noise scale",
+};
+
+export function strategyKindLabel(kind: string): string {
+  return STRATEGY_KIND_LABELS[kind] ?? kind;
+}
+
+function numberField(result: Record<string, unknown>, key: string): number | undefined {
+  const value = result[key];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** What a strategy run found, in one line; its error when it failed, "–" while it has no result. */
+export function strategyResultSummary(run: {
+  kind: string;
+  status: string;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}): string {
+  if (run.status === "failed") return run.error ? `Failed: ${run.error}` : "Failed";
+  const { result } = run;
+  if (!result) return "–";
+  if (run.kind === "lr-range-test") {
+    const suggested = numberField(result, "suggestedLr");
+    const minLoss = numberField(result, "minLossLr");
+    if (suggested === undefined) return "–";
+    const parts = [`suggested LR ${formatNumber(suggested)}`];
+    if (minLoss !== undefined) parts.push(`lowest loss at ${formatNumber(minLoss)}`);
+    if (result.diverged === true) parts.push("diverged before the maximum LR");
+    return parts.join(", ");
+  }
+  const recommended = numberField(result, "recommended");
+  if (recommended === undefined) return "–";
+  const text = `recommended batch size ${recommended}`;
+  const noiseScale = numberField(result, "simpleNoiseScale");
+  return noiseScale === undefined ? text : `${text} (noise scale ${formatNumber(noiseScale)})`;
+}
