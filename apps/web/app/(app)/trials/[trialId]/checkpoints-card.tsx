@@ -1,0 +1,84 @@
+"use client";
+// The trial's saved checkpoints, each a download of the bytes that resume its training.
+import { Card, Empty, ErrorNote, Loading } from "../../../../components/ui.tsx";
+import { formatAge, formatNumber, formatTime } from "../../../../lib/format.ts";
+import type { RouterOutputs } from "../../../../lib/trpc.tsx";
+import { formatBytes } from "../../../../lib/upload.ts";
+
+type Checkpoint = RouterOutputs["trials"]["checkpoints"][number];
+
+export function CheckpointsCard({
+  trialId,
+  checkpoints,
+  isPending,
+  error,
+}: {
+  trialId: string;
+  checkpoints: readonly Checkpoint[] | undefined;
+  isPending: boolean;
+  error: unknown;
+}) {
+  return (
+    <Card title="Checkpoints" testId="trial-checkpoints">
+      {error ? (
+        <ErrorNote error={error} what="trial" />
+      ) : isPending || !checkpoints ? (
+        <Loading label="Loading checkpoints…" />
+      ) : checkpoints.length === 0 ? (
+        <Empty>No checkpoint yet: the trial saves one as it trains.</Empty>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">Kind</th>
+                  <th scope="col" className="num">
+                    Step
+                  </th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                  <th scope="col">Saved</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Download</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {checkpoints.map((checkpoint) => (
+                  <tr key={checkpoint.kind} data-testid={`checkpoint-${checkpoint.kind}`}>
+                    <td>{checkpoint.kind}</td>
+                    <td className="num">{formatNumber(checkpoint.step)}</td>
+                    <td className="num">{formatBytes(checkpoint.sizeBytes)}</td>
+                    <td title={formatTime(checkpoint.createdAt)}>
+                      {formatAge(checkpoint.createdAt)}
+                    </td>
+                    <td>
+                      {checkpoint.storageRef === null ? (
+                        <a
+                          className="button secondary small"
+                          href={`/api/trials/${trialId}/checkpoints/${checkpoint.kind}`}
+                          download
+                        >
+                          Download
+                          <span className="visually-hidden"> the {checkpoint.kind} checkpoint</span>
+                        </a>
+                      ) : (
+                        <span className="muted">in external storage: {checkpoint.storageRef}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="muted small">
+            Best: saved at the trial's best evaluation. Last: its latest state, which training
+            resumes from. Each file holds the weights, optimizer state and tokenizer.
+          </p>
+        </>
+      )}
+    </Card>
+  );
+}
