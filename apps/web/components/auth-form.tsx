@@ -55,10 +55,10 @@ function SignedInNote({
   const router = useRouter();
   return (
     <div className="stack" data-testid="already-signed-in">
-      <p>
+      <p className={styles.flush}>
         You are signed in as <strong>{email}</strong>.
       </p>
-      <p className="row">
+      <div className="row">
         <Link className="button" href={destination}>
           Continue
         </Link>
@@ -72,7 +72,7 @@ function SignedInNote({
         >
           {mode === "sign-in" ? "Sign in as someone else" : "Sign out to create another account"}
         </button>
-      </p>
+      </div>
     </div>
   );
 }

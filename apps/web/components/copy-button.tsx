@@ -32,10 +32,13 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 export function CopyField({
   value,
   label,
+  copyLabel = "Copy",
   testId,
 }: {
   value: string;
+  /** The field's accessible name, e.g. "Invitation link". */
   label: string;
+  copyLabel?: string;
   testId?: string;
 }) {
   return (
@@ -49,7 +52,7 @@ export function CopyField({
         onFocus={(event) => event.currentTarget.select()}
         data-testid={testId}
       />
-      <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
+      <CopyButton text={value} label={copyLabel} />
     </div>
   );
 }

@@ -112,7 +112,7 @@ function NotForYou({ invitationId }: { invitationId: string }) {
   const back = `/invitations/${encodeURIComponent(invitationId)}`;
   return (
     <Card>
-      <p role="alert">
+      <p role="alert" className={styles.lead}>
         This invitation does not exist, or it was sent to another address
         {email ? (
           <>

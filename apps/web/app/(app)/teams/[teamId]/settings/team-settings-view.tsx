@@ -323,7 +323,7 @@ function InvitationsCard({ teamId }: { teamId: string }) {
   }
 
   return (
-    <Card title="Invitations">
+    <Card title="Invitations" testId="invitations">
       <form className={`row ${styles.inlineForm}`} onSubmit={submit}>
         <label className="field">
           <span>Email</span>
@@ -357,7 +357,12 @@ function InvitationsCard({ teamId }: { teamId: string }) {
             Invited {create.data.invitation.email} as {create.data.invitation.role}. If mail is not
             set up here, send them this link; it works for 7 days.
           </span>
-          <CopyField value={create.data.link} label="Invitation link" testId="invitation-link" />
+          <CopyField
+            value={create.data.link}
+            label="Invitation link"
+            copyLabel="Copy link"
+            testId="invitation-link"
+          />
         </div>
       )}
       <h3 className={styles.subhead}>Pending</h3>
@@ -388,7 +393,8 @@ function InvitationsCard({ teamId }: { teamId: string }) {
               {origin && (
                 <CopyField
                   value={`${origin}/invitations/${encodeURIComponent(invitation.id)}`}
-                  label="Invitation link"
+                  label={`Invitation link for ${invitation.email}`}
+                  copyLabel="Copy link"
                 />
               )}
             </li>
@@ -473,7 +479,12 @@ function ApiKeysCard({ teamId }: { teamId: string }) {
       {create.data && (
         <div className="notice stack" data-testid="new-api-key">
           <strong>Copy the key now: it is not shown again.</strong>
-          <CopyField value={create.data.key} label="API key" testId="api-key-secret" />
+          <CopyField
+            value={create.data.key}
+            label="API key"
+            copyLabel="Copy key"
+            testId="api-key-secret"
+          />
         </div>
       )}
       {keys.isPending ? (
