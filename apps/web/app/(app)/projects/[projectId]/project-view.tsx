@@ -6,6 +6,7 @@ import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import {
   Card,
+  type Crumb,
   Empty,
   ErrorNote,
   Loading,
@@ -33,7 +34,7 @@ const POLL_MS = 5_000;
 export function ProjectView({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
-  const { team, canEdit } = useTeamScope(project.data?.teamId);
+  const { team, teamError, canEdit } = useTeamScope(project.data?.teamId);
   const crumbs = [
     { label: "Teams", href: "/teams" },
     ...(project.data
@@ -42,15 +43,17 @@ export function ProjectView({ projectId }: { projectId: string }) {
     { label: project.data?.name ?? "…" },
   ];
 
-  if (project.error) {
+  const error = project.error ?? teamError;
+  if (error) {
     return (
       <>
         <PageHeader title="Project" crumbs={crumbs} />
-        <ErrorNote error={project.error} what="project" />
+        <ErrorNote error={error} what="project" />
       </>
     );
   }
-  if (!project.data) return <Loading />;
+  // The role decides which controls show: wait for it rather than flash the wrong ones.
+  if (!project.data || !team) return <Loading />;
   return (
     <>
       <ProjectHeader project={project.data} canEdit={canEdit} crumbs={crumbs} />
@@ -70,7 +73,7 @@ function ProjectHeader({
 }: {
   project: Project;
   canEdit: boolean;
-  crumbs: { label: string; href?: string }[];
+  crumbs: Crumb[];
 }) {
   const [editing, setEditing] = useState(false);
   return (

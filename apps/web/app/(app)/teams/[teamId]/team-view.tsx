@@ -24,12 +24,14 @@ export function TeamView({ teamId }: { teamId: string }) {
     );
   }
 
+  // The role decides which controls show: wait for it rather than flash the wrong ones.
+  if (!team) return <Loading />;
   return (
     <>
       <PageHeader
-        title={team?.name ?? "Team"}
-        subtitle={team ? `Your role: ${team.role}` : undefined}
-        crumbs={[{ label: "Teams", href: "/teams" }, { label: team?.name ?? "…" }]}
+        title={team.name}
+        subtitle={`Your role: ${team.role}`}
+        crumbs={[{ label: "Teams", href: "/teams" }, { label: team.name }]}
         actions={
           <Link className="button secondary" href={`/teams/${teamId}/settings`}>
             Team settings

@@ -315,7 +315,15 @@ function InvitationsCard({ teamId }: { teamId: string }) {
       },
     }),
   );
-  const revoke = useMutation(trpc.invitations.revoke.mutationOptions({ onSuccess: refresh }));
+  const revoke = useMutation(
+    trpc.invitations.revoke.mutationOptions({
+      onSuccess: async (revoked) => {
+        // The link just shown no longer works.
+        if (revoked.id === create.data?.invitation.id) create.reset();
+        await refresh();
+      },
+    }),
+  );
 
   function submit(event: FormEvent) {
     event.preventDefault();
