@@ -2,6 +2,7 @@ import { log } from "@attune/core/log";
 import {
   addMember,
   createInvitation,
+  type Executor,
   getInvitation,
   getMemberRole,
   getTeam,
@@ -9,6 +10,7 @@ import {
   getUserByEmail,
   listInvitations,
   settleInvitation,
+  type TeamInvitation,
 } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -24,6 +26,22 @@ const invitationId = textId;
 /** Where the invitee accepts: the web app's page for the invitation. */
 function invitationLink(appUrl: string, id: string): string {
   return new URL(`/invitations/${encodeURIComponent(id)}`, appUrl).toString();
+}
+
+/** The invitation when it is addressed to the caller; someone else's reads as a missing one. */
+async function inviteeInvitation(
+  ctx: { db: Executor; identity: { email: string } },
+  invitationId: string,
+): Promise<TeamInvitation> {
+  const invitation = await getInvitation(ctx.db, invitationId);
+  if (invitation?.email !== ctx.identity.email.toLowerCase()) {
+    throw notFound("invitation", invitationId);
+  }
+  return invitation;
+}
+
+function hasExpired(invitation: TeamInvitation): boolean {
+  return invitation.expiresAt.getTime() <= Date.now();
 }
 
 export const invitationsRouter = {
@@ -114,10 +132,7 @@ export const invitationsRouter = {
    * address sees it; for anyone else it does not exist, as for accept.
    */
   get: sessionProcedure.input(z.strictObject({ invitationId })).query(async ({ ctx, input }) => {
-    const invitation = await getInvitation(ctx.db, input.invitationId);
-    if (invitation?.email !== ctx.identity.email.toLowerCase()) {
-      throw notFound("invitation", input.invitationId);
-    }
+    const invitation = await inviteeInvitation(ctx, input.invitationId);
     const [team, inviter, role] = await Promise.all([
       getTeam(ctx.db, invitation.teamId),
       getUser(ctx.db, invitation.inviterId),
@@ -131,7 +146,7 @@ export const invitationsRouter = {
       status: invitation.status,
       expiresAt: invitation.expiresAt,
       createdAt: invitation.createdAt,
-      expired: invitation.expiresAt.getTime() <= Date.now(),
+      expired: hasExpired(invitation),
       team: { id: team.id, name: team.name, slug: team.slug },
       inviter: inviter ? { name: inviter.name, email: inviter.email } : null,
       /** The caller's role in the team when already a member (then it cannot be accepted). */
@@ -143,12 +158,8 @@ export const invitationsRouter = {
   accept: sessionProcedure
     .input(z.strictObject({ invitationId }))
     .mutation(async ({ ctx, input }) => {
-      const invitation = await getInvitation(ctx.db, input.invitationId);
-      // Someone else's invitation reads as a missing one.
-      if (invitation?.email !== ctx.identity.email.toLowerCase()) {
-        throw notFound("invitation", input.invitationId);
-      }
-      if (invitation.expiresAt.getTime() <= Date.now()) {
+      const invitation = await inviteeInvitation(ctx, input.invitationId);
+      if (hasExpired(invitation)) {
         throw new TRPCError({
           code: "PRECONDITION_FAILED",
           message: `invitation ${invitation.id} expired on ${invitation.expiresAt.toISOString()}`,

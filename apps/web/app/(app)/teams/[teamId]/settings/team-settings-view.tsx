@@ -10,18 +10,18 @@ import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../../../comp
 import { authClient } from "../../../../../lib/auth-client.ts";
 import { formatAge, formatTime } from "../../../../../lib/format.ts";
 import { type TeamWithRole, useTeamScope } from "../../../../../lib/team.tsx";
-import { type RouterOutputs, useTRPC } from "../../../../../lib/trpc.tsx";
+import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../../../lib/trpc.tsx";
 import styles from "./settings.module.css";
 
-/** The roles an admin can give; ownership changes hands only by a transfer. */
-const ASSIGNABLE_ROLES = ["admin", "member", "viewer"] as const;
-type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
+type AssignableRole = RouterInputs["members"]["setRole"]["role"];
 
+/** The roles an admin can give, with what each may do; ownership changes hands only by a transfer. */
 const ROLE_HINTS: Record<AssignableRole, string> = {
   admin: "manages members, invitations and the team",
   member: "creates and runs projects, datasets and studies",
   viewer: "reads everything, changes nothing",
 };
+const ASSIGNABLE_ROLES = Object.keys(ROLE_HINTS) as AssignableRole[];
 
 type Member = RouterOutputs["members"]["list"][number];
 
