@@ -12,7 +12,7 @@ import * as ops from "./ops.ts";
 import { selfTest } from "./self-test.ts";
 
 export { chooseOpenBlasCoreType } from "./addon.ts";
-export type { AdamStep } from "./ops.ts";
+export type { AdamSlots, AdamStep, AttentionHeads } from "./ops.ts";
 
 export type NativeOps = typeof ops;
 

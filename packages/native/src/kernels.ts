@@ -244,12 +244,13 @@ function kernels(addon: Addon): Record<string, Kernel> {
       return dx;
     },
 
-    // query [groups, rows, headDim], key and value [groups, length, headDim].
-    [kernelNames.causalAttention]: ({ query, key, value }, { scale }) => {
-      const [groups, rows, length, headDim] = attentionShape(input(query), input(key));
+    // query [batch·length, heads·headDim], key and value [batch·length, kvHeads·headDim].
+    [kernelNames.causalAttention]: ({ query, key, value }, attrs) => {
+      const shape = attentionShape(input(query), attrs);
+      const { batch, heads, length } = shape;
       const [out, probabilities] = [
-        allocate([groups, rows, headDim]),
-        allocate([groups, rows, length]),
+        allocate(input(query).shape),
+        allocate([batch, heads, length, length]),
       ];
       addon.attention(
         heap(),
@@ -258,22 +259,16 @@ function kernels(addon: Addon): Record<string, Kernel> {
         offset(value),
         offset(out),
         offset(probabilities),
-        groups,
-        rows,
-        length,
-        headDim,
-        Number(scale),
+        ...attentionArguments(shape),
+        Number(attrs.scale),
       );
       return [out, probabilities];
     },
 
-    [kernelNames.causalAttentionGrad]: ({ dy, query, key, value, probabilities }, { scale }) => {
-      const [groups, rows, length, headDim] = attentionShape(input(query), input(key));
-      const dquery = allocate([groups, rows, headDim]);
-      const [dkey, dvalue] = [
-        allocate([groups, length, headDim]),
-        allocate([groups, length, headDim]),
-      ];
+    [kernelNames.causalAttentionGrad]: ({ dy, query, key, value, probabilities }, attrs) => {
+      const shape = attentionShape(input(query), attrs);
+      const dquery = allocate(input(query).shape);
+      const [dkey, dvalue] = [allocate(input(key).shape), allocate(input(value).shape)];
       addon.attentionBackward(
         heap(),
         offset(dy),
@@ -284,11 +279,8 @@ function kernels(addon: Addon): Record<string, Kernel> {
         offset(dquery),
         offset(dkey),
         offset(dvalue),
-        groups,
-        rows,
-        length,
-        headDim,
-        Number(scale),
+        ...attentionArguments(shape),
+        Number(attrs.scale),
       );
       return [dquery, dkey, dvalue];
     },
@@ -433,10 +425,25 @@ function linearShape(x: tf.TensorInfo, weight: tf.TensorInfo): [number, number, 
   return [rows, inputs, weight.shape[1] as number];
 }
 
-function attentionShape(
-  query: tf.TensorInfo,
-  key: tf.TensorInfo,
-): [number, number, number, number] {
-  const [groups, rows, headDim] = query.shape as [number, number, number];
-  return [groups, rows, key.shape[1] as number, headDim];
+interface AttentionShape {
+  batch: number;
+  heads: number;
+  kvHeads: number;
+  length: number;
+  headDim: number;
+}
+
+function attentionShape(query: tf.TensorInfo, attrs: Attributes): AttentionShape {
+  const [rows, width] = query.shape as [number, number];
+  const [heads, kvHeads, length] = [
+    Number(attrs.heads),
+    Number(attrs.kvHeads),
+    Number(attrs.length),
+  ];
+  return { batch: rows / length, heads, kvHeads, length, headDim: width / heads };
+}
+
+/** The shape as the addon takes it: batch, heads, kvHeads, length, headDim. */
+function attentionArguments(s: AttentionShape): [number, number, number, number, number] {
+  return [s.batch, s.heads, s.kvHeads, s.length, s.headDim];
 }

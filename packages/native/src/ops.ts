@@ -160,39 +160,49 @@ export function gelu<T extends tf.Tensor>(x: T): T {
   return op(x) as T;
 }
 
+/** How attention's inputs divide into heads and sequences. */
+export interface AttentionHeads {
+  /** Query heads. */
+  heads: number;
+  /** Key/value heads, a divisor of heads: query head h uses key/value head h / (heads / kvHeads). */
+  kvHeads: number;
+  /** Positions per sequence: the rows are sequences of this many positions, one after another. */
+  length: number;
+}
+
 /**
- * Causal attention over groups of rows that share one key/value head: query [groups, rows,
- * headDim] with rows a multiple of the length T, key and value [groups, T, headDim]. Row r is
- * position r mod T and sees keys 0..r mod T. Returns [groups, rows, headDim].
+ * Causal multi-head attention on the projections' own layout: query [batch·length, heads·headDim],
+ * key and value [batch·length, kvHeads·headDim], head h in columns h·headDim… Each position sees
+ * the positions up to itself in its own sequence. Returns [batch·length, heads·headDim].
  */
 export function causalAttention(
-  query: tf.Tensor3D,
-  key: tf.Tensor3D,
-  value: tf.Tensor3D,
-): tf.Tensor3D {
+  query: tf.Tensor2D,
+  key: tf.Tensor2D,
+  value: tf.Tensor2D,
+  { heads, kvHeads, length }: AttentionHeads,
+): tf.Tensor2D {
   checkFloat32("causalAttention", { query, key, value });
-  const [groups, rows, headDim] = query.shape;
-  const length = key.shape[1];
-  const fits = (t: tf.Tensor3D) =>
-    t.shape[0] === groups && t.shape[1] === length && t.shape[2] === headDim;
-  if (!fits(key) || !fits(value) || rows % length !== 0) {
+  const [rows, width] = query.shape;
+  const headDim = width / heads;
+  const fits = (t: tf.Tensor2D) => t.shape[0] === rows && t.shape[1] === kvHeads * headDim;
+  const divides = [headDim, rows / length, heads / kvHeads].every(Number.isInteger);
+  if (!divides || !fits(key) || !fits(value)) {
     throw new Error(
-      `causalAttention: query [${query.shape}], key [${key.shape}], value [${value.shape}] do not fit`,
+      `causalAttention: query [${query.shape}], key [${key.shape}], value [${value.shape}] do not fit ${heads} heads, ${kvHeads} key/value heads and length ${length}`,
     );
   }
-  const scale = 1 / Math.sqrt(headDim);
+  const attrs = { heads, kvHeads, length, scale: 1 / Math.sqrt(headDim) };
   const op = tf.customGrad((...args) => {
     const [query, key, value, save] = args as [
-      tf.Tensor3D,
-      tf.Tensor3D,
-      tf.Tensor3D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
       tf.GradSaveFunc,
     ];
-    const [out, probabilities] = run(
-      kernelNames.causalAttention,
-      { query, key, value },
-      { scale },
-    ) as [tf.Tensor3D, tf.Tensor3D];
+    const [out, probabilities] = run(kernelNames.causalAttention, { query, key, value }, attrs) as [
+      tf.Tensor2D,
+      tf.Tensor4D,
+    ];
     save([query, key, value, probabilities]);
     return {
       value: out,
@@ -206,12 +216,12 @@ export function causalAttention(
         return run(
           kernelNames.causalAttentionGrad,
           { dy: dy as tf.Tensor, query, key, value, probabilities },
-          { scale },
+          attrs,
         ) as tf.Tensor[];
       },
     };
   });
-  return op(query, key, value) as tf.Tensor3D;
+  return op(query, key, value) as tf.Tensor2D;
 }
 
 /** Mean cross-entropy of logits [rows, classes] against int32 target classes [rows]. */

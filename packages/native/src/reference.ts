@@ -3,7 +3,7 @@
  * reference that the self-test and the tests compare the native kernels with.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { AdamStep } from "./ops.ts";
+import type { AdamStep, AttentionHeads } from "./ops.ts";
 
 export const reference = {
   matmul: (a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false) =>
@@ -25,16 +25,35 @@ export const reference = {
     return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
   },
 
-  causalAttention: (query: tf.Tensor3D, key: tf.Tensor3D, value: tf.Tensor3D) => {
-    const [, rows, headDim] = query.shape;
-    const length = key.shape[1];
-    const mask = new Float32Array(rows * length);
-    for (let r = 0; r < rows; r++) mask.fill(-1e9, r * length + (r % length) + 1, (r + 1) * length);
+  // Heads split out with transposes, each query head against its own copy of its key/value head.
+  causalAttention: (
+    query: tf.Tensor2D,
+    key: tf.Tensor2D,
+    value: tf.Tensor2D,
+    { heads, kvHeads, length }: AttentionHeads,
+  ) => {
+    const [rows, width] = query.shape;
+    const [batch, headDim] = [rows / length, width / heads];
+    // [batch·length, n·headDim] -> [batch, n, length, headDim]; key/value heads repeated.
+    const split = (m: tf.Tensor, n: number) =>
+      tf.transpose(tf.reshape(m, [batch, length, n, headDim]), [0, 2, 1, 3]);
+    const repeated = (m: tf.Tensor) =>
+      tf.reshape(
+        tf.tile(tf.reshape(split(m, kvHeads), [batch, kvHeads, 1, length * headDim]), [
+          1,
+          1,
+          heads / kvHeads,
+          1,
+        ]),
+        [batch, heads, length, headDim],
+      );
+    const mask = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
     const scores = tf.add(
-      tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)),
-      tf.tensor2d(mask, [rows, length]),
+      tf.div(tf.matMul(split(query, heads), repeated(key), false, true), Math.sqrt(headDim)),
+      tf.mul(tf.sub(mask, 1), 1e9),
     );
-    return tf.matMul(tf.softmax(scores), value);
+    const out = tf.matMul(tf.softmax(scores), repeated(value));
+    return tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [rows, width]);
   },
 
   softmaxCrossEntropy: (logits: tf.Tensor2D, targets: tf.Tensor1D) =>

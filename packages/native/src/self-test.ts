@@ -135,22 +135,24 @@ export function geluCase(shape: number[], seed: number): Case {
 }
 
 export function attentionCase(
-  groups: number,
-  headsPerGroup: number,
+  batch: number,
+  heads: number,
+  kvHeads: number,
   length: number,
   headDim: number,
   seed: number,
 ): Case {
+  const shape = { heads, kvHeads, length };
   return {
-    name: `causalAttention ${groups} groups × ${headsPerGroup} heads, T ${length}, head ${headDim}`,
+    name: `causalAttention batch ${batch}, ${heads} heads, ${kvHeads} key/value heads, T ${length}, head ${headDim}`,
     native: (q, k, v) =>
-      native.causalAttention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D),
+      native.causalAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, shape),
     reference: (q, k, v) =>
-      reference.causalAttention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D),
+      reference.causalAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, shape),
     inputs: [
-      randomTensor([groups, headsPerGroup * length, headDim], seed),
-      randomTensor([groups, length, headDim], seed + 1),
-      randomTensor([groups, length, headDim], seed + 2),
+      randomTensor([batch * length, heads * headDim], seed),
+      randomTensor([batch * length, kvHeads * headDim], seed + 1),
+      randomTensor([batch * length, kvHeads * headDim], seed + 2),
     ],
   };
 }
@@ -249,7 +251,7 @@ export function selfTest(): string | undefined {
       embeddingCase(7, 5, 9, 6),
       layerNormCase(6, 7, 7),
       geluCase([5, 9], 8),
-      attentionCase(3, 2, 5, 4, 9),
+      attentionCase(2, 4, 2, 5, 3, 9),
       crossEntropyCase(6, 5, 10),
       adamCase([5, 7], step, 11),
       globalNormCase([[5, 7], [3]], 12),

@@ -115,11 +115,12 @@ describe.skipIf(!status.enabled)(
     it("causal attention, with query heads sharing key/value heads", () => {
       tf.tidy(() =>
         expectAgreement([
-          attentionCase(1, 1, 1, 1, 1),
-          attentionCase(3, 2, 5, 4, 2),
-          attentionCase(2, 3, 17, 9, 3),
-          attentionCase(4, 4, 7, 3, 4),
-          attentionCase(16, 1, 64, 32, 5),
+          attentionCase(1, 1, 1, 1, 1, 1),
+          attentionCase(3, 4, 2, 5, 4, 2),
+          attentionCase(2, 3, 1, 17, 9, 3),
+          attentionCase(2, 4, 4, 7, 3, 4),
+          attentionCase(16, 4, 4, 64, 32, 5),
+          attentionCase(2, 6, 3, 33, 8, 6),
         ]),
       );
     });

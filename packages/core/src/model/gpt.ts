@@ -338,8 +338,7 @@ function mlp(x: tf.Tensor2D, block: BlockWeights, config: GPTConfig): tf.Tensor2
 
 /**
  * Causal self-attention with `heads` query heads sharing `kvHeads` key/value heads: query heads
- * h·g .. h·g + g - 1 (g = heads / kvHeads) use key/value head h. The query heads of a group are
- * stacked along the rows, so one product per group serves them all.
+ * h·g .. h·g + g - 1 (g = heads / kvHeads) use key/value head h.
  */
 function attention(
   x: tf.Tensor2D,
@@ -347,9 +346,7 @@ function attention(
   config: GPTConfig,
   shape: Shape,
 ): tf.Tensor2D {
-  const { batch, length } = shape;
   const size = headDim(config);
-  const groupSize = config.heads / config.kvHeads;
   let query = linear(x, block.query.weight, block.query.bias);
   let key = linear(x, block.key.weight, block.key.bias);
   const value = linear(x, block.value.weight, block.value.bias);
@@ -357,23 +354,9 @@ function attention(
     query = rotate(query, shape, size);
     key = rotate(key, shape, size);
   }
-  // [batch·length, heads·size] -> [batch, heads, length, size] -> [batch·kvHeads, g·length, size]
-  const splitHeads = (m: tf.Tensor2D, heads: number, rows: number) =>
-    tf.reshape(tf.transpose(tf.reshape(m, [batch, length, heads, size]), [0, 2, 1, 3]), [
-      batch * config.kvHeads,
-      rows,
-      size,
-    ]) as tf.Tensor3D;
-  const out = causalAttention(
-    splitHeads(query, config.heads, groupSize * length),
-    splitHeads(key, config.kvHeads, length),
-    splitHeads(value, config.kvHeads, length),
-  );
-  const merged = tf.reshape(
-    tf.transpose(tf.reshape(out, [batch, config.heads, length, size]), [0, 2, 1, 3]),
-    [batch * length, config.dModel],
-  ) as tf.Tensor2D;
-  return linear(merged, block.attentionOutput.weight, block.attentionOutput.bias);
+  const { heads, kvHeads } = config;
+  const out = causalAttention(query, key, value, { heads, kvHeads, length: shape.length });
+  return linear(out, block.attentionOutput.weight, block.attentionOutput.bias);
 }
 
 /**

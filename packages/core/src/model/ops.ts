@@ -16,7 +16,7 @@
  * When the native kernels are enabled (@attune/native, the "native" backend), each op below runs
  * its fused native version instead; the model code is the same either way.
  */
-import { nativeOps } from "@attune/native";
+import { type AttentionHeads, nativeOps } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
 
 /** a·b for 2-D a [n, k] and b [k, m]. */
@@ -141,22 +141,57 @@ export function gelu(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
+ * Causal multi-head attention on the projections' layout: query [batch·length, heads·headDim], key
+ * and value [batch·length, kvHeads·headDim]; query head h uses key/value head h / (heads /
+ * kvHeads), and each position sees the positions up to itself in its own sequence. Returns
+ * [batch·length, heads·headDim].
+ */
+export function causalAttention(
+  query: tf.Tensor2D,
+  key: tf.Tensor2D,
+  value: tf.Tensor2D,
+  shape: AttentionHeads,
+): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.causalAttention(query, key, value, shape);
+  const { heads, kvHeads, length } = shape;
+  const [rows, width] = query.shape;
+  const [batch, size] = [rows / length, width / heads];
+  const groupSize = heads / kvHeads;
+  // [batch·length, n·size] -> [batch, n, length, size] -> [batch·kvHeads, g·length, size]
+  const splitHeads = (m: tf.Tensor2D, n: number, groupRows: number) =>
+    tf.reshape(tf.transpose(tf.reshape(m, [batch, length, n, size]), [0, 2, 1, 3]), [
+      batch * kvHeads,
+      groupRows,
+      size,
+    ]) as tf.Tensor3D;
+  const out = groupedCausalAttention(
+    splitHeads(query, heads, groupSize * length),
+    splitHeads(key, kvHeads, length),
+    splitHeads(value, kvHeads, length),
+  );
+  return tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, length, size]), [0, 2, 1, 3]), [
+    rows,
+    width,
+  ]);
+}
+
+/**
  * Causal attention over groups of rows that share one key/value head.
  *
  * query [groups, rows, headDim] where rows = queryHeadsPerGroup · T (the query heads of a group
- * stacked along the rows), key and value [groups, T, headDim]. Row r of a group is position
- * r mod T and sees keys 0..r mod T. Returns [groups, rows, headDim].
+ * stacked along the rows, so one product per group serves them all), key and value [groups, T,
+ * headDim]. Row r of a group is position r mod T and sees keys 0..r mod T. Returns [groups, rows,
+ * headDim].
  *
  * These products are batched, which the wasm backend runs in its slow loop whatever the layout;
  * writing forward and backward by hand keeps them to the six products attention needs.
  */
-export function causalAttention(
+function groupedCausalAttention(
   query: tf.Tensor3D,
   key: tf.Tensor3D,
   value: tf.Tensor3D,
 ): tf.Tensor3D {
-  const native = nativeOps();
-  if (native !== undefined) return native.causalAttention(query, key, value);
   const [, rows, headDim] = query.shape;
   const length = key.shape[1];
   const scale = 1 / Math.sqrt(headDim);

@@ -2,7 +2,8 @@
  * Adam, AdamW and SGD with momentum over the model's named variables, written out in tf ops so that
  * every piece of optimizer state is a named tensor a checkpoint can save and restore exactly.
  * Update rules follow PyTorch's torch.optim (Adam, AdamW, SGD with dampening 0). With the native
- * kernels enabled, an Adam(W) update and the global gradient norm are one native kernel each.
+ * kernels enabled, one native kernel applies Adam(W) to every parameter in place, and another
+ * computes the global gradient norm.
  */
 import { nativeOps } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
