@@ -1,0 +1,405 @@
+"use client";
+// A row per training setting: how it enters the spec (trainer default, fixed for every trial, or
+// searched as a range or among choices) and its values; and the fields of a sampler or pruner.
+import { type ReactNode, useId } from "react";
+import {
+  type AttentionKind,
+  attentionKind,
+  type OptionField,
+  type ParamMode,
+  type ParamRow,
+  parseChoices,
+  type SettingDefinition,
+  withAttentionKind,
+} from "../../../../../../lib/study-form.ts";
+import styles from "./new-study.module.css";
+
+const MODE_LABELS: Record<ParamMode, { label: string; title: string }> = {
+  default: { label: "default", title: "Leave it out: the trainer's default applies" },
+  fixed: { label: "fixed", title: "One value for every trial" },
+  range: { label: "range", title: "Search a range of numbers" },
+  choices: { label: "choices", title: "Search among listed values" },
+};
+
+function modesOf(setting: SettingDefinition): ParamMode[] {
+  const numeric = setting.kind === "int" || setting.kind === "float";
+  return numeric ? ["default", "fixed", "range", "choices"] : ["default", "fixed", "choices"];
+}
+
+export function Segmented<T extends string>({
+  value,
+  options,
+  onChange,
+  label,
+  testId,
+  className,
+}: {
+  value: T;
+  options: readonly { value: T; label: string; title?: string }[];
+  onChange: (value: T) => void;
+  label: string;
+  testId?: string;
+  className?: string;
+}) {
+  return (
+    <fieldset
+      className={`segmented ${className ?? ""}`}
+      style={{ margin: 0, padding: 0 }}
+      data-testid={testId}
+    >
+      <legend className="visually-hidden">{label}</legend>
+      {options.map((option) => (
+        <button
+          key={option.value}
+          type="button"
+          aria-pressed={option.value === value}
+          title={option.title}
+          onClick={() => onChange(option.value)}
+          data-value={option.value}
+        >
+          {option.label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+/** A value of an enum or boolean setting: a select of its options. */
+function OptionSelect({
+  setting,
+  value,
+  onChange,
+  label,
+}: {
+  setting: SettingDefinition;
+  value: string;
+  onChange: (value: string) => void;
+  label: string;
+}) {
+  const options = setting.options ?? ["true", "false"];
+  return (
+    <select aria-label={label} value={value} onChange={(event) => onChange(event.target.value)}>
+      {!options.includes(value) && <option value={value}>{value || "—"}</option>}
+      {options.map((option) => (
+        <option key={option} value={option}>
+          {option}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Choices of an enum or boolean setting: one checkbox per option, in the options' order. */
+function OptionChoices({
+  setting,
+  value,
+  onChange,
+}: {
+  setting: SettingDefinition;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const options = setting.options ?? ["true", "false"];
+  const chosen = parseChoices(value, "enum").map(String);
+  const others = chosen.filter((choice) => !options.includes(choice));
+  return (
+    <>
+      {options.map((option) => (
+        <label key={option} className={styles.inline}>
+          <input
+            type="checkbox"
+            checked={chosen.includes(option)}
+            onChange={(event) => {
+              const next = event.target.checked
+                ? options.filter((item) => item === option || chosen.includes(item))
+                : options.filter((item) => item !== option && chosen.includes(item));
+              onChange([...next, ...others].join(", "));
+            }}
+          />
+          {option}
+        </label>
+      ))}
+      {others.length > 0 && <span className={styles.inline}>and {others.join(", ")}</span>}
+    </>
+  );
+}
+
+function ValueInputs({
+  setting,
+  row,
+  onChange,
+}: {
+  setting: SettingDefinition;
+  row: ParamRow;
+  onChange: (row: ParamRow) => void;
+}) {
+  const name = setting.label;
+  const numeric = setting.kind === "int" || setting.kind === "float";
+  const update = (partial: Partial<ParamRow>) => onChange({ ...row, ...partial });
+  switch (row.mode) {
+    case "default":
+      return (
+        <span className="muted" style={{ fontSize: "0.85rem" }}>
+          trainer default: {setting.defaultText}
+        </span>
+      );
+    case "fixed":
+      return numeric ? (
+        <input
+          type="text"
+          inputMode="decimal"
+          className={styles.narrow}
+          aria-label={`${name} value`}
+          value={row.value}
+          placeholder={setting.defaultText}
+          onChange={(event) => update({ value: event.target.value })}
+        />
+      ) : (
+        <OptionSelect
+          setting={setting}
+          value={row.value}
+          label={`${name} value`}
+          onChange={(value) => update({ value })}
+        />
+      );
+    case "range":
+      return (
+        <>
+          <input
+            type="text"
+            inputMode="decimal"
+            className={styles.narrow}
+            aria-label={`${name} low`}
+            placeholder="low"
+            value={row.low}
+            onChange={(event) => update({ low: event.target.value })}
+          />
+          <span className="muted">to</span>
+          <input
+            type="text"
+            inputMode="decimal"
+            className={styles.narrow}
+            aria-label={`${name} high`}
+            placeholder="high"
+            value={row.high}
+            onChange={(event) => update({ high: event.target.value })}
+          />
+          <label className={styles.inline}>
+            <input
+              type="checkbox"
+              checked={row.log}
+              aria-label={`${name} on a log scale`}
+              onChange={(event) => update({ log: event.target.checked })}
+            />
+            log
+          </label>
+          {!row.log && (
+            <input
+              type="text"
+              inputMode="decimal"
+              className={styles.narrow}
+              aria-label={`${name} step`}
+              placeholder="step (optional)"
+              value={row.step}
+              onChange={(event) => update({ step: event.target.value })}
+            />
+          )}
+        </>
+      );
+    case "choices":
+      return numeric ? (
+        <input
+          type="text"
+          inputMode="decimal"
+          className={styles.wide}
+          aria-label={`${name} choices`}
+          placeholder="comma-separated, e.g. 16, 32"
+          value={row.choices}
+          onChange={(event) => update({ choices: event.target.value })}
+        />
+      ) : (
+        <OptionChoices
+          setting={setting}
+          value={row.choices}
+          onChange={(choices) => update({ choices })}
+        />
+      );
+  }
+}
+
+export function ParamRowEditor({
+  setting,
+  row,
+  onChange,
+  errors,
+  note,
+}: {
+  setting: SettingDefinition;
+  row: ParamRow;
+  onChange: (row: ParamRow) => void;
+  errors?: readonly string[];
+  note?: ReactNode;
+}) {
+  const modes = modesOf(setting);
+  return (
+    <div
+      className={styles.paramRow}
+      data-testid={`param-${setting.name}`}
+      data-mode={row.mode}
+      title={setting.hint}
+    >
+      <div className={styles.paramLabel}>
+        {setting.label}
+        <code>{setting.name}</code>
+      </div>
+      <Segmented
+        className={styles.modes}
+        label={`How ${setting.label} is set`}
+        value={modes.includes(row.mode) ? row.mode : "default"}
+        options={modes.map((mode) => ({ value: mode, ...MODE_LABELS[mode] }))}
+        onChange={(mode) => onChange({ ...row, mode })}
+      />
+      <div className={styles.values}>
+        <ValueInputs setting={setting} row={row} onChange={onChange} />
+      </div>
+      {note && <p className={styles.rowNote}>{note}</p>}
+      {errors?.map((error) => (
+        <p key={error} className={styles.rowError} role="alert">
+          {error}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+const ATTENTION_LABELS: { value: AttentionKind; label: string; title: string }[] = [
+  { value: "mha", label: "MHA", title: "Multi-head: a key/value head per query head" },
+  { value: "gqa", label: "GQA", title: "Grouped-query: fewer key/value heads, shared by groups" },
+  { value: "mqa", label: "MQA", title: "Multi-query: one key/value head" },
+  { value: "search", label: "search", title: "Search the number of key/value heads" },
+];
+
+/** Attention kind, as the kv_heads setting names it: MHA leaves it out, MQA is 1, GQA in between. */
+export function AttentionRow({
+  setting,
+  row,
+  onChange,
+  errors,
+}: {
+  setting: SettingDefinition;
+  row: ParamRow;
+  onChange: (row: ParamRow) => void;
+  errors?: readonly string[];
+}) {
+  const kind = attentionKind(row);
+  return (
+    <div className={styles.paramRow} data-testid="param-kv_heads" data-mode={row.mode}>
+      <div className={styles.paramLabel}>
+        {setting.label}
+        <code>kv_heads</code>
+      </div>
+      <Segmented
+        className={styles.modes}
+        label="Attention kind"
+        value={kind}
+        options={ATTENTION_LABELS}
+        onChange={(next) => onChange(withAttentionKind(row, next))}
+      />
+      <div className={styles.values}>
+        {kind === "mha" && (
+          <span className="muted" style={{ fontSize: "0.85rem" }}>
+            key/value heads = heads
+          </span>
+        )}
+        {kind === "mqa" && (
+          <span className="muted" style={{ fontSize: "0.85rem" }}>
+            one key/value head
+          </span>
+        )}
+        {kind === "gqa" && (
+          <label className={styles.inline}>
+            key/value heads
+            <input
+              type="text"
+              inputMode="numeric"
+              className={styles.narrow}
+              aria-label="Key/value heads"
+              value={row.value}
+              onChange={(event) => onChange({ ...row, value: event.target.value })}
+            />
+          </label>
+        )}
+        {kind === "search" && (
+          <input
+            type="text"
+            inputMode="numeric"
+            className={styles.wide}
+            aria-label="Key/value heads choices"
+            placeholder="comma-separated, e.g. 1, 2, 4"
+            value={row.choices}
+            onChange={(event) => onChange({ ...row, mode: "choices", choices: event.target.value })}
+          />
+        )}
+      </div>
+      {kind !== "mha" && <p className={styles.rowNote}>{setting.hint}</p>}
+      {errors?.map((error) => (
+        <p key={error} className={styles.rowError} role="alert">
+          {error}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/** The fields of a sampler or pruner; a blank field leaves the setting out (its default applies). */
+export function OptionFields({
+  fields,
+  values,
+  onChange,
+  testId,
+}: {
+  fields: readonly OptionField[];
+  values: Record<string, string>;
+  onChange: (values: Record<string, string>) => void;
+  testId?: string;
+}) {
+  const id = useId();
+  if (fields.length === 0) return null;
+  return (
+    <div className={styles.optionGrid} data-testid={testId}>
+      {fields.map((field) => {
+        const value = values[field.key] ?? "";
+        const set = (next: string) => onChange({ ...values, [field.key]: next });
+        const inputId = `${id}-${field.key}`;
+        return (
+          <label key={field.key} className="field" htmlFor={inputId} title={field.hint}>
+            <span>
+              {field.label}
+              {field.required ? " *" : ""}
+            </span>
+            {field.kind === "bool" || field.kind === "enum" ? (
+              <select id={inputId} value={value} onChange={(event) => set(event.target.value)}>
+                <option value="">default ({field.defaultText})</option>
+                {(field.options ?? ["true", "false"]).map((option) => (
+                  <option key={option} value={option}>
+                    {option}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                id={inputId}
+                type="text"
+                inputMode="decimal"
+                value={value}
+                required={field.required}
+                placeholder={field.defaultText ?? "required"}
+                onChange={(event) => set(event.target.value)}
+              />
+            )}
+          </label>
+        );
+      })}
+    </div>
+  );
+}
