@@ -3,7 +3,7 @@
 // result or why it failed. A cancel stops it; a runner shutting down puts it back on the queue, to
 // start again on another runner.
 import { Worker } from "node:worker_threads";
-import { parseDataset } from "@attune/core/data/text-dataset";
+import { readDatasetSamples } from "@attune/control";
 import { log } from "@attune/core/log";
 import { parseStrategyRequest } from "@attune/core/trial/strategies";
 import {
@@ -12,7 +12,6 @@ import {
   type Database,
   failStrategyRun,
   getDataset,
-  getDatasetContent,
   getStrategyRun,
   requeueStrategyRun,
   type StrategyRun,
@@ -44,8 +43,7 @@ async function runClaimed(context: StrategyJobContext, run: StrategyRun): Promis
   const { db } = context;
   log.info("strategy.start", { runId: run.id, kind: run.kind, projectId: run.projectId });
   const dataset = await getDataset(db, run.datasetId);
-  const content = await getDatasetContent(db, run.datasetId);
-  if (!dataset || content === undefined) {
+  if (!dataset) {
     await fail(db, run, `dataset ${run.datasetId} is gone`);
     return;
   }
@@ -53,7 +51,8 @@ async function runClaimed(context: StrategyJobContext, run: StrategyRun): Promis
   try {
     work = {
       request: parseStrategyRequest(run.kind, run.settings),
-      dataset: parseDataset(new TextEncoder().encode(content), { format: dataset.format }),
+      // Built-in corpora are read from their package, uploads from the database.
+      dataset: await readDatasetSamples(db, dataset),
     };
   } catch (error) {
     // Settings or data that cannot be used: retrying will not help.

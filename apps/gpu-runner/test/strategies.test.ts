@@ -1,5 +1,11 @@
 // Strategy runs trained by a runner process, through the queue, against a real PostgreSQL.
-import { cancelStrategyRun, createStrategyRun, getStrategyRun, JobQueue } from "@attune/db";
+import {
+  cancelStrategyRun,
+  createDataset,
+  createStrategyRun,
+  getStrategyRun,
+  JobQueue,
+} from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunnerProcess, seedFoxes, startRunner, tinyModel, until } from "./cluster.ts";
@@ -54,6 +60,31 @@ describe("strategy runs on a runner", () => {
     for (const point of result.curve) expect(point.lr).toBeLessThanOrEqual(options.maxLr);
     expect(result.suggestedLr).toBeGreaterThanOrEqual(options.minLr);
     expect(result.suggestedLr).toBeLessThanOrEqual(options.maxLr);
+  });
+
+  it("read a built-in corpus from its package, as trials do", async () => {
+    const { project, owner } = await seedFoxes(test.db);
+    // Built-in datasets keep no text in the database: the corpus ships with the code.
+    const moby = await createDataset(test.db, {
+      projectId: project.id,
+      name: "moby-dick",
+      source: "builtin",
+      origin: "moby-dick",
+      format: "text",
+      tokenizer: "char",
+      content: "",
+      statistics: null,
+      createdBy: owner.id,
+    });
+    const created = await createStrategyRun(test.db, queue, {
+      projectId: project.id,
+      datasetId: moby.id,
+      kind: "lr-range-test",
+      settings: { trial: tinyModel, options: { minLr: 1e-4, maxLr: 1, steps: 10 } },
+      createdBy: owner.id,
+    });
+    const run = await finished(created.id);
+    expect(run).toMatchObject({ status: "completed", error: null });
   });
 
   it("fail with a message that names a setting that cannot be built", async () => {
