@@ -133,16 +133,42 @@ const translateErrors = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: "BAD_REQUEST", message: z.prettifyError(cause), cause });
   }
   // Drizzle wraps the driver's error; the code and detail are on its cause.
-  const driverError = (cause?.cause ?? cause) as { code?: string; detail?: string } | undefined;
+  const driverError = (cause?.cause ?? cause) as UniqueViolation | undefined;
   if (driverError?.code === UNIQUE_VIOLATION) {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `already exists: ${driverError.detail ?? "a row with the same unique values"}`,
-      cause,
-    });
+    throw new TRPCError({ code: "CONFLICT", message: describeConflict(driverError), cause });
   }
   return result;
 });
+
+interface UniqueViolation {
+  code?: string;
+  table?: string;
+  /** As PostgreSQL words it: `Key (project_id, name)=(…, small-lm) already exists.` */
+  detail?: string;
+}
+
+/**
+ * The taken value in a user's words, e.g. `a study named "small-lm" already exists in this
+ * project`: the constraint's own columns minus the ids that scope it.
+ */
+export function describeConflict({ table, detail }: UniqueViolation): string {
+  const match = detail?.match(/^Key \((.+)\)=\((.*)\) already exists\.?$/);
+  if (!table || !match) return `already exists: ${detail ?? "a row with the same unique values"}`;
+  const columns = (match[1] as string).split(", ");
+  const values = (match[2] as string).split(", ");
+  // A value with ", " in it cannot be told apart from two values: say what PostgreSQL said.
+  if (values.length !== columns.length) return `already exists: ${detail}`;
+  const thing = table.endsWith("ies") ? `${table.slice(0, -3)}y` : table.replace(/s$/, "");
+  const scope = columns.find((column) => column.endsWith("_id"))?.slice(0, -3);
+  const taken = columns
+    .map((column, position) => ({ column, value: values[position] }))
+    .filter(({ column }) => !column.endsWith("_id"))
+    .map(({ column, value }) =>
+      column === "name" ? `named "${value}"` : `with ${column} "${value}"`,
+    )
+    .join(" and ");
+  return `a ${thing} ${taken} already exists${scope ? ` in this ${scope}` : ""}`;
+}
 
 export const publicProcedure = t.procedure.use(translateErrors);
 
