@@ -59,6 +59,7 @@ function enable(): NativeStatus {
   }
   try {
     registerKernels(addon);
+    ops.registerGradients();
     const failure = selfTest();
     if (failure !== undefined) {
       const reason = `self-test failed against the reference kernels (OpenBLAS core type ${blasCoreType}): ${failure}`;

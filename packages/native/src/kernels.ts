@@ -16,6 +16,7 @@ export const kernelNames = {
   linear: "AttuneLinear",
   linearGrad: "AttuneLinearGrad",
   layerNorm: "AttuneLayerNorm",
+  addLayerNorm: "AttuneAddLayerNorm",
   layerNormGrad: "AttuneLayerNormGrad",
   gelu: "AttuneGelu",
   geluGrad: "AttuneGeluGrad",
@@ -213,11 +214,36 @@ function kernels(addon: Addon): Record<string, Kernel> {
       return [out, mean, inverseStd];
     },
 
-    [kernelNames.layerNormGrad]: ({ dy, x, gain, mean, inverseStd }) => {
+    // a + b, and the LayerNorm of that sum: the residual stream's add fused with the norm that
+    // reads it.
+    [kernelNames.addLayerNorm]: ({ a, b, gain, bias }, { epsilon }) => {
+      const [rows, width] = input(a).shape as [number, number];
+      const [sum, out] = [allocate([rows, width]), allocate([rows, width])];
+      const [mean, inverseStd] = [allocate([rows]), allocate([rows])];
+      const memory = heap();
+      addon.add(memory, offset(a), offset(b), offset(sum), rows * width);
+      addon.layerNorm(
+        memory,
+        offset(sum),
+        offset(gain),
+        offset(bias),
+        offset(out),
+        offset(mean),
+        offset(inverseStd),
+        rows,
+        width,
+        Number(epsilon),
+      );
+      return [sum, out, mean, inverseStd];
+    },
+
+    // With dsum (the gradient that reaches an addLayerNorm's sum directly), dx includes it.
+    [kernelNames.layerNormGrad]: ({ dy, x, gain, mean, inverseStd, dsum }) => {
       const [rows, width] = input(x).shape as [number, number];
       const [dx, dgain, dbias] = [allocate([rows, width]), allocate([width]), allocate([width])];
+      const memory = heap();
       addon.layerNormBackward(
-        heap(),
+        memory,
         offset(dy),
         offset(x),
         offset(gain),
@@ -229,6 +255,7 @@ function kernels(addon: Addon): Record<string, Kernel> {
         rows,
         width,
       );
+      if (dsum !== undefined) addon.add(memory, offset(dx), offset(dsum), offset(dx), rows * width);
       return [dx, dgain, dbias];
     },
 
@@ -324,12 +351,14 @@ function kernels(addon: Addon): Record<string, Kernel> {
       return [parameterOut, mOut, vOut];
     },
 
-    // The same update for parameters p0, p1, … with gradients g0, …, moments m0, … and v0, …, and
-    // one decay each, written over the parameters and moments themselves: no outputs.
+    // The same update for every parameter, its gradient and moments (inputs 0, 1, 2, 3 for the
+    // first, 4, 5, 6, 7 for the second, …) with one decay each, written over the parameters and
+    // moments themselves: no outputs.
     [kernelNames.adamInPlace]: (inputs, attrs) => {
       const memory = heap();
+      const tensors = Object.values(inputs);
       (attrs.decays as number[]).forEach((decay, i) => {
-        const [p, g, m, v] = ["p", "g", "m", "v"].map((name) => offset(inputs[`${name}${i}`])) as [
+        const [p, g, m, v] = tensors.slice(4 * i, 4 * i + 4).map(offset) as [
           number,
           number,
           number,
@@ -344,7 +373,7 @@ function kernels(addon: Addon): Record<string, Kernel> {
           p,
           m,
           v,
-          size(input(inputs[`p${i}`])),
+          size(input(tensors[4 * i])),
           Number(attrs.beta1),
           Number(attrs.beta2),
           Number(attrs.epsilon),

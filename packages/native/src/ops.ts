@@ -143,6 +143,69 @@ export function layerNorm(
   return op(x, gain, bias) as tf.Tensor2D;
 }
 
+/**
+ * The residual stream's add and the LayerNorm that reads it, in one op: returns [a + b,
+ * LayerNorm(a + b)]. Their gradients meet in one kernel too, where separate ops would leave tf an
+ * Add of the two.
+ */
+export function addLayerNorm(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  gain: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  epsilon = 1e-5,
+): [tf.Tensor2D, tf.Tensor2D] {
+  checkFloat32("addLayerNorm", { a, b, gain, bias });
+  const fits = a.rank === 2 && tf.util.arraysEqual(a.shape, b.shape);
+  if (!fits || gain.shape[0] !== a.shape[1] || bias.shape[0] !== a.shape[1]) {
+    throw new Error(
+      `addLayerNorm: a [${a.shape}], b [${b.shape}], gain [${gain.shape}], bias [${bias.shape}] do not fit`,
+    );
+  }
+  const [sum, out, mean, inverseStd] = run(
+    kernelNames.addLayerNorm,
+    { a, b, gain, bias },
+    { epsilon },
+  ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+  // The tape keeps its own references to the statistics its gradient needs.
+  tf.dispose([mean, inverseStd]);
+  return [sum, out];
+}
+
+/**
+ * Registers the gradients of the kernels with several outputs, which tf.customGrad cannot express
+ * (once per process, as the kernels are).
+ */
+export function registerGradients() {
+  if (tf.getGradient(kernelNames.addLayerNorm) !== undefined) return;
+  tf.registerGradient({
+    kernelName: kernelNames.addLayerNorm,
+    inputsToSave: ["gain"],
+    // sum, out, mean, inverseStd
+    outputsToSave: [true, false, true, true],
+    gradFunc: (dys, saved) => {
+      // tf passes zeros for outputs that nothing used (the statistics, the last sum).
+      const [dsum, dout] = dys as tf.Tensor[];
+      const [gain, sum, mean, inverseStd] = saved;
+      const [dx, dgain, dbias] = run(kernelNames.layerNormGrad, {
+        dy: dout as tf.Tensor,
+        x: sum as tf.Tensor,
+        gain: gain as tf.Tensor,
+        mean: mean as tf.Tensor,
+        inverseStd: inverseStd as tf.Tensor,
+        dsum: dsum as tf.Tensor,
+      }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      // Two tensors (sharing memory): tf disposes each input's gradient on its own.
+      return {
+        a: () => dx,
+        b: () => tf.clone(dx),
+        gain: () => dgain,
+        bias: () => dbias,
+      };
+    },
+  });
+}
+
 /** GELU, tanh approximation (as GPT-2). */
 export function gelu<T extends tf.Tensor>(x: T): T {
   checkFloat32("gelu", { x });
@@ -297,19 +360,15 @@ export interface AdamSlots {
  * tensor it was assigned) gets new memory instead, so that the other tensor keeps its values.
  */
 export function adamUpdateInPlace(slots: AdamSlots[], step: Omit<AdamStep, "decay">) {
-  const inputs: tf.NamedTensorMap = {};
+  const backend = tf.backend() as BackendWasm;
+  const ownsItsMemory = (tensor: tf.Tensor) => backend.refCount(tensor.dataId) === 1;
+  const tensors: tf.Tensor[] = [];
   const decays: number[] = [];
-  for (const slot of slots) {
-    const { parameter, gradient, m, v, decay } = slot;
+  for (const { parameter, gradient, m, v, decay } of slots) {
     checkAdamInputs(parameter, gradient, m, v);
-    if ([parameter, m, v].every(ownsItsMemory)) {
-      const i = decays.push(decay) - 1;
-      Object.assign(inputs, {
-        [`p${i}`]: parameter,
-        [`g${i}`]: gradient,
-        [`m${i}`]: m,
-        [`v${i}`]: v,
-      });
+    if (ownsItsMemory(parameter) && ownsItsMemory(m) && ownsItsMemory(v)) {
+      tensors.push(parameter, gradient, m, v);
+      decays.push(decay);
     } else {
       tf.tidy(() => {
         const [parameterOut, mOut, vOut] = adamUpdate(parameter, gradient, m, v, {
@@ -322,16 +381,20 @@ export function adamUpdateInPlace(slots: AdamSlots[], step: Omit<AdamStep, "deca
       });
     }
   }
-  run(kernelNames.adamInPlace, inputs, { ...step, decays });
-}
-
-function ownsItsMemory(tensor: tf.Tensor): boolean {
-  return (tf.backend() as BackendWasm).refCount(tensor.dataId) === 1;
+  // The inputs named by their position: parameter, gradient, m, v of each slot in turn.
+  run(kernelNames.adamInPlace, Object.fromEntries(tensors.entries()), { ...step, decays });
 }
 
 function checkAdamInputs(parameter: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor) {
-  checkFloat32("adamUpdate", { parameter, gradient, m, v });
-  for (const [name, tensor] of Object.entries({ gradient, m, v })) {
+  for (const [name, tensor] of [
+    ["parameter", parameter],
+    ["gradient", gradient],
+    ["m", m],
+    ["v", v],
+  ] as const) {
+    if (tensor.dtype !== "float32") {
+      throw new Error(`adamUpdate: ${name} must be float32, got ${tensor.dtype}`);
+    }
     if (!tf.util.arraysEqual(tensor.shape, parameter.shape)) {
       throw new Error(
         `adamUpdate: ${name} [${tensor.shape}] differs from the parameter [${parameter.shape}]`,

@@ -20,6 +20,11 @@ export const reference = {
     return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gain), bias);
   },
 
+  addLayerNorm: (a: tf.Tensor, b: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor) => {
+    const sum = tf.add(a, b);
+    return [sum, reference.layerNorm(sum, gain, bias)];
+  },
+
   gelu: (x: tf.Tensor) => {
     const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
     return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));

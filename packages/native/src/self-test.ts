@@ -124,6 +124,38 @@ export function layerNormCase(rows: number, width: number, seed: number): Case {
   };
 }
 
+export function addLayerNormCase(rows: number, width: number, seed: number): Case {
+  // Both outputs side by side, so that the gradient reaches each of them.
+  const joined = (outputs: tf.Tensor[]) => tf.concat(outputs.map((t) => t.flatten()));
+  return {
+    name: `addLayerNorm ${rows}×${width}`,
+    native: (a, b, gain, bias) =>
+      joined(
+        native.addLayerNorm(
+          a as tf.Tensor2D,
+          b as tf.Tensor2D,
+          gain as tf.Tensor1D,
+          bias as tf.Tensor1D,
+        ),
+      ),
+    reference: (a, b, gain, bias) =>
+      joined(
+        reference.addLayerNorm(
+          a as tf.Tensor,
+          b as tf.Tensor,
+          gain as tf.Tensor,
+          bias as tf.Tensor,
+        ),
+      ),
+    inputs: [
+      randomTensor([rows, width], seed, 2),
+      randomTensor([rows, width], seed + 1),
+      randomTensor([width], seed + 2),
+      randomTensor([width], seed + 3),
+    ],
+  };
+}
+
 export function geluCase(shape: number[], seed: number): Case {
   return {
     name: `gelu [${shape}]`,
@@ -250,6 +282,7 @@ export function selfTest(): string | undefined {
       linearCase(6, 5, 3, 5),
       embeddingCase(7, 5, 9, 6),
       layerNormCase(6, 7, 7),
+      addLayerNormCase(6, 7, 15),
       geluCase([5, 9], 8),
       attentionCase(2, 4, 2, 5, 3, 9),
       crossEntropyCase(6, 5, 10),

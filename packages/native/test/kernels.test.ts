@@ -7,6 +7,7 @@ import { reference } from "../src/reference.ts";
 import {
   adamCase,
   addCase,
+  addLayerNormCase,
   attentionCase,
   type Case,
   crossEntropyCase,
@@ -97,6 +98,16 @@ describe.skipIf(!status.enabled)(
           layerNormCase(17, 5, 2),
           layerNormCase(5, 513, 3),
           layerNormCase(1024, 128, 4),
+        ]),
+      );
+    });
+
+    it("add and layer norm, both outputs", () => {
+      tf.tidy(() =>
+        expectAgreement([
+          addLayerNormCase(1, 3, 1),
+          addLayerNormCase(17, 5, 2),
+          addLayerNormCase(1024, 128, 3),
         ]),
       );
     });

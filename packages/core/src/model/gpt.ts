@@ -12,6 +12,7 @@ import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
 import { Random } from "../random.ts";
 import { type GPTConfig, headDim, mlpWidth, parseConfig } from "./config.ts";
 import {
+  addLayerNorm,
   causalAttention,
   embeddingLookup,
   gelu,
@@ -160,14 +161,12 @@ export function hiddenStates(
     );
   }
   const dropout = dropoutFunction(config.dropout, options);
-  let x = dropout(embed(model, tokens, shape));
-  for (const block of weights.blocks) {
-    x =
-      config.norm === "pre"
-        ? preNormBlock(x, block, config, shape, dropout)
-        : postNormBlock(x, block, config, shape, dropout);
-  }
-  return weights.finalNorm === undefined ? x : normalize(x, weights.finalNorm);
+  const x = dropout(embed(model, tokens, shape));
+  if (config.norm === "pre") return preNormLayers(x, model, shape, dropout);
+  return weights.blocks.reduce(
+    (hidden, block) => postNormBlock(hidden, block, config, shape, dropout),
+    x,
+  );
 }
 
 /** Next-token logits [batch·length, vocabSize]. */
@@ -296,21 +295,35 @@ function sinusoidalTable(length: number, dModel: number): Float32Array {
   return table;
 }
 
-function preNormBlock(
+/**
+ * Pre-norm blocks and the final LayerNorm: the residual stream x goes through x ← x + f(LayerNorm(x))
+ * for each sublayer f (each block's attention, then its MLP), and ends in the final LayerNorm. Each
+ * residual add is one op with the LayerNorm that reads its sum next (addLayerNorm).
+ */
+function preNormLayers(
   x: tf.Tensor2D,
-  block: BlockWeights,
-  config: GPTConfig,
+  model: GPT,
   shape: Shape,
   dropout: (x: tf.Tensor2D) => tf.Tensor2D,
 ): tf.Tensor2D {
-  const afterAttention: tf.Tensor2D = tf.add(
-    x,
-    dropout(attention(normalize(x, block.attentionNorm), block, config, shape)),
-  );
-  return tf.add(
-    afterAttention,
-    dropout(mlp(normalize(afterAttention, block.mlpNorm), block, config)),
-  );
+  const { config, weights } = model;
+  const sublayers = weights.blocks.flatMap((block) => [
+    { norm: block.attentionNorm, apply: (h: tf.Tensor2D) => attention(h, block, config, shape) },
+    { norm: block.mlpNorm, apply: (h: tf.Tensor2D) => mlp(h, block, config) },
+  ]);
+  const finalNorm = weights.finalNorm as Norm;
+  let residual = x;
+  let normalized = normalize(x, sublayers[0]?.norm ?? finalNorm);
+  sublayers.forEach(({ apply }, i) => {
+    const next = sublayers[i + 1]?.norm ?? finalNorm;
+    [residual, normalized] = addLayerNorm(
+      residual,
+      dropout(apply(normalized)),
+      next.gain,
+      next.bias,
+    );
+  });
+  return normalized;
 }
 
 function postNormBlock(

@@ -115,6 +115,23 @@ export function layerNorm(
   return op(x, gain, bias) as tf.Tensor2D;
 }
 
+/**
+ * [a + b, LayerNorm(a + b)]: the residual stream's add and the LayerNorm that reads it. The native
+ * kernels make them one op, whose gradients meet in one kernel instead of an Add.
+ */
+export function addLayerNorm(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  gain: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  epsilon = 1e-5,
+): [tf.Tensor2D, tf.Tensor2D] {
+  const native = nativeOps();
+  if (native !== undefined) return native.addLayerNorm(a, b, gain, bias, epsilon);
+  const sum: tf.Tensor2D = tf.add(a, b);
+  return [sum, layerNorm(sum, gain, bias, epsilon)];
+}
+
 /** GELU, tanh approximation (as GPT-2): 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), u = c·(x + 0.044715·x³). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
   const native = nativeOps();
