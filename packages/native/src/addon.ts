@@ -44,6 +44,8 @@ export interface Addon {
     rows: number,
     inputs: number,
     outputs: number,
+    /** Add dy · weightᵀ to dx rather than overwrite it. */
+    addToDx: boolean,
   ): void;
   layerNorm(
     heap: Heap,

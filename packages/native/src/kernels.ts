@@ -15,6 +15,8 @@ export const kernelNames = {
   matMul: "AttuneMatMul",
   linear: "AttuneLinear",
   linearGrad: "AttuneLinearGrad",
+  queryKeyValue: "AttuneQueryKeyValue",
+  queryKeyValueGrad: "AttuneQueryKeyValueGrad",
   layerNorm: "AttuneLayerNorm",
   addLayerNorm: "AttuneAddLayerNorm",
   layerNormGrad: "AttuneLayerNormGrad",
@@ -135,6 +137,9 @@ function sharedIdentity({ inputs }: { inputs: tf.NamedTensorInfoMap }): tf.Tenso
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
+/** The projections of the queryKeyValue kernel, in the order of its outputs. */
+export const projections = ["query", "key", "value"] as const;
+
 function kernels(addon: Addon): Record<string, Kernel> {
   return {
     // a [batch?, m, k] · b [batch?, k, n], either transposed (then stored as [.., k, m] / [.., n, k]).
@@ -192,8 +197,61 @@ function kernels(addon: Addon): Record<string, Kernel> {
         rows,
         inputs,
         outputs,
+        false,
       );
       return [dx, dweight, dbias];
+    },
+
+    // Three linears of the same x (attention's query, key and value projections): inputs x and
+    // <name>Weight, <name>Bias for each name of `projections`; outputs in that order.
+    [kernelNames.queryKeyValue]: (inputs) => {
+      const x = input(inputs.x);
+      const weights = projections.map((name) => input(inputs[`${name}Weight`]));
+      const outputs = weights.map((weight) =>
+        allocate([x.shape[0] as number, weight.shape[1] as number]),
+      );
+      const memory = heap();
+      projections.forEach((name, i) => {
+        const weight = weights[i] as tf.TensorInfo;
+        addon.linear(
+          memory,
+          offset(x),
+          offset(weight),
+          offset(inputs[`${name}Bias`]),
+          offset(outputs[i]),
+          ...linearShape(x, weight),
+        );
+      });
+      return outputs;
+    },
+
+    // Inputs d<name> (each output's gradient), x and <name>Weight; outputs dx (the three products
+    // summed by BLAS), then d<name>Weight and d<name>Bias for each name in turn.
+    [kernelNames.queryKeyValueGrad]: (inputs) => {
+      const x = input(inputs.x);
+      const weights = projections.map((name) => input(inputs[`${name}Weight`]));
+      const dx = allocate(x.shape);
+      const gradients = weights.map((weight) => [
+        allocate(weight.shape),
+        allocate([weight.shape[1] as number]),
+      ]);
+      const memory = heap();
+      projections.forEach((name, i) => {
+        const weight = weights[i] as tf.TensorInfo;
+        const [dweight, dbias] = gradients[i] as [tf.TensorInfo, tf.TensorInfo];
+        addon.linearBackward(
+          memory,
+          offset(inputs[`d${name}`]),
+          offset(x),
+          offset(weight),
+          offset(dx),
+          offset(dweight),
+          offset(dbias),
+          ...linearShape(x, weight),
+          i > 0,
+        );
+      });
+      return [dx, ...gradients.flat()];
     },
 
     [kernelNames.layerNorm]: ({ x, gain, bias }, { epsilon }) => {

@@ -570,10 +570,11 @@ napi_value Linear(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// linearBackward(heap, dy, x, weight, dx, dweight, dbias, rows, inputs, outputs):
-// dx = dy · weightᵀ, dweight = xᵀ · dy, dbias = Σ rows of dy.
+// linearBackward(heap, dy, x, weight, dx, dweight, dbias, rows, inputs, outputs, addToDx):
+// dx = dy · weightᵀ (added to dx when addToDx: linears that share x), dweight = xᵀ · dy,
+// dbias = Σ rows of dy.
 napi_value LinearBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, "linearBackward", 10);
+  Args args(env, info, "linearBackward", 11);
   const int rows = args.dimension(7), inputs = args.dimension(8), outputs = args.dimension(9);
   const float* dy = args.floats(1, size_t(rows) * outputs);
   const float* x = args.floats(2, size_t(rows) * inputs);
@@ -581,8 +582,9 @@ napi_value LinearBackward(napi_env env, napi_callback_info info) {
   float* dx = args.floats(4, size_t(rows) * inputs);
   float* dweight = args.floats(5, size_t(inputs) * outputs);
   float* dbias = args.floats(6, outputs);
+  const bool addToDx = args.flag(10);
   if (!requireBlas(args)) return nullptr;
-  gemm(false, true, rows, inputs, outputs, 1.0f, dy, weight, 0.0f, dx);
+  gemm(false, true, rows, inputs, outputs, 1.0f, dy, weight, addToDx ? 1.0f : 0.0f, dx);
   gemm(true, false, inputs, outputs, rows, 1.0f, x, dy, 0.0f, dweight);
   columnSums(dy, rows, outputs, dbias);
   return nullptr;

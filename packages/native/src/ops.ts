@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { kernelNames, matrixShape } from "./kernels.ts";
+import { kernelNames, matrixShape, projections } from "./kernels.ts";
 
 type Attributes = Record<string, number | boolean | number[]>;
 
@@ -81,6 +81,32 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
     };
   });
   return op(x, weight, bias) as tf.Tensor2D;
+}
+
+/**
+ * Attention's query, key and value projections of x [rows, inputs]: [x·wq + bq, x·wk + bk,
+ * x·wv + bv], as one op whose gradient sums the three products for dx inside BLAS (separate linears
+ * would leave tf two Adds).
+ */
+export function queryKeyValue(
+  x: tf.Tensor2D,
+  weights: [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D],
+  biases: [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D],
+): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
+  const inputs: tf.NamedTensorMap = { x };
+  projections.forEach((name, i) => {
+    const [weight, bias] = [weights[i] as tf.Tensor2D, biases[i] as tf.Tensor1D];
+    checkFloat32("queryKeyValue", { x, weight, bias });
+    const ranks = x.rank === 2 && weight.rank === 2 && bias.rank === 1;
+    if (!ranks || x.shape[1] !== weight.shape[0] || bias.shape[0] !== weight.shape[1]) {
+      throw new Error(
+        `queryKeyValue: x [${x.shape}], ${name} weight [${weight.shape}] and bias [${bias.shape}] do not fit`,
+      );
+    }
+    inputs[`${name}Weight`] = weight;
+    inputs[`${name}Bias`] = bias;
+  });
+  return run(kernelNames.queryKeyValue, inputs) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
 }
 
 /** Rows of table [vocab, width] for int32 token ids [count], as [count, width]. */
@@ -178,6 +204,25 @@ export function addLayerNorm(
  */
 export function registerGradients() {
   if (tf.getGradient(kernelNames.addLayerNorm) !== undefined) return;
+  tf.registerGradient({
+    kernelName: kernelNames.queryKeyValue,
+    inputsToSave: ["x", ...projections.map((name) => `${name}Weight`)],
+    gradFunc: (dys, saved) => {
+      const [x, ...weights] = saved as tf.Tensor[];
+      const inputs: tf.NamedTensorMap = { x: x as tf.Tensor };
+      projections.forEach((name, i) => {
+        inputs[`d${name}`] = (dys as tf.Tensor[])[i] as tf.Tensor;
+        inputs[`${name}Weight`] = weights[i] as tf.Tensor;
+      });
+      const [dx, ...gradients] = run(kernelNames.queryKeyValueGrad, inputs) as tf.Tensor[];
+      const result: Record<string, () => tf.Tensor> = { x: () => dx as tf.Tensor };
+      projections.forEach((name, i) => {
+        result[`${name}Weight`] = () => gradients[2 * i] as tf.Tensor;
+        result[`${name}Bias`] = () => gradients[2 * i + 1] as tf.Tensor;
+      });
+      return result;
+    },
+  });
   tf.registerGradient({
     kernelName: kernelNames.addLayerNorm,
     inputsToSave: ["gain"],

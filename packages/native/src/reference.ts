@@ -11,6 +11,9 @@ export const reference = {
 
   linear: (x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor) => tf.add(tf.matMul(x, weight), bias),
 
+  queryKeyValue: (x: tf.Tensor, weights: tf.Tensor[], biases: tf.Tensor[]) =>
+    weights.map((weight, i) => reference.linear(x, weight, biases[i] as tf.Tensor)),
+
   // A one-hot product: gather's gradient is not registered on the wasm backend.
   embeddingLookup: (table: tf.Tensor2D, ids: tf.Tensor1D) =>
     tf.matMul(tf.oneHot(ids, table.shape[0]).toFloat(), table),

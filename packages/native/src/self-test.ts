@@ -63,6 +63,11 @@ export function randomIds(count: number, limit: number, seed: number): tf.Tensor
   return tf.randomUniform([count], 0, limit, "int32", seed) as tf.Tensor1D;
 }
 
+/** An op's several outputs side by side, so that one comparison (and gradient) covers them all. */
+function joined(outputs: tf.Tensor[]): tf.Tensor {
+  return tf.concat(outputs.map((output) => output.flatten()));
+}
+
 // Case builders, by shape. Odd sizes on purpose: they catch stride and remainder-loop mistakes.
 
 export function matmulCase(
@@ -99,6 +104,40 @@ export function linearCase(rows: number, inputs: number, outputs: number, seed: 
   };
 }
 
+export function queryKeyValueCase(
+  rows: number,
+  inputs: number,
+  outputs: [number, number, number],
+  seed: number,
+): Case {
+  return {
+    name: `queryKeyValue ${rows}×${inputs}×[${outputs}]`,
+    native: (x, ...parameters) =>
+      joined(
+        native.queryKeyValue(
+          x as tf.Tensor2D,
+          [0, 2, 4].map((i) => parameters[i]) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D],
+          [1, 3, 5].map((i) => parameters[i]) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D],
+        ),
+      ),
+    reference: (x, ...parameters) =>
+      joined(
+        reference.queryKeyValue(
+          x as tf.Tensor,
+          [0, 2, 4].map((i) => parameters[i] as tf.Tensor),
+          [1, 3, 5].map((i) => parameters[i] as tf.Tensor),
+        ),
+      ),
+    inputs: [
+      randomTensor([rows, inputs], seed),
+      ...outputs.flatMap((width, i) => [
+        randomTensor([inputs, width], seed + 2 * i + 1),
+        randomTensor([width], seed + 2 * i + 2),
+      ]),
+    ],
+  };
+}
+
 export function embeddingCase(vocab: number, width: number, count: number, seed: number): Case {
   const ids = randomIds(count, vocab, seed);
   return {
@@ -125,8 +164,6 @@ export function layerNormCase(rows: number, width: number, seed: number): Case {
 }
 
 export function addLayerNormCase(rows: number, width: number, seed: number): Case {
-  // Both outputs side by side, so that the gradient reaches each of them.
-  const joined = (outputs: tf.Tensor[]) => tf.concat(outputs.map((t) => t.flatten()));
   return {
     name: `addLayerNorm ${rows}×${width}`,
     native: (a, b, gain, bias) =>
@@ -200,16 +237,14 @@ export function crossEntropyCase(rows: number, classes: number, seed: number): C
 }
 
 export function adamCase(shape: number[], step: native.AdamStep, seed: number): Case {
-  // The three outputs side by side, so that one comparison covers them.
-  const flattened = (outputs: tf.Tensor[]) => tf.concat(outputs.map((t) => t.flatten()));
   return {
     name: `adam [${shape}]`,
     native: (p, g, m, v) =>
-      flattened(
+      joined(
         native.adamUpdate(p as tf.Tensor, g as tf.Tensor, m as tf.Tensor, v as tf.Tensor, step),
       ),
     reference: (p, g, m, v) =>
-      flattened(
+      joined(
         reference.adamUpdate(p as tf.Tensor, g as tf.Tensor, m as tf.Tensor, v as tf.Tensor, step),
       ),
     inputs: [
@@ -280,6 +315,7 @@ export function selfTest(): string | undefined {
       matmulCase([2, 5, 7, 3], false, true, 3),
       matmulCase([2, 5, 7, 3], true, false, 4),
       linearCase(6, 5, 3, 5),
+      queryKeyValueCase(6, 5, [4, 2, 2], 16),
       embeddingCase(7, 5, 9, 6),
       layerNormCase(6, 7, 7),
       addLayerNormCase(6, 7, 15),

@@ -17,6 +17,7 @@ import {
   layerNormCase,
   linearCase,
   matmulCase,
+  queryKeyValueCase,
   randomTensor,
   relativeError,
   selfTest,
@@ -77,6 +78,16 @@ describe.skipIf(!status.enabled)(
           linearCase(1, 1, 1, 1),
           linearCase(33, 17, 9, 2),
           linearCase(256, 128, 513, 3),
+        ]),
+      );
+    });
+
+    it("query, key and value projections of one input", () => {
+      tf.tidy(() =>
+        expectAgreement([
+          queryKeyValueCase(1, 1, [1, 1, 1], 1),
+          queryKeyValueCase(33, 17, [9, 3, 3], 2),
+          queryKeyValueCase(1024, 128, [128, 128, 128], 3),
         ]),
       );
     });

@@ -19,6 +19,7 @@ import {
   layerNorm,
   linear,
   matmul,
+  queryKeyValue,
   softmaxCrossEntropy,
 } from "./ops.ts";
 
@@ -360,9 +361,12 @@ function attention(
   shape: Shape,
 ): tf.Tensor2D {
   const size = headDim(config);
-  let query = linear(x, block.query.weight, block.query.bias);
-  let key = linear(x, block.key.weight, block.key.bias);
-  const value = linear(x, block.value.weight, block.value.bias);
+  const { query: q, key: k, value: v } = block;
+  let [query, key, value] = queryKeyValue(
+    x,
+    [q.weight, k.weight, v.weight],
+    [q.bias, k.bias, v.bias],
+  );
   if (config.positions === "rotary") {
     query = rotate(query, shape, size);
     key = rotate(key, shape, size);

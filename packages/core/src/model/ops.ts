@@ -61,6 +61,23 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
   return addBias(matmul(x, weight), bias);
 }
 
+/**
+ * Attention's query, key and value projections of x: three linears of the same input. The native
+ * kernels make them one op, whose gradient sums the three products for dx inside BLAS.
+ */
+export function queryKeyValue(
+  x: tf.Tensor2D,
+  weights: [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D],
+  biases: [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D],
+): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
+  const native = nativeOps();
+  if (native !== undefined) return native.queryKeyValue(x, weights, biases);
+  const [query, key, value] = weights.map((weight, i) =>
+    linear(x, weight, biases[i] as tf.Tensor1D),
+  ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  return [query, key, value];
+}
+
 /** Rows of table [vocab, d] for token ids [n] (int32), as [n, d]. */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const native = nativeOps();
