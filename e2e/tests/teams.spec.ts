@@ -1,30 +1,11 @@
 // Accounts, teams and their settings, projects and datasets, the runners page: what a user does
 // before any study, and what an invited viewer and an outsider can and cannot do.
-import { type Browser, expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { createProject, createTeam, newPage } from "../support/app.ts";
 import { newPerson, type Person, signInHere, signUp, signUpHere } from "../support/auth.ts";
 
 // Sign-ups wait out better-auth's rate limit when several come close together.
 test.describe.configure({ timeout: 120_000 });
-
-async function createTeam(page: Page, name: string): Promise<string> {
-  await page.goto("/teams");
-  await page.getByLabel("Team name").fill(name);
-  await page.getByRole("button", { name: "Create team" }).click();
-  await expect(page).toHaveURL(/\/teams\/[^/]+$/);
-  return new URL(page.url()).pathname.split("/")[2] as string;
-}
-
-async function createProject(page: Page, name: string): Promise<string> {
-  await page.getByLabel("Project name").fill(name);
-  await page.getByRole("button", { name: "Create project" }).click();
-  await expect(page).toHaveURL(/\/projects\/[^/]+$/);
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  return page.url();
-}
-
-async function newPage(browser: Browser): Promise<Page> {
-  return (await browser.newContext()).newPage();
-}
 
 test("sign-up comes back to the page that asked for it, and sign-in names a wrong password", async ({
   page,
