@@ -329,7 +329,8 @@ function kernels(addon: Addon): Record<string, Kernel> {
       return dx;
     },
 
-    // query [batch·length, heads·headDim], key and value [batch·length, kvHeads·headDim].
+    // query [batch·length, heads·headDim], key and value [batch·length, kvHeads·headDim]; the
+    // probabilities, kept for the gradient, are [batch, heads, key, query].
     [kernelNames.causalAttention]: ({ query, key, value }, attrs) => {
       const shape = attentionShape(input(query), attrs);
       const { batch, heads, length } = shape;

@@ -169,35 +169,6 @@ VECTORIZED void geluBackward(const float* dy, const float* x, size_t size, float
   }
 }
 
-// Softmax over the first `visible` columns of a row of `width` (visible <= width); the columns after
-// them are set to 0. The masked columns are set to -∞ first, whose exponential is 0, so that every
-// other loop runs over the whole width: rows are short (attention's length), and loops that
-// stopped at `visible` would spend most of their time in scalar remainders.
-VECTORIZED void causalSoftmaxRow(float* row, int visible, int width) {
-  std::fill(row + visible, row + width, -INFINITY);
-  float highest = row[0];
-#pragma omp simd reduction(max : highest)
-  for (int i = 0; i < width; i++) highest = row[i] > highest ? row[i] : highest;
-  float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-  for (int i = 0; i < width; i++) {
-    row[i] = expf32(row[i] - highest);
-    sum += row[i];
-  }
-  const float inverse = 1.0f / sum;
-#pragma omp simd
-  for (int i = 0; i < width; i++) row[i] *= inverse;
-}
-
-// ds = p ⊙ (dp - Σ dp ⊙ p) over a row's first `width` columns, in place of dp.
-VECTORIZED void softmaxBackwardRow(const float* p, int width, float* dp) {
-  float dot = 0.0f;
-#pragma omp simd reduction(+ : dot)
-  for (int i = 0; i < width; i++) dot += dp[i] * p[i];
-#pragma omp simd
-  for (int i = 0; i < width; i++) dp[i] = p[i] * (dp[i] - dot);
-}
-
 // Attention reads and writes the projections' own layout, [batch·length, heads·headDim], a head's
 // features being columns h·headDim.. of its rows: each head's matrices are strided views, so no
 // transposes split or merge the heads.
@@ -215,6 +186,60 @@ struct AttentionShape {
 // little more and run BLAS at a lower rate.
 constexpr int kBlock = 32;
 
+// Scores and probabilities are kept transposed, [key, query]: the softmax over each query's keys
+// then runs down columns, as elementwise loops across a block's queries that vectorize fully,
+// where a softmax along short rows spends most of its time reducing vectors to single values.
+
+// Softmax down each column of block [keys, queries] (row stride `stride`), whose column c is the
+// query at position first + c and sees keys 0..first + c; the keys after it get probability 0.
+VECTORIZED void causalSoftmaxColumns(float* block, int keys, int first, int queries, int stride) {
+  float highest[kBlock], sum[kBlock];
+  std::fill(highest, highest + queries, -INFINITY);
+  std::fill(sum, sum + queries, 0.0f);
+  for (int key = first + 1; key < keys; key++) {
+    float* row = block + size_t(key) * stride;
+    std::fill(row, row + std::min(key - first, queries), -INFINITY);  // e^-∞ = 0
+  }
+  for (int key = 0; key < keys; key++) {
+    const float* row = block + size_t(key) * stride;
+#pragma omp simd
+    for (int c = 0; c < queries; c++) highest[c] = row[c] > highest[c] ? row[c] : highest[c];
+  }
+  for (int key = 0; key < keys; key++) {
+    float* row = block + size_t(key) * stride;
+#pragma omp simd
+    for (int c = 0; c < queries; c++) {
+      row[c] = expf32(row[c] - highest[c]);
+      sum[c] += row[c];
+    }
+  }
+  for (int c = 0; c < queries; c++) sum[c] = 1.0f / sum[c];
+  for (int key = 0; key < keys; key++) {
+    float* row = block + size_t(key) * stride;
+#pragma omp simd
+    for (int c = 0; c < queries; c++) row[c] *= sum[c];
+  }
+}
+
+// ds = p ⊙ (dp - Σ_keys dp ⊙ p) down each column of [keys, queries] blocks, in place of dp.
+VECTORIZED void softmaxBackwardColumns(const float* p, int keys, int queries, int stride,
+                                       float* dp) {
+  float dot[kBlock];
+  std::fill(dot, dot + queries, 0.0f);
+  for (int key = 0; key < keys; key++) {
+    const float* pRow = p + size_t(key) * stride;
+    const float* dpRow = dp + size_t(key) * stride;
+#pragma omp simd
+    for (int c = 0; c < queries; c++) dot[c] += dpRow[c] * pRow[c];
+  }
+  for (int key = 0; key < keys; key++) {
+    const float* pRow = p + size_t(key) * stride;
+    float* dpRow = dp + size_t(key) * stride;
+#pragma omp simd
+    for (int c = 0; c < queries; c++) dpRow[c] = pRow[c] * (dpRow[c] - dot[c]);
+  }
+}
+
 // One head's matrices within the projections: q, k and v point at the head's first feature in its
 // sequence's first row; rows are the strides below apart.
 struct Head {
@@ -225,50 +250,48 @@ struct Head {
   int kvStride;     // kvHeads · headDim
 };
 
-// p [length, length] = causalSoftmax(scale · q · kᵀ), out = p · v, by blocks of query positions.
-void headForward(Head h, int length, int headDim, float scale, float* out, float* p) {
+// pT [length keys, length queries] = causal softmax of scale · k · qᵀ, out = p · v, by blocks of
+// query positions.
+void headForward(Head h, int length, int headDim, float scale, float* out, float* pT) {
   for (int first = 0; first < length; first += kBlock) {
     const int end = std::min(first + kBlock, length);  // keys 0..end-1 are visible to the block
-    const int rows = end - first;
-    float* pBlock = p + size_t(first) * length;
-    gemm(false, true, rows, end, headDim, scale, h.q + size_t(first) * h.queryStride,
-         h.queryStride, h.k, h.kvStride, 0.0f, pBlock, length);
-    for (int r = 0; r < rows; r++) {
-      float* row = pBlock + size_t(r) * length;
-      causalSoftmaxRow(row, first + r + 1, end);
-      std::fill(row + end, row + length, 0.0f);
+    const int queries = end - first;
+    float* block = pT + first;
+    gemm(false, true, end, queries, headDim, scale, h.k, h.kvStride,
+         h.q + size_t(first) * h.queryStride, h.queryStride, 0.0f, block, length);
+    causalSoftmaxColumns(block, end, first, queries, length);
+    for (int key = end; key < length; key++) {
+      std::fill(block + size_t(key) * length, block + size_t(key) * length + queries, 0.0f);
     }
-    gemm(false, false, rows, headDim, end, 1.0f, pBlock, length, h.v, h.kvStride, 0.0f,
+    gemm(true, false, queries, headDim, end, 1.0f, block, length, h.v, h.kvStride, 0.0f,
          out + size_t(first) * h.queryStride, h.queryStride);
   }
 }
 
 // dv = pᵀ·dout, dp = dout·vᵀ, ds = softmax backward, dq = scale·ds·k, dk = scale·dsᵀ·q, skipping
-// the blocks where p is 0. dk and dv are added to when kvBeta is 1 (query heads sharing a
-// key/value head). scores is [length, length] scratch.
-void headBackward(Head h, const float* dout, const float* p, int length, int headDim, float scale,
-                  float kvBeta, float* dq, float* dk, float* dv, float* scores) {
+// the blocks where p is 0; scores and probabilities transposed. dk and dv are added to when kvBeta
+// is 1 (query heads sharing a key/value head). scoresT is [length, length] scratch.
+void headBackward(Head h, const float* dout, const float* pT, int length, int headDim, float scale,
+                  float kvBeta, float* dq, float* dk, float* dv, float* scoresT) {
   for (int first = 0; first < length; first += kBlock) {
     const int end = std::min(first + kBlock, length);
-    const int rows = end - first;
-    gemm(false, true, rows, end, headDim, 1.0f, dout + size_t(first) * h.queryStride,
-         h.queryStride, h.v, h.kvStride, 0.0f, scores + size_t(first) * length, length);
-    for (int r = first; r < end; r++) {
-      softmaxBackwardRow(p + size_t(r) * length, end, scores + size_t(r) * length);
-    }
-    gemm(false, false, rows, headDim, end, scale, scores + size_t(first) * length, length, h.k,
-         h.kvStride, 0.0f, dq + size_t(first) * h.queryStride, h.queryStride);
+    const int queries = end - first;
+    gemm(false, true, end, queries, headDim, 1.0f, h.v, h.kvStride,
+         dout + size_t(first) * h.queryStride, h.queryStride, 0.0f, scoresT + first, length);
+    softmaxBackwardColumns(pT + first, end, queries, length, scoresT + first);
+    gemm(true, false, queries, headDim, end, scale, scoresT + first, length, h.k, h.kvStride, 0.0f,
+         dq + size_t(first) * h.queryStride, h.queryStride);
   }
   // Keys [first, end) are seen by the queries from `first` on.
   for (int first = 0; first < length; first += kBlock) {
     const int end = std::min(first + kBlock, length);
     const int keys = end - first, queries = length - first;
+    const size_t corner = size_t(first) * length + first;
     const size_t kvOffset = size_t(first) * h.kvStride;
-    gemm(true, false, keys, headDim, queries, 1.0f, p + size_t(first) * length + first, length,
+    gemm(false, false, keys, headDim, queries, 1.0f, pT + corner, length,
          dout + size_t(first) * h.queryStride, h.queryStride, kvBeta, dv + kvOffset, h.kvStride);
-    gemm(true, false, keys, headDim, queries, scale, scores + size_t(first) * length + first,
-         length, h.q + size_t(first) * h.queryStride, h.queryStride, kvBeta, dk + kvOffset,
-         h.kvStride);
+    gemm(false, false, keys, headDim, queries, scale, scoresT + corner, length,
+         h.q + size_t(first) * h.queryStride, h.queryStride, kvBeta, dk + kvOffset, h.kvStride);
   }
 }
 
@@ -283,7 +306,7 @@ Head headOf(const float* q, const float* k, const float* v, AttentionShape s, in
 }
 
 // q and out are [batch·length, heads·headDim], k and v [batch·length, kvHeads·headDim],
-// probabilities [batch, heads, length, length].
+// probabilities [batch, heads, length keys, length queries] (transposed, as headForward keeps them).
 void attentionForward(const float* q, const float* k, const float* v, AttentionShape s,
                       float scale, float* out, float* probabilities) {
   for (int b = 0; b < s.batch; b++) {
