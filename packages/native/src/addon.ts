@@ -59,6 +59,21 @@ export interface Addon {
     width: number,
     epsilon: number,
   ): void;
+  /** layerNorm of sum = a + b. */
+  addLayerNorm(
+    heap: Heap,
+    a: number,
+    b: number,
+    sum: number,
+    gain: number,
+    bias: number,
+    out: number,
+    mean: number,
+    inverseStd: number,
+    rows: number,
+    width: number,
+    epsilon: number,
+  ): void;
   layerNormBackward(
     heap: Heap,
     dy: number,
@@ -66,6 +81,8 @@ export interface Addon {
     gain: number,
     mean: number,
     inverseStd: number,
+    /** Added to dx when given. */
+    dsum: number | null,
     dx: number,
     dgain: number,
     dbias: number,

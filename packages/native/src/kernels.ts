@@ -278,10 +278,10 @@ function kernels(addon: Addon): Record<string, Kernel> {
       const [rows, width] = input(a).shape as [number, number];
       const [sum, out] = [allocate([rows, width]), allocate([rows, width])];
       const [mean, inverseStd] = [allocate([rows]), allocate([rows])];
-      const memory = heap();
-      addon.add(memory, offset(a), offset(b), offset(sum), rows * width);
-      addon.layerNorm(
-        memory,
+      addon.addLayerNorm(
+        heap(),
+        offset(a),
+        offset(b),
         offset(sum),
         offset(gain),
         offset(bias),
@@ -299,21 +299,20 @@ function kernels(addon: Addon): Record<string, Kernel> {
     [kernelNames.layerNormGrad]: ({ dy, x, gain, mean, inverseStd, dsum }) => {
       const [rows, width] = input(x).shape as [number, number];
       const [dx, dgain, dbias] = [allocate([rows, width]), allocate([width]), allocate([width])];
-      const memory = heap();
       addon.layerNormBackward(
-        memory,
+        heap(),
         offset(dy),
         offset(x),
         offset(gain),
         offset(mean),
         offset(inverseStd),
+        dsum === undefined ? null : offset(dsum),
         offset(dx),
         offset(dgain),
         offset(dbias),
         rows,
         width,
       );
-      if (dsum !== undefined) addon.add(memory, offset(dx), offset(dsum), offset(dx), rows * width);
       return [dx, dgain, dbias];
     },
 

@@ -96,16 +96,29 @@ VECTORIZED void columnSums(const float* m, int rows, int width, float* sums) {
   }
 }
 
-VECTORIZED void layerNormForward(const float* x, const float* gain, const float* bias, int rows,
-                                 int width, float epsilon, float* out, float* mean,
-                                 float* inverseStd) {
+// out = (x - mean) / std · gain + bias, row by row; with b, x + b is normalized instead, and
+// written to sum (the residual stream's add, fused).
+VECTORIZED void layerNormForward(const float* x, const float* b, const float* gain,
+                                 const float* bias, int rows, int width, float epsilon, float* sum,
+                                 float* out, float* mean, float* inverseStd) {
   for (int r = 0; r < rows; r++) {
     const float* xr = x + size_t(r) * width;
     float* yr = out + size_t(r) * width;
-    float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-    for (int i = 0; i < width; i++) sum += xr[i];
-    const float mu = sum / width;
+    float total = 0.0f;
+    if (b != nullptr) {
+      const float* br = b + size_t(r) * width;
+      float* sr = sum + size_t(r) * width;
+#pragma omp simd reduction(+ : total)
+      for (int i = 0; i < width; i++) {
+        sr[i] = xr[i] + br[i];
+        total += sr[i];
+      }
+      xr = sr;
+    } else {
+#pragma omp simd reduction(+ : total)
+      for (int i = 0; i < width; i++) total += xr[i];
+    }
+    const float mu = total / width;
     float squares = 0.0f;
 #pragma omp simd reduction(+ : squares)
     for (int i = 0; i < width; i++) squares += (xr[i] - mu) * (xr[i] - mu);
@@ -116,10 +129,11 @@ VECTORIZED void layerNormForward(const float* x, const float* gain, const float*
   }
 }
 
-// dx = rstd · (g - mean(g) - x̂ · mean(g · x̂)) with g = dy · gain; dgain = Σ dy · x̂, dbias = Σ dy.
+// dx = rstd · (g - mean(g) - x̂ · mean(g · x̂)) with g = dy · gain, plus dsum when given (the
+// gradient that reaches x directly: an addLayerNorm's sum); dgain = Σ dy · x̂, dbias = Σ dy.
 VECTORIZED void layerNormBackward(const float* dy, const float* x, const float* gain,
-                                  const float* mean, const float* inverseStd, int rows, int width,
-                                  float* dx, float* dgain, float* dbias) {
+                                  const float* mean, const float* inverseStd, const float* dsum,
+                                  int rows, int width, float* dx, float* dgain, float* dbias) {
   std::memset(dgain, 0, width * sizeof(float));
   std::memset(dbias, 0, width * sizeof(float));
   for (int r = 0; r < rows; r++) {
@@ -144,6 +158,11 @@ VECTORIZED void layerNormBackward(const float* dy, const float* x, const float* 
       dxr[i] = rstd * (dyr[i] * gain[i] - meanG - normalized * meanGX);
       dgain[i] += dyr[i] * normalized;
       dbias[i] += dyr[i];
+    }
+    if (dsum != nullptr) {
+      const float* dsr = dsum + size_t(r) * width;
+#pragma omp simd
+      for (int i = 0; i < width; i++) dxr[i] += dsr[i];
     }
   }
 }
@@ -471,6 +490,13 @@ class Args {
   }
 
   float* floats(size_t index, size_t count) { return static_cast<float*>(tensor(index, count)); }
+
+  // A tensor argument that may be null (then nullptr).
+  const float* optionalFloats(size_t index, size_t count) {
+    napi_valuetype type = napi_undefined;
+    if (ok_ && napi_typeof(env_, values_[index], &type) != napi_ok) fail("unreadable argument");
+    return type == napi_null ? nullptr : floats(index, count);
+  }
   int32_t* ints(size_t index, size_t count) { return static_cast<int32_t*>(tensor(index, count)); }
 
   void fail(const std::string& message) {
@@ -625,25 +651,47 @@ napi_value LayerNorm(napi_env env, napi_callback_info info) {
   float* mean = args.floats(5, rows);
   float* inverseStd = args.floats(6, rows);
   if (!args.ok()) return nullptr;
-  layerNormForward(x, gain, bias, rows, width, epsilon, out, mean, inverseStd);
+  layerNormForward(x, nullptr, gain, bias, rows, width, epsilon, nullptr, out, mean, inverseStd);
   return nullptr;
 }
 
-// layerNormBackward(heap, dy, x, gain, mean, inverseStd, dx, dgain, dbias, rows, width)
-napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
-  Args args(env, info, "layerNormBackward", 11);
+// addLayerNorm(heap, a, b, sum, gain, bias, out, mean, inverseStd, rows, width, epsilon):
+// sum = a + b, and layerNorm of it.
+napi_value AddLayerNorm(napi_env env, napi_callback_info info) {
+  Args args(env, info, "addLayerNorm", 12);
   const int rows = args.dimension(9), width = args.dimension(10);
+  const float epsilon = static_cast<float>(args.number(11));
+  const size_t size = size_t(rows) * width;
+  const float* a = args.floats(1, size);
+  const float* b = args.floats(2, size);
+  float* sum = args.floats(3, size);
+  const float* gain = args.floats(4, width);
+  const float* bias = args.floats(5, width);
+  float* out = args.floats(6, size);
+  float* mean = args.floats(7, rows);
+  float* inverseStd = args.floats(8, rows);
+  if (!args.ok()) return nullptr;
+  layerNormForward(a, b, gain, bias, rows, width, epsilon, sum, out, mean, inverseStd);
+  return nullptr;
+}
+
+// layerNormBackward(heap, dy, x, gain, mean, inverseStd, dsum, dx, dgain, dbias, rows, width);
+// dsum may be null.
+napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "layerNormBackward", 12);
+  const int rows = args.dimension(10), width = args.dimension(11);
   const size_t size = size_t(rows) * width;
   const float* dy = args.floats(1, size);
   const float* x = args.floats(2, size);
   const float* gain = args.floats(3, width);
   const float* mean = args.floats(4, rows);
   const float* inverseStd = args.floats(5, rows);
-  float* dx = args.floats(6, size);
-  float* dgain = args.floats(7, width);
-  float* dbias = args.floats(8, width);
+  const float* dsum = args.optionalFloats(6, size);
+  float* dx = args.floats(7, size);
+  float* dgain = args.floats(8, width);
+  float* dbias = args.floats(9, width);
   if (!args.ok()) return nullptr;
-  layerNormBackward(dy, x, gain, mean, inverseStd, rows, width, dx, dgain, dbias);
+  layerNormBackward(dy, x, gain, mean, inverseStd, dsum, rows, width, dx, dgain, dbias);
   return nullptr;
 }
 
@@ -852,6 +900,7 @@ NAPI_MODULE_INIT() {
       method("linear", Linear),
       method("linearBackward", LinearBackward),
       method("layerNorm", LayerNorm),
+      method("addLayerNorm", AddLayerNorm),
       method("layerNormBackward", LayerNormBackward),
       method("gelu", Gelu),
       method("geluBackward", GeluBackward),
