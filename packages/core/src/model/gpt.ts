@@ -184,8 +184,9 @@ export function languageModelLogits(
     );
   }
   const hidden = hiddenStates(model, tokens, batch, options);
-  const head = weights.outputHead ?? tf.transpose(weights.tokenEmbedding);
-  return matmul(hidden, head);
+  // Tied: the token embedding [vocab, dModel], used transposed.
+  if (weights.outputHead === undefined) return matmul(hidden, weights.tokenEmbedding, true);
+  return matmul(hidden, weights.outputHead);
 }
 
 /** Class logits [batch, numClasses] from the hidden states averaged over each row's real tokens. */

@@ -19,10 +19,11 @@
 import { type AttentionHeads, nativeOps } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
 
-/** a·b for 2-D a [n, k] and b [k, m]. */
-export function matmul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+/** a·b for 2-D a [n, k] and b [k, m], or a·bᵀ for b [m, k] when transposeB. */
+export function matmul(a: tf.Tensor2D, b: tf.Tensor2D, transposeB = false): tf.Tensor2D {
   const native = nativeOps();
-  if (native !== undefined) return native.matmul(a, b);
+  if (native !== undefined) return native.matmul(a, b, false, transposeB);
+  if (transposeB) return matmul(a, tf.transpose(b));
   const op = tf.customGrad((...args) => {
     const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([a, b]);
