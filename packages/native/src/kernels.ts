@@ -22,6 +22,8 @@ export const kernelNames = {
   layerNormGrad: "AttuneLayerNormGrad",
   gelu: "AttuneGelu",
   geluGrad: "AttuneGeluGrad",
+  geluMlp: "AttuneGeluMlp",
+  geluMlpGrad: "AttuneGeluMlpGrad",
   causalAttention: "AttuneCausalAttention",
   causalAttentionGrad: "AttuneCausalAttentionGrad",
   softmaxCrossEntropy: "AttuneSoftmaxCrossEntropy",
@@ -326,6 +328,72 @@ function kernels(addon: Addon): Record<string, Kernel> {
       const dx = allocate(input(x).shape);
       addon.geluBackward(heap(), offset(dy), offset(x), offset(dx), size(input(x)));
       return dx;
+    },
+
+    // The MLP gelu(x·w1 + b1)·w2 + b2; outputs it, then its hidden layer before and after GELU
+    // (kept for the gradient).
+    [kernelNames.geluMlp]: ({ x, w1, b1, w2, b2 }) => {
+      const [rows, inputs, width] = linearShape(input(x), input(w1));
+      const outputs = input(w2).shape[1] as number;
+      const out = allocate([rows, outputs]);
+      const [hidden, activated] = [allocate([rows, width]), allocate([rows, width])];
+      const memory = heap();
+      addon.linear(memory, offset(x), offset(w1), offset(b1), offset(hidden), rows, inputs, width);
+      addon.gelu(memory, offset(hidden), offset(activated), rows * width);
+      addon.linear(
+        memory,
+        offset(activated),
+        offset(w2),
+        offset(b2),
+        offset(out),
+        rows,
+        width,
+        outputs,
+      );
+      return [out, hidden, activated];
+    },
+
+    // Back through the MLP's three steps; the hidden layer's gradient goes through GELU in place.
+    [kernelNames.geluMlpGrad]: ({ dy, x, w1, w2, hidden, activated }) => {
+      const [rows, inputs, width] = linearShape(input(x), input(w1));
+      const outputs = input(w2).shape[1] as number;
+      const [dx, dw1, db1] = [
+        allocate([rows, inputs]),
+        allocate([inputs, width]),
+        allocate([width]),
+      ];
+      const [dw2, db2] = [allocate([width, outputs]), allocate([outputs])];
+      const dhidden = allocate([rows, width]);
+      const memory = heap();
+      addon.linearBackward(
+        memory,
+        offset(dy),
+        offset(activated),
+        offset(w2),
+        offset(dhidden),
+        offset(dw2),
+        offset(db2),
+        rows,
+        width,
+        outputs,
+        false,
+      );
+      addon.geluBackward(memory, offset(dhidden), offset(hidden), offset(dhidden), rows * width);
+      addon.linearBackward(
+        memory,
+        offset(dhidden),
+        offset(x),
+        offset(w1),
+        offset(dx),
+        offset(dw1),
+        offset(db1),
+        rows,
+        inputs,
+        width,
+        false,
+      );
+      backend().disposeData(dhidden.dataId, true);
+      return [dx, dw1, db1, dw2, db2];
     },
 
     // query [batch·length, heads·headDim], key and value [batch·length, kvHeads·headDim]; the

@@ -279,6 +279,62 @@ export interface AttentionHeads {
 }
 
 /**
+ * The MLP gelu(x·w1 + b1)·w2 + b2 (GELU's tanh approximation), x [rows, inputs], w1 [inputs,
+ * width], w2 [width, outputs], as one op: one kernel each way instead of three, and the hidden
+ * layer's gradient never becomes a tensor.
+ */
+export function geluMlp(
+  x: tf.Tensor2D,
+  w1: tf.Tensor2D,
+  b1: tf.Tensor1D,
+  w2: tf.Tensor2D,
+  b2: tf.Tensor1D,
+): tf.Tensor2D {
+  checkFloat32("geluMlp", { x, w1, b1, w2, b2 });
+  const ranks = x.rank === 2 && w1.rank === 2 && w2.rank === 2 && b1.rank === 1 && b2.rank === 1;
+  const [inputs, width] = w1.shape;
+  const fits = x.shape[1] === inputs && b1.shape[0] === width && w2.shape[0] === width;
+  if (!ranks || !fits || b2.shape[0] !== w2.shape[1]) {
+    throw new Error(
+      `geluMlp: x [${x.shape}], w1 [${w1.shape}], b1 [${b1.shape}], w2 [${w2.shape}] and b2 [${b2.shape}] do not fit`,
+    );
+  }
+  const op = tf.customGrad((...args) => {
+    const [x, w1, b1, w2, b2, save] = args as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.Tensor2D,
+      tf.Tensor1D,
+      tf.GradSaveFunc,
+    ];
+    const [out, hidden, activated] = run(kernelNames.geluMlp, {
+      x,
+      w1,
+      b1,
+      w2,
+      b2,
+    }) as tf.Tensor2D[];
+    save([x, w1, w2, hidden as tf.Tensor, activated as tf.Tensor]);
+    return {
+      value: out as tf.Tensor2D,
+      gradFunc: (dy, saved) => {
+        const [x, w1, w2, hidden, activated] = saved as tf.Tensor[];
+        return run(kernelNames.geluMlpGrad, {
+          dy: dy as tf.Tensor,
+          x: x as tf.Tensor,
+          w1: w1 as tf.Tensor,
+          w2: w2 as tf.Tensor,
+          hidden: hidden as tf.Tensor,
+          activated: activated as tf.Tensor,
+        }) as tf.Tensor[];
+      },
+    };
+  });
+  return op(x, w1, b1, w2, b2) as tf.Tensor2D;
+}
+
+/**
  * Causal multi-head attention on the projections' own layout: query [batch·length, heads·headDim],
  * key and value [batch·length, kvHeads·headDim], head h in columns h·headDim… Each position sees
  * the positions up to itself in its own sequence. Returns [batch·length, heads·headDim].

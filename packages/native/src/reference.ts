@@ -33,6 +33,9 @@ export const reference = {
     return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
   },
 
+  geluMlp: (x: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor) =>
+    reference.linear(reference.gelu(reference.linear(x, w1, b1)), w2, b2),
+
   // Heads split out with transposes, each query head against its own copy of its key/value head.
   causalAttention: (
     query: tf.Tensor2D,

@@ -203,6 +203,41 @@ export function geluCase(shape: number[], seed: number): Case {
   };
 }
 
+export function geluMlpCase(
+  rows: number,
+  inputs: number,
+  width: number,
+  outputs: number,
+  seed: number,
+): Case {
+  return {
+    name: `geluMlp ${rows}×${inputs}×${width}×${outputs}`,
+    native: (x, w1, b1, w2, b2) =>
+      native.geluMlp(
+        x as tf.Tensor2D,
+        w1 as tf.Tensor2D,
+        b1 as tf.Tensor1D,
+        w2 as tf.Tensor2D,
+        b2 as tf.Tensor1D,
+      ),
+    reference: (x, w1, b1, w2, b2) =>
+      reference.geluMlp(
+        x as tf.Tensor,
+        w1 as tf.Tensor,
+        b1 as tf.Tensor,
+        w2 as tf.Tensor,
+        b2 as tf.Tensor,
+      ),
+    inputs: [
+      randomTensor([rows, inputs], seed),
+      randomTensor([inputs, width], seed + 1, 0.5),
+      randomTensor([width], seed + 2),
+      randomTensor([width, outputs], seed + 3, 0.5),
+      randomTensor([outputs], seed + 4),
+    ],
+  };
+}
+
 export function attentionCase(
   batch: number,
   heads: number,
@@ -320,6 +355,7 @@ export function selfTest(): string | undefined {
       layerNormCase(6, 7, 7),
       addLayerNormCase(6, 7, 15),
       geluCase([5, 9], 8),
+      geluMlpCase(6, 5, 7, 4, 17),
       attentionCase(2, 4, 2, 5, 3, 9),
       crossEntropyCase(6, 5, 10),
       adamCase([5, 7], step, 11),

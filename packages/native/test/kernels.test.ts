@@ -13,6 +13,7 @@ import {
   crossEntropyCase,
   embeddingCase,
   geluCase,
+  geluMlpCase,
   globalNormCase,
   layerNormCase,
   linearCase,
@@ -130,6 +131,16 @@ describe.skipIf(!status.enabled)(
           geluCase([3, 7], 2),
           geluCase([1001], 3),
           geluCase([1024, 512], 4),
+        ]),
+      );
+    });
+
+    it("GELU MLP", () => {
+      tf.tidy(() =>
+        expectAgreement([
+          geluMlpCase(1, 1, 1, 1, 1),
+          geluMlpCase(17, 9, 33, 5, 2),
+          geluMlpCase(1024, 128, 512, 128, 3),
         ]),
       );
     });

@@ -15,7 +15,7 @@ import {
   addLayerNorm,
   causalAttention,
   embeddingLookup,
-  gelu,
+  geluMlp,
   layerNorm,
   linear,
   matmul,
@@ -346,9 +346,11 @@ function postNormBlock(
 }
 
 function mlp(x: tf.Tensor2D, block: BlockWeights, config: GPTConfig): tf.Tensor2D {
-  const hidden = linear(x, block.mlpIn.weight, block.mlpIn.bias);
-  const activated = config.activation === "gelu" ? gelu(hidden) : tf.relu(hidden);
-  return linear(activated, block.mlpOut.weight, block.mlpOut.bias);
+  const { mlpIn, mlpOut } = block;
+  if (config.activation === "gelu") {
+    return geluMlp(x, mlpIn.weight, mlpIn.bias, mlpOut.weight, mlpOut.bias);
+  }
+  return linear(tf.relu(linear(x, mlpIn.weight, mlpIn.bias)), mlpOut.weight, mlpOut.bias);
 }
 
 /**

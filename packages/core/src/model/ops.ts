@@ -176,6 +176,22 @@ export function gelu(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
+ * The MLP gelu(x·w1 + b1)·w2 + b2. The native kernels make it one op, whose hidden layer's
+ * gradient never becomes a tensor.
+ */
+export function geluMlp(
+  x: tf.Tensor2D,
+  w1: tf.Tensor2D,
+  b1: tf.Tensor1D,
+  w2: tf.Tensor2D,
+  b2: tf.Tensor1D,
+): tf.Tensor2D {
+  const native = nativeOps();
+  if (native !== undefined) return native.geluMlp(x, w1, b1, w2, b2);
+  return linear(gelu(linear(x, w1, b1)), w2, b2);
+}
+
+/**
  * Causal multi-head attention on the projections' layout: query [batch·length, heads·headDim], key
  * and value [batch·length, kvHeads·headDim]; query head h uses key/value head h / (heads /
  * kvHeads), and each position sees the positions up to itself in its own sequence. Returns
