@@ -1,6 +1,7 @@
 /**
- * The native kernels as tf ops, with their gradients (tf.customGrad). Each checks its inputs'
- * shapes and types, so that the kernels only ever see consistent ones.
+ * The native kernels as tf ops, with their gradients (tf.customGrad, or tf.registerGradient for
+ * kernels with several outputs). Each checks its inputs' shapes and types, so that the kernels
+ * only ever see consistent ones.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -268,16 +269,6 @@ export function gelu<T extends tf.Tensor>(x: T): T {
   return op(x) as T;
 }
 
-/** How attention's inputs divide into heads and sequences. */
-export interface AttentionHeads {
-  /** Query heads. */
-  heads: number;
-  /** Key/value heads, a divisor of heads: query head h uses key/value head h / (heads / kvHeads). */
-  kvHeads: number;
-  /** Positions per sequence: the rows are sequences of this many positions, one after another. */
-  length: number;
-}
-
 /**
  * The MLP gelu(x·w1 + b1)·w2 + b2 (GELU's tanh approximation), x [rows, inputs], w1 [inputs,
  * width], w2 [width, outputs], as one op: one kernel each way instead of three, and the hidden
@@ -332,6 +323,16 @@ export function geluMlp(
     };
   });
   return op(x, w1, b1, w2, b2) as tf.Tensor2D;
+}
+
+/** How attention's inputs divide into heads and sequences. */
+export interface AttentionHeads {
+  /** Query heads. */
+  heads: number;
+  /** Key/value heads, a divisor of heads: query head h uses key/value head h / (heads / kvHeads). */
+  kvHeads: number;
+  /** Positions per sequence: the rows are sequences of this many positions, one after another. */
+  length: number;
 }
 
 /**
