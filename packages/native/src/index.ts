@@ -1,9 +1,9 @@
 /**
  * Native CPU kernels for the TensorFlow.js wasm backend: a small N-API addon (src/native.cc) whose
  * matrix products run on OpenBLAS, plus fused attention, query/key/value projections, GELU MLP,
- * layer norm (with the residual add before it), cross-entropy, Adam and embedding kernels. enableNativeKernels() loads and checks them once per process; nativeOps()
- * then hands out the ops while the wasm backend is active, and undefined otherwise, so callers
- * fall back to plain tf ops.
+ * layer norm (with the residual add before it), cross-entropy, Adam and embedding kernels.
+ * enableNativeKernels() loads and checks them once per process; nativeOps() then hands out the ops
+ * while the wasm backend is active, and undefined otherwise, so callers fall back to plain tf ops.
  */
 import * as tf from "@tensorflow/tfjs";
 import { type Addon, loadAddon, loadOpenBlas } from "./addon.ts";
