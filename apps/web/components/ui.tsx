@@ -1,4 +1,5 @@
 // The small pieces every page is built from: headers, loading, empty and error states, badges.
+import type { UseQueryResult } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { errorCode } from "../lib/trpc.tsx";
@@ -78,6 +79,54 @@ export function ErrorNote({ error, what }: { error: unknown; what?: string }) {
           <Link href="/sign-in">Sign in</Link>
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * What a query has so far: loading, its error, `empty` for an empty list, or `children` of the data.
+ */
+export function QueryState<T, E>({
+  query,
+  loading,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T, E>;
+  /** The loading line, "Loading…" unless named. */
+  loading?: string;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading label={loading} />;
+  if (query.isError) return <ErrorNote error={query.error} />;
+  if (empty !== undefined && Array.isArray(query.data) && query.data.length === 0) return empty;
+  return children(query.data);
+}
+
+/** A table of rows that scrolls sideways on a narrow screen; `head` is the header row's cells. */
+export function DataTable({
+  head,
+  children,
+  caption,
+  className,
+  testId,
+}: {
+  head: ReactNode;
+  children: ReactNode;
+  caption?: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
+  return (
+    <div className={`table-wrap ${className ?? ""}`}>
+      <table className="data" data-testid={testId}>
+        {caption && <caption className="visually-hidden">{caption}</caption>}
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

@@ -4,7 +4,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../components/ui.tsx";
+import { SubmitButton, TextField } from "../../../components/form.tsx";
+import {
+  Card,
+  DataTable,
+  Empty,
+  ErrorNote,
+  PageHeader,
+  QueryState,
+} from "../../../components/ui.tsx";
 import { isValidSlug, SLUG_MAX_LENGTH, slugify } from "../../../lib/slug.ts";
 import { useCurrentTeamId } from "../../../lib/team.tsx";
 import { useTRPC } from "../../../lib/trpc.tsx";
@@ -19,39 +27,37 @@ export function TeamsView() {
       <PageHeader title="Teams" subtitle="Projects, studies and API keys belong to a team." />
       <div className="grid">
         <Card title="Your teams">
-          {teams.isPending ? (
-            <Loading />
-          ) : teams.error ? (
-            <ErrorNote error={teams.error} />
-          ) : hasTeams ? (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
+          <QueryState
+            query={teams}
+            empty={
+              <Empty>
+                You are not in a team yet. Create one to start a project, or ask a team's admin to
+                invite you.
+              </Empty>
+            }
+          >
+            {(data) => (
+              <DataTable
+                head={
+                  <>
                     <th>Team</th>
                     <th>Slug</th>
                     <th>Your role</th>
+                  </>
+                }
+              >
+                {data.map((team) => (
+                  <tr key={team.id} data-testid="team-row">
+                    <td>
+                      <Link href={`/teams/${team.id}`}>{team.name}</Link>
+                    </td>
+                    <td className="muted">{team.slug}</td>
+                    <td>{team.role}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {teams.data.map((team) => (
-                    <tr key={team.id} data-testid="team-row">
-                      <td>
-                        <Link href={`/teams/${team.id}`}>{team.name}</Link>
-                      </td>
-                      <td className="muted">{team.slug}</td>
-                      <td>{team.role}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <Empty>
-              You are not in a team yet. Create one to start a project, or ask a team's admin to
-              invite you.
-            </Empty>
-          )}
+                ))}
+              </DataTable>
+            )}
+          </QueryState>
         </Card>
         <Card title={hasTeams ? "Create another team" : "Create your first team"}>
           <CreateTeamForm />
@@ -88,40 +94,33 @@ function CreateTeamForm() {
 
   return (
     <form className="stack" onSubmit={submit}>
-      <label className="field">
-        <span>Team name</span>
-        <input
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          required
-          maxLength={100}
-          placeholder="Language models"
-        />
-      </label>
-      <label className="field">
-        <span>Slug</span>
-        <input
-          value={slug}
-          onChange={(event) => setCustomSlug(event.target.value)}
-          required
-          maxLength={SLUG_MAX_LENGTH}
-          aria-invalid={slug !== "" && !slugOk}
-          aria-describedby="slug-hint"
-          className="code"
-        />
-        <span className="hint" id="slug-hint">
-          Lowercase letters and digits joined by single hyphens; unique across Attune.
-        </span>
-      </label>
+      <TextField
+        label="Team name"
+        value={name}
+        onChange={setName}
+        required
+        maxLength={100}
+        placeholder="Language models"
+      />
+      <TextField
+        label="Slug"
+        value={slug}
+        onChange={setCustomSlug}
+        required
+        maxLength={SLUG_MAX_LENGTH}
+        aria-invalid={slug !== "" && !slugOk}
+        className="code"
+        hint="Lowercase letters and digits joined by single hyphens; unique across Attune."
+      />
       {create.error && <ErrorNote error={create.error} />}
       <div className="row">
-        <button
-          type="submit"
-          className="button"
-          disabled={create.isPending || !slugOk || !name.trim()}
+        <SubmitButton
+          pending={create.isPending}
+          pendingLabel="Creating…"
+          disabled={!slugOk || !name.trim()}
         >
-          {create.isPending ? "Creating…" : "Create team"}
-        </button>
+          Create team
+        </SubmitButton>
       </div>
     </form>
   );

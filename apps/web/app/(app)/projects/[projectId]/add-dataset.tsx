@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
+import { SubmitButton, TextField } from "../../../../components/form.tsx";
 import { ErrorNote, Loading } from "../../../../components/ui.tsx";
 import { plural } from "../../../../lib/format.ts";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
@@ -104,13 +105,13 @@ function readAsText(file: File): Promise<string> {
   });
 }
 
-function UploadForm({
-  projectId,
-  onAdded,
-}: {
+/** What both ways of adding a dataset are given. */
+interface AddFormProps {
   projectId: string;
   onAdded: (dataset: AddedDataset) => Promise<void>;
-}) {
+}
+
+function UploadForm({ projectId, onAdded }: AddFormProps) {
   const trpc = useTRPC();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
@@ -174,7 +175,6 @@ function UploadForm({
     }
   }
 
-  const busy = reading || upload.isPending;
   return (
     <form className="stack" onSubmit={submit}>
       <div className="form-grid">
@@ -192,15 +192,7 @@ function UploadForm({
             with a text column; up to {formatBytes(MAX_DATASET_BYTES)}.
           </span>
         </label>
-        <label className="field">
-          <span>Dataset name</span>
-          <input
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            maxLength={100}
-          />
-        </label>
+        <TextField label="Dataset name" value={name} onChange={setName} required maxLength={100} />
         <TokenizerField value={tokenizer} onChange={setTokenizer} />
       </div>
       {problem && (
@@ -210,13 +202,13 @@ function UploadForm({
       )}
       {upload.error && <ErrorNote error={upload.error} />}
       <div className="row">
-        <button
-          type="submit"
-          className="button"
-          disabled={busy || !file || !!problem || !name.trim()}
+        <SubmitButton
+          pending={reading || upload.isPending}
+          pendingLabel={reading ? "Reading…" : "Uploading and measuring…"}
+          disabled={!file || !!problem || !name.trim()}
         >
-          {reading ? "Reading…" : upload.isPending ? "Uploading and measuring…" : "Upload dataset"}
-        </button>
+          Upload dataset
+        </SubmitButton>
         {file && !problem && (
           <span className="muted">
             {file.name}, {formatBytes(file.size)}
@@ -227,13 +219,7 @@ function UploadForm({
   );
 }
 
-function CorpusForm({
-  projectId,
-  onAdded,
-}: {
-  projectId: string;
-  onAdded: (dataset: AddedDataset) => Promise<void>;
-}) {
+function CorpusForm({ projectId, onAdded }: AddFormProps) {
   const trpc = useTRPC();
   const corpora = useQuery(trpc.datasets.corpora.queryOptions());
   const [corpusName, setCorpusName] = useState<Corpus["name"]>("moby-dick");
@@ -273,15 +259,13 @@ function CorpusForm({
           </select>
         </label>
         <TokenizerField value={tokenizer} onChange={setTokenizer} />
-        <label className="field">
-          <span>Dataset name (optional)</span>
-          <input
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            maxLength={100}
-            placeholder={corpusName}
-          />
-        </label>
+        <TextField
+          label="Dataset name (optional)"
+          value={name}
+          onChange={setName}
+          maxLength={100}
+          placeholder={corpusName}
+        />
       </div>
       {corpus && (
         <p className={`muted ${styles.corpus}`}>
@@ -292,9 +276,9 @@ function CorpusForm({
       )}
       {add.error && <ErrorNote error={add.error} />}
       <div className="row">
-        <button type="submit" className="button" disabled={add.isPending}>
-          {add.isPending ? "Adding and measuring…" : "Add corpus"}
-        </button>
+        <SubmitButton pending={add.isPending} pendingLabel="Adding and measuring…">
+          Add corpus
+        </SubmitButton>
       </div>
     </form>
   );

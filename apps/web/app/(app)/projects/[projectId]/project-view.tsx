@@ -4,13 +4,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
+import { SubmitButton, TextAreaField, TextField } from "../../../../components/form.tsx";
 import {
   Card,
   type Crumb,
+  DataTable,
   Empty,
   ErrorNote,
   Loading,
   PageHeader,
+  QueryState,
   StateBadge,
 } from "../../../../components/ui.tsx";
 import { formatAge, formatCount } from "../../../../lib/format.ts";
@@ -119,29 +122,19 @@ function EditProject({ project, onDone }: { project: Project; onDone: () => void
   return (
     <Card className={styles.edit}>
       <form className="stack" onSubmit={submit}>
-        <label className="field">
-          <span>Project name</span>
-          <input
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            maxLength={100}
-          />
-        </label>
-        <label className="field">
-          <span>Description</span>
-          <textarea
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-            maxLength={2000}
-            rows={3}
-          />
-        </label>
+        <TextField label="Project name" value={name} onChange={setName} required maxLength={100} />
+        <TextAreaField
+          label="Description"
+          value={description}
+          onChange={setDescription}
+          maxLength={2000}
+          rows={3}
+        />
         {update.error && <ErrorNote error={update.error} />}
         <div className="row">
-          <button type="submit" className="button" disabled={update.isPending || !name.trim()}>
-            {update.isPending ? "Saving…" : "Save"}
-          </button>
+          <SubmitButton pending={update.isPending} pendingLabel="Saving…" disabled={!name.trim()}>
+            Save
+          </SubmitButton>
           <button type="button" className="button ghost" onClick={onDone}>
             Cancel
           </button>
@@ -156,20 +149,20 @@ function DatasetsCard({ projectId, canEdit }: { projectId: string; canEdit: bool
   const datasets = useQuery(trpc.datasets.list.queryOptions({ projectId }));
   return (
     <Card title="Datasets" testId="datasets">
-      {datasets.isPending ? (
-        <Loading label="Loading datasets…" />
-      ) : datasets.error ? (
-        <ErrorNote error={datasets.error} />
-      ) : datasets.data.length === 0 ? (
-        <Empty>
-          No datasets yet.
-          {canEdit
-            ? " Upload a text, JSONL or CSV file, or add a built-in corpus below."
-            : " A member of the team can add one."}
-        </Empty>
-      ) : (
-        <DatasetTable projectId={projectId} datasets={datasets.data} />
-      )}
+      <QueryState
+        query={datasets}
+        loading="Loading datasets…"
+        empty={
+          <Empty>
+            No datasets yet.
+            {canEdit
+              ? " Upload a text, JSONL or CSV file, or add a built-in corpus below."
+              : " A member of the team can add one."}
+          </Empty>
+        }
+      >
+        {(data) => <DatasetTable projectId={projectId} datasets={data} />}
+      </QueryState>
       {canEdit && <AddDataset projectId={projectId} />}
     </Card>
   );
@@ -177,43 +170,40 @@ function DatasetsCard({ projectId, canEdit }: { projectId: string; canEdit: bool
 
 function DatasetTable({ projectId, datasets }: { projectId: string; datasets: Dataset[] }) {
   return (
-    <div className="table-wrap">
-      <table className="data">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Source</th>
-            <th>Tokenizer</th>
-            <th className="num">Samples</th>
-            <th className="num">Tokens</th>
-            <th className="num">Vocabulary</th>
-            <th className="num">Size</th>
-            <th>Added</th>
-          </tr>
-        </thead>
-        <tbody>
-          {datasets.map((dataset) => (
-            <tr key={dataset.id} data-testid="dataset-row">
-              <td>
-                <Link href={`/projects/${projectId}/datasets/${dataset.id}`}>{dataset.name}</Link>
-              </td>
-              <td>
-                {dataset.source === "builtin" ? "built-in" : "upload"}:{" "}
-                <span className="muted">{dataset.origin}</span>
-              </td>
-              <td>{dataset.tokenizer}</td>
-              <td className="num">{formatCount(dataset.statistics?.samples)}</td>
-              <td className="num">{formatCount(dataset.statistics?.tokens)}</td>
-              <td className="num">{formatCount(dataset.statistics?.vocabularySize)}</td>
-              <td className="num">
-                {dataset.source === "builtin" ? "–" : formatBytes(dataset.sizeBytes)}
-              </td>
-              <td>{formatAge(dataset.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      head={
+        <>
+          <th>Name</th>
+          <th>Source</th>
+          <th>Tokenizer</th>
+          <th className="num">Samples</th>
+          <th className="num">Tokens</th>
+          <th className="num">Vocabulary</th>
+          <th className="num">Size</th>
+          <th>Added</th>
+        </>
+      }
+    >
+      {datasets.map((dataset) => (
+        <tr key={dataset.id} data-testid="dataset-row">
+          <td>
+            <Link href={`/projects/${projectId}/datasets/${dataset.id}`}>{dataset.name}</Link>
+          </td>
+          <td>
+            {dataset.source === "builtin" ? "built-in" : "upload"}:{" "}
+            <span className="muted">{dataset.origin}</span>
+          </td>
+          <td>{dataset.tokenizer}</td>
+          <td className="num">{formatCount(dataset.statistics?.samples)}</td>
+          <td className="num">{formatCount(dataset.statistics?.tokens)}</td>
+          <td className="num">{formatCount(dataset.statistics?.vocabularySize)}</td>
+          <td className="num">
+            {dataset.source === "builtin" ? "–" : formatBytes(dataset.sizeBytes)}
+          </td>
+          <td>{formatAge(dataset.createdAt)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -237,51 +227,50 @@ function StudiesCard({ projectId, canEdit }: { projectId: string; canEdit: boole
         )
       }
     >
-      {studies.isPending ? (
-        <Loading label="Loading studies…" />
-      ) : studies.error ? (
-        <ErrorNote error={studies.error} />
-      ) : studies.data.length === 0 ? (
-        <Empty>
-          No studies yet.
-          {canEdit
-            ? " A study searches hyperparameters and architectures on one of the datasets."
-            : ""}
-        </Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
+      <QueryState
+        query={studies}
+        loading="Loading studies…"
+        empty={
+          <Empty>
+            No studies yet.
+            {canEdit
+              ? " A study searches hyperparameters and architectures on one of the datasets."
+              : ""}
+          </Empty>
+        }
+      >
+        {(data) => (
+          <DataTable
+            head={
+              <>
                 <th>Name</th>
                 <th>Status</th>
                 <th className="num">Trials done</th>
                 <th className="num">Running</th>
                 <th>Best</th>
                 <th>Created</th>
+              </>
+            }
+          >
+            {data.map((study) => (
+              <tr key={study.id} data-testid="study-row">
+                <td>
+                  <Link href={`/studies/${study.id}`}>{study.name}</Link>
+                </td>
+                <td>
+                  <StateBadge state={study.status} />
+                </td>
+                <td className="num">
+                  {study.trialCounts.completed} / {study.trialCounts.total}
+                </td>
+                <td className="num">{study.trialCounts.running}</td>
+                <td>{bestValuesText(study.spec, study.bestValues)}</td>
+                <td>{formatAge(study.createdAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {studies.data.map((study) => (
-                <tr key={study.id} data-testid="study-row">
-                  <td>
-                    <Link href={`/studies/${study.id}`}>{study.name}</Link>
-                  </td>
-                  <td>
-                    <StateBadge state={study.status} />
-                  </td>
-                  <td className="num">
-                    {study.trialCounts.completed} / {study.trialCounts.total}
-                  </td>
-                  <td className="num">{study.trialCounts.running}</td>
-                  <td>{bestValuesText(study.spec, study.bestValues)}</td>
-                  <td>{formatAge(study.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </QueryState>
     </Card>
   );
 }
@@ -299,43 +288,42 @@ function StrategyRunsCard({ projectId }: { projectId: string }) {
   const datasetName = new Map(datasets.data?.map((dataset) => [dataset.id, dataset.name]));
   return (
     <Card title="Strategy runs" testId="strategy-runs">
-      {runs.isPending ? (
-        <Loading label="Loading strategy runs…" />
-      ) : runs.error ? (
-        <ErrorNote error={runs.error} />
-      ) : runs.data.length === 0 ? (
-        <Empty>
-          No strategy runs yet. LR range tests and batch-size searches started from the new-study
-          page appear here.
-        </Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
+      <QueryState
+        query={runs}
+        loading="Loading strategy runs…"
+        empty={
+          <Empty>
+            No strategy runs yet. LR range tests and batch-size searches started from the new-study
+            page appear here.
+          </Empty>
+        }
+      >
+        {(data) => (
+          <DataTable
+            head={
+              <>
                 <th>Strategy</th>
                 <th>Dataset</th>
                 <th>Status</th>
                 <th>Result</th>
                 <th>Started</th>
+              </>
+            }
+          >
+            {data.map((run) => (
+              <tr key={run.id} data-testid="strategy-run-row">
+                <td>{strategyKindLabel(run.kind)}</td>
+                <td>{datasetName.get(run.datasetId) ?? "–"}</td>
+                <td>
+                  <StateBadge state={run.status} />
+                </td>
+                <td className={styles.result}>{strategyResultSummary(run)}</td>
+                <td>{formatAge(run.createdAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {runs.data.map((run) => (
-                <tr key={run.id} data-testid="strategy-run-row">
-                  <td>{strategyKindLabel(run.kind)}</td>
-                  <td>{datasetName.get(run.datasetId) ?? "–"}</td>
-                  <td>
-                    <StateBadge state={run.status} />
-                  </td>
-                  <td className={styles.result}>{strategyResultSummary(run)}</td>
-                  <td>{formatAge(run.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </QueryState>
     </Card>
   );
 }

@@ -4,7 +4,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../../components/ui.tsx";
+import { SubmitButton, TextAreaField, TextField } from "../../../../components/form.tsx";
+import {
+  Card,
+  Empty,
+  ErrorNote,
+  Loading,
+  PageHeader,
+  QueryState,
+} from "../../../../components/ui.tsx";
 import { formatAge } from "../../../../lib/format.ts";
 import { useTeamScope } from "../../../../lib/team.tsx";
 import { useTRPC } from "../../../../lib/trpc.tsx";
@@ -40,32 +48,33 @@ export function TeamView({ teamId }: { teamId: string }) {
       />
       <div className={styles.layout}>
         <Card title="Projects">
-          {projects.isPending ? (
-            <Loading />
-          ) : projects.error ? (
-            <ErrorNote error={projects.error} />
-          ) : projects.data.length === 0 ? (
-            <Empty>
-              No projects yet.
-              {canEdit
-                ? " Create one to add datasets and run studies."
-                : " A member of the team can create one."}
-            </Empty>
-          ) : (
-            <ul className={styles.projects}>
-              {projects.data.map((project) => (
-                <li key={project.id} data-testid="project-item">
-                  <Link href={`/projects/${project.id}`} className={styles.projectName}>
-                    {project.name}
-                  </Link>
-                  {project.description && (
-                    <p className={styles.description}>{project.description}</p>
-                  )}
-                  <p className={styles.meta}>Created {formatAge(project.createdAt)}</p>
-                </li>
-              ))}
-            </ul>
-          )}
+          <QueryState
+            query={projects}
+            empty={
+              <Empty>
+                No projects yet.
+                {canEdit
+                  ? " Create one to add datasets and run studies."
+                  : " A member of the team can create one."}
+              </Empty>
+            }
+          >
+            {(data) => (
+              <ul className={styles.projects}>
+                {data.map((project) => (
+                  <li key={project.id} data-testid="project-item">
+                    <Link href={`/projects/${project.id}`} className={styles.projectName}>
+                      {project.name}
+                    </Link>
+                    {project.description && (
+                      <p className={styles.description}>{project.description}</p>
+                    )}
+                    <p className={styles.meta}>Created {formatAge(project.createdAt)}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </QueryState>
         </Card>
         {canEdit && (
           <Card title="New project">
@@ -99,30 +108,26 @@ function CreateProjectForm({ teamId }: { teamId: string }) {
 
   return (
     <form className="stack" onSubmit={submit}>
-      <label className="field">
-        <span>Project name</span>
-        <input
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          required
-          maxLength={100}
-          placeholder="char-level Moby Dick"
-        />
-      </label>
-      <label className="field">
-        <span>Description (optional)</span>
-        <textarea
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          maxLength={2000}
-          rows={3}
-        />
-      </label>
+      <TextField
+        label="Project name"
+        value={name}
+        onChange={setName}
+        required
+        maxLength={100}
+        placeholder="char-level Moby Dick"
+      />
+      <TextAreaField
+        label="Description (optional)"
+        value={description}
+        onChange={setDescription}
+        maxLength={2000}
+        rows={3}
+      />
       {create.error && <ErrorNote error={create.error} />}
       <div className="row">
-        <button type="submit" className="button" disabled={create.isPending || !name.trim()}>
-          {create.isPending ? "Creating…" : "Create project"}
-        </button>
+        <SubmitButton pending={create.isPending} pendingLabel="Creating…" disabled={!name.trim()}>
+          Create project
+        </SubmitButton>
       </div>
     </form>
   );

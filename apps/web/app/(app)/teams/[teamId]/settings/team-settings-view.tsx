@@ -6,7 +6,16 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useSyncExternalStore } from "react";
 import { ConfirmButton } from "../../../../../components/confirm-button.tsx";
 import { CopyField } from "../../../../../components/copy-button.tsx";
-import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../../../components/ui.tsx";
+import { SubmitButton, TextField } from "../../../../../components/form.tsx";
+import {
+  Card,
+  DataTable,
+  Empty,
+  ErrorNote,
+  Loading,
+  PageHeader,
+  QueryState,
+} from "../../../../../components/ui.tsx";
 import { authClient } from "../../../../../lib/auth-client.ts";
 import { formatAge, formatTime } from "../../../../../lib/format.ts";
 import { type TeamWithRole, useTeamScope } from "../../../../../lib/team.tsx";
@@ -85,22 +94,14 @@ function TeamCard({ team, canManage }: { team: TeamWithRole; canManage: boolean 
       </dl>
       {canManage && (
         <form className={`row ${styles.inlineForm}`} onSubmit={submit}>
-          <label className="field">
-            <span>Team name</span>
-            <input
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              required
-              maxLength={100}
-            />
-          </label>
-          <button
-            type="submit"
-            className="button"
-            disabled={rename.isPending || !name.trim() || name.trim() === team.name}
+          <TextField label="Team name" value={name} onChange={setName} required maxLength={100} />
+          <SubmitButton
+            pending={rename.isPending}
+            pendingLabel="Renaming…"
+            disabled={!name.trim() || name.trim() === team.name}
           >
-            {rename.isPending ? "Renaming…" : "Rename"}
-          </button>
+            Rename
+          </SubmitButton>
         </form>
       )}
       {rename.error && <ErrorNote error={rename.error} />}
@@ -144,76 +145,71 @@ function MembersCard({
 
   return (
     <Card title="Members" className={styles.wide}>
-      {members.isPending ? (
-        <Loading />
-      ) : members.error ? (
-        <ErrorNote error={members.error} />
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
+      <QueryState query={members}>
+        {(data) => (
+          <DataTable
+            head={
+              <>
                 <th>Name</th>
                 <th>Email</th>
                 <th>Role</th>
                 <th>Joined</th>
                 {canManage && <th>Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((member) => (
-                <tr key={member.id} data-testid="member-row">
+              </>
+            }
+          >
+            {data.map((member) => (
+              <tr key={member.id} data-testid="member-row">
+                <td>
+                  {member.name}
+                  {member.userId === userId && <span className="muted"> (you)</span>}
+                </td>
+                <td>{member.email}</td>
+                <td>
+                  {canManage && member.role !== "owner" ? (
+                    <select
+                      aria-label={`Role of ${member.name}`}
+                      value={member.role}
+                      disabled={setRole.isPending}
+                      onChange={(event) =>
+                        setRole.mutate({
+                          teamId,
+                          userId: member.userId,
+                          role: event.target.value as AssignableRole,
+                        })
+                      }
+                    >
+                      {ASSIGNABLE_ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {role}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    member.role
+                  )}
+                </td>
+                <td>{formatAge(member.createdAt)}</td>
+                {canManage && (
                   <td>
-                    {member.name}
-                    {member.userId === userId && <span className="muted"> (you)</span>}
-                  </td>
-                  <td>{member.email}</td>
-                  <td>
-                    {canManage && member.role !== "owner" ? (
-                      <select
-                        aria-label={`Role of ${member.name}`}
-                        value={member.role}
-                        disabled={setRole.isPending}
-                        onChange={(event) =>
-                          setRole.mutate({
-                            teamId,
-                            userId: member.userId,
-                            role: event.target.value as AssignableRole,
-                          })
-                        }
+                    {member.role !== "owner" && member.userId !== userId && (
+                      <ConfirmButton
+                        small
+                        question={`Remove ${member.name} from the team?`}
+                        confirmLabel="Remove"
+                        pending={remove.isPending}
+                        onConfirm={() => remove.mutate({ teamId, userId: member.userId })}
                       >
-                        {ASSIGNABLE_ROLES.map((role) => (
-                          <option key={role} value={role}>
-                            {role}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      member.role
+                        Remove
+                      </ConfirmButton>
                     )}
                   </td>
-                  <td>{formatAge(member.createdAt)}</td>
-                  {canManage && (
-                    <td>
-                      {member.role !== "owner" && member.userId !== userId && (
-                        <ConfirmButton
-                          small
-                          question={`Remove ${member.name} from the team?`}
-                          confirmLabel="Remove"
-                          pending={remove.isPending}
-                          onConfirm={() => remove.mutate({ teamId, userId: member.userId })}
-                        >
-                          Remove
-                        </ConfirmButton>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                )}
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryState>
       {canManage && (
         <p className="muted small">
           {ASSIGNABLE_ROLES.map((role) => `${role}: ${ROLE_HINTS[role]}`).join(" · ")}
@@ -333,17 +329,15 @@ function InvitationsCard({ teamId }: { teamId: string }) {
   return (
     <Card title="Invitations" testId="invitations">
       <form className={`row ${styles.inlineForm}`} onSubmit={submit}>
-        <label className="field">
-          <span>Email</span>
-          <input
-            type="email"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            required
-            maxLength={254}
-            placeholder="teammate@example.com"
-          />
-        </label>
+        <TextField
+          label="Email"
+          type="email"
+          value={email}
+          onChange={setEmail}
+          required
+          maxLength={254}
+          placeholder="teammate@example.com"
+        />
         <label className="field">
           <span>Role</span>
           <select value={role} onChange={(event) => setRole(event.target.value as AssignableRole)}>
@@ -354,9 +348,9 @@ function InvitationsCard({ teamId }: { teamId: string }) {
             ))}
           </select>
         </label>
-        <button type="submit" className="button" disabled={create.isPending || !email.trim()}>
-          {create.isPending ? "Inviting…" : "Invite"}
-        </button>
+        <SubmitButton pending={create.isPending} pendingLabel="Inviting…" disabled={!email.trim()}>
+          Invite
+        </SubmitButton>
       </form>
       {create.error && <ErrorNote error={create.error} />}
       {create.data && (
@@ -374,41 +368,37 @@ function InvitationsCard({ teamId }: { teamId: string }) {
         </div>
       )}
       <h3 className={styles.subhead}>Pending</h3>
-      {invitations.isPending ? (
-        <Loading />
-      ) : invitations.error ? (
-        <ErrorNote error={invitations.error} />
-      ) : invitations.data.length === 0 ? (
-        <p className="muted">No pending invitations.</p>
-      ) : (
-        <ul className={styles.list}>
-          {invitations.data.map((invitation) => (
-            <li key={invitation.id} data-testid="invitation-row">
-              <div className="row">
-                <strong>{invitation.email}</strong>
-                <span className="badge">{invitation.role}</span>
-                <span className="muted">expires {formatTime(invitation.expiresAt)}</span>
-                <ConfirmButton
-                  small
-                  question={`Revoke the invitation of ${invitation.email}?`}
-                  confirmLabel="Revoke"
-                  pending={revoke.isPending}
-                  onConfirm={() => revoke.mutate({ teamId, invitationId: invitation.id })}
-                >
-                  Revoke
-                </ConfirmButton>
-              </div>
-              {origin && (
-                <CopyField
-                  value={`${origin}/invitations/${encodeURIComponent(invitation.id)}`}
-                  label={`Invitation link for ${invitation.email}`}
-                  copyLabel="Copy link"
-                />
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={invitations} empty={<p className="muted">No pending invitations.</p>}>
+        {(data) => (
+          <ul className={styles.list}>
+            {data.map((invitation) => (
+              <li key={invitation.id} data-testid="invitation-row">
+                <div className="row">
+                  <strong>{invitation.email}</strong>
+                  <span className="badge">{invitation.role}</span>
+                  <span className="muted">expires {formatTime(invitation.expiresAt)}</span>
+                  <ConfirmButton
+                    small
+                    question={`Revoke the invitation of ${invitation.email}?`}
+                    confirmLabel="Revoke"
+                    pending={revoke.isPending}
+                    onConfirm={() => revoke.mutate({ teamId, invitationId: invitation.id })}
+                  >
+                    Revoke
+                  </ConfirmButton>
+                </div>
+                {origin && (
+                  <CopyField
+                    value={`${origin}/invitations/${encodeURIComponent(invitation.id)}`}
+                    label={`Invitation link for ${invitation.email}`}
+                    copyLabel="Copy link"
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
       {revoke.error && <ErrorNote error={revoke.error} />}
     </Card>
   );
@@ -459,16 +449,14 @@ function ApiKeysCard({ teamId }: { teamId: string }) {
         through a key.
       </p>
       <form className={`row ${styles.inlineForm}`} onSubmit={submit}>
-        <label className="field">
-          <span>Key name</span>
-          <input
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            maxLength={100}
-            placeholder="laptop scripts"
-          />
-        </label>
+        <TextField
+          label="Key name"
+          value={name}
+          onChange={setName}
+          required
+          maxLength={100}
+          placeholder="laptop scripts"
+        />
         <label className="field">
           <span>Expires</span>
           <select value={lifetime} onChange={(event) => setLifetime(Number(event.target.value))}>
@@ -479,9 +467,9 @@ function ApiKeysCard({ teamId }: { teamId: string }) {
             ))}
           </select>
         </label>
-        <button type="submit" className="button" disabled={create.isPending || !name.trim()}>
-          {create.isPending ? "Creating…" : "Create key"}
-        </button>
+        <SubmitButton pending={create.isPending} pendingLabel="Creating…" disabled={!name.trim()}>
+          Create key
+        </SubmitButton>
       </form>
       {create.error && <ErrorNote error={create.error} />}
       {create.data && (
@@ -495,17 +483,11 @@ function ApiKeysCard({ teamId }: { teamId: string }) {
           />
         </div>
       )}
-      {keys.isPending ? (
-        <Loading />
-      ) : keys.error ? (
-        <ErrorNote error={keys.error} />
-      ) : keys.data.length === 0 ? (
-        <Empty>No keys yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
+      <QueryState query={keys} empty={<Empty>No keys yet.</Empty>}>
+        {(data) => (
+          <DataTable
+            head={
+              <>
                 <th>Name</th>
                 <th>Key</th>
                 <th>Created</th>
@@ -515,43 +497,40 @@ function ApiKeysCard({ teamId }: { teamId: string }) {
                 <th>
                   <span className="visually-hidden">Actions</span>
                 </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((key) => {
-                const state = keyState(key, now);
-                return (
-                  <tr key={key.id} data-testid="api-key-row">
-                    <td>{key.name}</td>
-                    <td className="code">{key.start}…</td>
-                    <td>{formatAge(key.createdAt, now)}</td>
-                    <td>{key.expiresAt ? formatTime(key.expiresAt) : "never"}</td>
-                    <td>{key.lastRequest ? formatAge(key.lastRequest, now) : "never"}</td>
-                    <td>
-                      <span className={`badge ${state === "active" ? "badge-ok" : ""}`}>
-                        {state}
-                      </span>
-                    </td>
-                    <td>
-                      {state === "active" && (
-                        <ConfirmButton
-                          small
-                          question={`Revoke ${key.name ?? "this key"}? Scripts using it stop working.`}
-                          confirmLabel="Revoke"
-                          pending={revoke.isPending}
-                          onConfirm={() => revoke.mutate({ teamId, apiKeyId: key.id })}
-                        >
-                          Revoke
-                        </ConfirmButton>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </>
+            }
+          >
+            {data.map((key) => {
+              const state = keyState(key, now);
+              return (
+                <tr key={key.id} data-testid="api-key-row">
+                  <td>{key.name}</td>
+                  <td className="code">{key.start}…</td>
+                  <td>{formatAge(key.createdAt, now)}</td>
+                  <td>{key.expiresAt ? formatTime(key.expiresAt) : "never"}</td>
+                  <td>{key.lastRequest ? formatAge(key.lastRequest, now) : "never"}</td>
+                  <td>
+                    <span className={`badge ${state === "active" ? "badge-ok" : ""}`}>{state}</span>
+                  </td>
+                  <td>
+                    {state === "active" && (
+                      <ConfirmButton
+                        small
+                        question={`Revoke ${key.name ?? "this key"}? Scripts using it stop working.`}
+                        confirmLabel="Revoke"
+                        pending={revoke.isPending}
+                        onConfirm={() => revoke.mutate({ teamId, apiKeyId: key.id })}
+                      >
+                        Revoke
+                      </ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </QueryState>
       {revoke.error && <ErrorNote error={revoke.error} />}
     </Card>
   );
