@@ -2,6 +2,8 @@
 
 import type { Health } from "@attune/db";
 import { useEffect, useState } from "react";
+import { formatAge } from "../lib/format.ts";
+import { useNow } from "../lib/use-now.ts";
 
 /** Health as it arrives over JSON: timestamps are strings. */
 type Runner = Omit<Health["runners"][number], "lastHeartbeatAt"> & { lastHeartbeatAt: string };
@@ -18,7 +20,7 @@ const POLL_MS = 5_000;
 export function HealthPanel() {
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [fetchError, setFetchError] = useState<string | null>(null);
-  const [now, setNow] = useState(() => Date.now());
+  const now = useNow();
 
   useEffect(() => {
     let cancelled = false;
@@ -39,11 +41,9 @@ export function HealthPanel() {
       }
     }
     void poll();
-    const clock = setInterval(() => setNow(Date.now()), 1_000);
     return () => {
       cancelled = true;
       clearTimeout(timer);
-      clearInterval(clock);
     };
   }, []);
 
@@ -165,13 +165,5 @@ function tone(good: boolean | undefined, health: HealthJson | undefined): string
  * since the answer arrived, so a browser with a wrong clock still shows the right age.
  */
 function age({ health, receivedAt }: Snapshot, at: string, now: number): string {
-  const serverNow = Date.parse(health.checkedAt) + (now - receivedAt);
-  const seconds = Math.max(0, Math.round((serverNow - Date.parse(at)) / 1000));
-  if (seconds < 5) return "just now";
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
+  return formatAge(at, Date.parse(health.checkedAt) + (now - receivedAt));
 }

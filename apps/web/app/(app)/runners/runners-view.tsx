@@ -2,25 +2,16 @@
 // The runner processes that train every team's trials: who is connected, on what, how busy, and
 // when each was last heard from. Read again every few seconds; ages tick every second.
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
-import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../components/ui.tsx";
+import { useState } from "react";
+import { Card, DataTable, Empty, PageHeader, QueryState } from "../../../components/ui.tsx";
 import { formatAge, formatTime, plural } from "../../../lib/format.ts";
 import { type RouterOutputs, useTRPC } from "../../../lib/trpc.tsx";
+import { useNow } from "../../../lib/use-now.ts";
 import styles from "./runners.module.css";
 
 type Runner = RouterOutputs["runners"]["list"][number];
 
 const POLL_MS = 3_000;
-
-/** The current time, moving every second, for ages that stay right between reads. */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const clock = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(clock);
-  }, []);
-  return now;
-}
 
 export function RunnersView() {
   const trpc = useTRPC();
@@ -66,39 +57,37 @@ export function RunnersView() {
           )
         }
       >
-        {runners.isPending ? (
-          <Loading label="Loading runners…" />
-        ) : runners.error ? (
-          <ErrorNote error={runners.error} />
-        ) : shown.length === 0 ? (
-          <Empty>
-            {all.length === 0
-              ? "No runner has registered yet. One appears here within seconds of starting."
-              : "No runner is connected now. Trials wait in the queue until one starts."}
-          </Empty>
-        ) : (
-          <div className="table-wrap">
-            <table className="data" data-testid="runners">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Host</th>
-                  <th>Backend</th>
-                  <th>Device</th>
-                  <th className="num">Trials now</th>
-                  <th>Status</th>
-                  <th>Last heartbeat</th>
-                  <th>Started</th>
-                </tr>
-              </thead>
-              <tbody>
+        <QueryState query={runners} loading="Loading runners…">
+          {() =>
+            shown.length === 0 ? (
+              <Empty>
+                {all.length === 0
+                  ? "No runner has registered yet. One appears here within seconds of starting."
+                  : "No runner is connected now. Trials wait in the queue until one starts."}
+              </Empty>
+            ) : (
+              <DataTable
+                testId="runners"
+                head={
+                  <>
+                    <th>Name</th>
+                    <th>Host</th>
+                    <th>Backend</th>
+                    <th>Device</th>
+                    <th className="num">Trials now</th>
+                    <th>Status</th>
+                    <th>Last heartbeat</th>
+                    <th>Started</th>
+                  </>
+                }
+              >
                 {shown.map((runner) => (
                   <RunnerRow key={runner.id} runner={runner} now={now} />
                 ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              </DataTable>
+            )
+          }
+        </QueryState>
         {runners.data && (
           <p className="muted small">
             A runner that has not sent a heartbeat for 30 s counts as gone; its trials resume on

@@ -7,12 +7,14 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { LineChart as EchartsLine } from "echarts/charts";
 import { MarkAreaComponent, MarkLineComponent } from "echarts/components";
 import { use as registerEcharts } from "echarts/core";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { EChart, type EChartsCoreOption } from "../../../../../../components/echart.tsx";
+import { TextField } from "../../../../../../components/form.tsx";
 import { ErrorNote, StateBadge } from "../../../../../../components/ui.tsx";
 import { formatDuration, formatNumber } from "../../../../../../lib/format.ts";
 import { roundLr } from "../../../../../../lib/study-form.ts";
 import { type RouterOutputs, useTRPC } from "../../../../../../lib/trpc.tsx";
+import { useNow } from "../../../../../../lib/use-now.ts";
 import styles from "./new-study.module.css";
 
 // The shared chart component registers the chart kinds other pages use; this one also draws lines.
@@ -120,39 +122,30 @@ export function LrRangeTestPanel({
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>From LR</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            aria-label="LR range test from"
-            value={minLr}
-            onChange={(event) => setMinLr(event.target.value)}
-            disabled={!canEdit}
-          />
-        </label>
-        <label className="field">
-          <span>To LR</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            aria-label="LR range test to"
-            value={maxLr}
-            onChange={(event) => setMaxLr(event.target.value)}
-            disabled={!canEdit}
-          />
-        </label>
-        <label className="field">
-          <span>Steps</span>
-          <input
-            type="text"
-            inputMode="numeric"
-            aria-label="LR range test steps"
-            value={steps}
-            onChange={(event) => setSteps(event.target.value)}
-            disabled={!canEdit}
-          />
-        </label>
+        <TextField
+          label="From LR"
+          inputMode="decimal"
+          aria-label="LR range test from"
+          value={minLr}
+          onChange={setMinLr}
+          disabled={!canEdit}
+        />
+        <TextField
+          label="To LR"
+          inputMode="decimal"
+          aria-label="LR range test to"
+          value={maxLr}
+          onChange={setMaxLr}
+          disabled={!canEdit}
+        />
+        <TextField
+          label="Steps"
+          inputMode="numeric"
+          aria-label="LR range test steps"
+          value={steps}
+          onChange={setSteps}
+          disabled={!canEdit}
+        />
       </div>
       {canEdit && (
         <p className="row" style={{ marginTop: 12 }}>
@@ -222,13 +215,7 @@ export function LrRangeTestPanel({
 }
 
 function RunProgress({ run, error }: { run: StrategyRun | undefined; error: unknown }) {
-  const [now, setNow] = useState(() => Date.now());
-  const finished = run !== undefined && FINISHED.has(run.status);
-  useEffect(() => {
-    if (finished) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [finished]);
+  const now = useNow(run === undefined || !FINISHED.has(run.status));
   if (error) return <ErrorNote error={error} what="LR range test" />;
   if (!run) return <p className="loading">Loading the run…</p>;
   const since = (at: Date | string | null) =>
