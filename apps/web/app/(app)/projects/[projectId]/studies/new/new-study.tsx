@@ -8,6 +8,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { TextField } from "../../../../../../components/form.tsx";
 import { Card, ErrorNote, Loading, PageHeader } from "../../../../../../components/ui.tsx";
 import {
   activeSchedules,
@@ -509,22 +510,21 @@ function StudyCard({
   return (
     <Card title="Study">
       <div className="form-grid">
-        <label className="field">
-          <span>Name</span>
-          <input
-            type="text"
-            data-testid="study-name"
-            value={form.name}
-            aria-invalid={nameTaken || undefined}
-            onChange={(event) => onChange({ ...form, name: event.target.value })}
-          />
+        <TextField
+          label="Name"
+          type="text"
+          data-testid="study-name"
+          value={form.name}
+          aria-invalid={nameTaken || undefined}
+          onChange={(name) => onChange({ ...form, name })}
+        >
           <Errors
             messages={[
               ...(nameTaken ? ["The project already has a study with this name."] : []),
               ...(fieldErrors.get("name") ?? []),
             ]}
           />
-        </label>
+        </TextField>
         <label className="field">
           <span>Dataset</span>
           <select
@@ -818,28 +818,26 @@ function BudgetCard(props: CardProps) {
   return (
     <Card title="Budget" testId="budget">
       <div className="form-grid">
-        <label className="field">
-          <span>Trials</span>
-          <input
-            type="text"
-            inputMode="numeric"
-            data-testid="budget-trials"
-            value={budget.trials}
-            onChange={(event) => setBudget({ trials: event.target.value })}
-          />
+        <TextField
+          label="Trials"
+          type="text"
+          inputMode="numeric"
+          data-testid="budget-trials"
+          value={budget.trials}
+          onChange={(trials) => setBudget({ trials })}
+        >
           <Errors messages={fieldErrors.get("budget.trials")} />
-        </label>
-        <label className="field">
-          <span>In parallel</span>
-          <input
-            type="text"
-            inputMode="numeric"
-            placeholder="1"
-            value={budget.parallelTrials}
-            onChange={(event) => setBudget({ parallelTrials: event.target.value })}
-          />
+        </TextField>
+        <TextField
+          label="In parallel"
+          type="text"
+          inputMode="numeric"
+          placeholder="1"
+          value={budget.parallelTrials}
+          onChange={(parallelTrials) => setBudget({ parallelTrials })}
+        >
           <Errors messages={fieldErrors.get("budget.parallelTrials")} />
-        </label>
+        </TextField>
         <div className="field">
           <span>Length of a trial</span>
           <div className="row" style={{ gap: 6, flexWrap: "nowrap" }}>
@@ -867,29 +865,27 @@ function BudgetCard(props: CardProps) {
             messages={fieldErrors.get(lengthKey) ?? fieldErrors.get("budget.stepsPerTrial")}
           />
         </div>
-        <label className="field">
-          <span>Wall-time limit (minutes)</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            placeholder="none"
-            value={budget.wallTimeMinutes}
-            onChange={(event) => setBudget({ wallTimeMinutes: event.target.value })}
-          />
+        <TextField
+          label="Wall-time limit (minutes)"
+          type="text"
+          inputMode="decimal"
+          placeholder="none"
+          value={budget.wallTimeMinutes}
+          onChange={(wallTimeMinutes) => setBudget({ wallTimeMinutes })}
+        >
           <Errors messages={fieldErrors.get("budget.wallTimeMinutes")} />
-        </label>
-        <label className="field">
-          <span>Seed</span>
-          <input
-            type="text"
-            inputMode="numeric"
-            data-testid="study-seed"
-            placeholder="drawn at creation"
-            value={form.seed}
-            onChange={(event) => onChange({ ...form, seed: event.target.value })}
-          />
+        </TextField>
+        <TextField
+          label="Seed"
+          type="text"
+          inputMode="numeric"
+          data-testid="study-seed"
+          placeholder="drawn at creation"
+          value={form.seed}
+          onChange={(seed) => onChange({ ...form, seed })}
+        >
           <Errors messages={fieldErrors.get("seed")} />
-        </label>
+        </TextField>
       </div>
       <div className={styles.rows} style={{ marginTop: 8 }}>
         <SettingRow {...props} name="eval_every" />
