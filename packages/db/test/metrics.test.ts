@@ -1,6 +1,12 @@
+import { Random } from "@attune/core/random";
 import { describe, expect, it } from "vitest";
 import { getCheckpoint, listCheckpoints, saveCheckpoint } from "../src/queries/checkpoints.ts";
-import { type MetricPoint, readMetrics, writeMetrics } from "../src/queries/metrics.ts";
+import {
+  type MetricPoint,
+  readMetrics,
+  readTrialCurves,
+  writeMetrics,
+} from "../src/queries/metrics.ts";
 import { createNextTrial, type Trial } from "../src/queries/trials.ts";
 import { seedStudy } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
@@ -65,6 +71,108 @@ describe("metrics", () => {
     const rows = await readMetrics(test.db, trial.id, "loss");
     expect(rows).toHaveLength(25_000);
     expect(rows.at(-1)).toMatchObject({ step: 24_999, value: 1 / 25_000 });
+  });
+});
+
+describe("curves", () => {
+  /** A trial of a new study whose `key` series has `values` at steps 0, 1, 2, … */
+  async function trialWithSeries(values: number[], key = "loss") {
+    const trial = await seedTrial();
+    await writeMetrics(
+      test.db,
+      values.map((value, step) => ({ trialId: trial.id, key, step, value })),
+    );
+    return trial;
+  }
+
+  async function curve(trial: Trial, maxPoints: number, key = "loss") {
+    const rows = await readTrialCurves(test.db, trial.studyId, [trial.id], [key], maxPoints);
+    return rows.map(({ step, value }) => ({ step, value }));
+  }
+
+  /** What the buckets mean, written out plainly: the lowest and highest point of each. */
+  function expectedCurve(values: number[], maxPoints: number) {
+    const points = values.map((value, step) => ({ step, value }));
+    if (points.length <= maxPoints) return points;
+    const buckets = Math.floor(maxPoints / 2);
+    const kept: typeof points = [];
+    for (let bucket = 0; bucket < buckets; bucket++) {
+      const slice = points.slice(
+        Math.floor((bucket * points.length) / buckets),
+        Math.floor(((bucket + 1) * points.length) / buckets),
+      );
+      const low = slice.reduce((a, b) => (b.value < a.value ? b : a));
+      const high = slice.reduce((a, b) => (b.value > a.value ? b : a));
+      kept.push(...(low === high ? [low] : [low, high].sort((a, b) => a.step - b.step)));
+    }
+    return kept;
+  }
+
+  it("returns a short series whole", async () => {
+    const trial = await trialWithSeries([3, 1, 2]);
+    expect(await curve(trial, 5)).toEqual([
+      { step: 0, value: 3 },
+      { step: 1, value: 1 },
+      { step: 2, value: 2 },
+    ]);
+  });
+
+  it("keeps each bucket's lowest and highest point, at most maxPoints, in step order", async () => {
+    const random = new Random(5);
+    for (const [length, maxPoints] of [
+      [1000, 200],
+      [1001, 7],
+      [10_001, 300],
+      [37, 36],
+      [5, 2],
+    ] as const) {
+      const values = Array.from({ length }, (_, i) => Math.sin(i / 50) + random.normal(0, 0.1));
+      const kept = await curve(await trialWithSeries(values), maxPoints);
+      expect(kept).toEqual(expectedCurve(values, maxPoints));
+      expect(kept.length).toBeLessThanOrEqual(maxPoints);
+    }
+  });
+
+  it("keeps a spike and a dip that striding would miss", async () => {
+    const values = Array.from({ length: 1000 }, () => 1);
+    values[333] = 50;
+    values[667] = -7;
+    const kept = await curve(await trialWithSeries(values), 10);
+    expect(kept).toContainEqual({ step: 333, value: 50 });
+    expect(kept).toContainEqual({ step: 667, value: -7 });
+  });
+
+  it("keeps the first point of a flat bucket, and a NaN as a bucket's highest", async () => {
+    expect(await curve(await trialWithSeries([2, 2, 2, 2]), 2)).toEqual([{ step: 0, value: 2 }]);
+    const kept = await curve(await trialWithSeries([1, Number.NaN, 0.5, 0.7]), 2);
+    expect(kept).toEqual([
+      { step: 1, value: Number.NaN },
+      { step: 2, value: 0.5 },
+    ]);
+  });
+
+  it("reads every trial of the study when none are named, and only the study's", async () => {
+    const trial = await trialWithSeries([1, 2]);
+    const sibling = await createNextTrial(test.db, { studyId: trial.studyId, params: {} });
+    await writeMetrics(test.db, [
+      { trialId: sibling.id, key: "loss", step: 0, value: 5 },
+      { trialId: sibling.id, key: "lr", step: 0, value: 0.1 },
+    ]);
+    const stranger = await trialWithSeries([9]);
+    const all = await readTrialCurves(test.db, trial.studyId, undefined, ["loss", "lr"], 10);
+    expect(all.map((row) => [row.trialId, row.key, row.step])).toEqual(
+      [
+        [trial.id, "loss", 0],
+        [trial.id, "loss", 1],
+        [sibling.id, "loss", 0],
+        [sibling.id, "lr", 0],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(await readTrialCurves(test.db, trial.studyId, [stranger.id], ["loss"], 10)).toEqual([]);
+    expect(await readTrialCurves(test.db, trial.studyId, [], ["loss"], 10)).toEqual([]);
+    await expect(readTrialCurves(test.db, trial.studyId, undefined, ["loss"], 1)).rejects.toThrow(
+      /at least 2/,
+    );
   });
 });
 

@@ -8,16 +8,14 @@ import {
   getTrial,
   listCheckpoints,
   listTrialAudit,
-  listTrials,
   pageTrials,
-  readTrialSeries,
+  readTrialCurves,
   type Trial,
   trialState,
 } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
-import { type CurvePoint, downsampleMinMax } from "../downsample.ts";
 import { studyId, trialId } from "../inputs.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
 import { generateText } from "./generation.ts";
@@ -88,7 +86,8 @@ export const trialsRouter = {
 
   /**
    * The series of `keys` for the chosen trials of the study (all of them when none are chosen),
-   * each thinned to at most `maxPoints` points. Trials of other studies are left out.
+   * each thinned to at most `maxPoints` points, keeping each stretch's lowest and highest point
+   * (see readTrialCurves). Trials of other studies are left out.
    */
   curves: teamProcedure(
     "viewer",
@@ -99,20 +98,24 @@ export const trialsRouter = {
       maxPoints: z.number().int().min(2).max(5000).default(500),
     }),
   ).query(async ({ ctx, input }) => {
-    const trialIds =
-      input.trialIds ?? (await listTrials(ctx.db, input.studyId)).map((trial) => trial.id);
-    const rows = await readTrialSeries(ctx.db, input.studyId, trialIds, input.keys);
-    const series = new Map<string, { trialId: string; key: string; points: CurvePoint[] }>();
-    for (const row of rows) {
-      const id = `${row.trialId}\u0000${row.key}`;
-      const entry = series.get(id) ?? { trialId: row.trialId, key: row.key, points: [] };
-      entry.points.push({ step: row.step, value: row.value });
-      series.set(id, entry);
+    const rows = await readTrialCurves(
+      ctx.db,
+      input.studyId,
+      input.trialIds,
+      input.keys,
+      input.maxPoints,
+    );
+    const series: { trialId: string; key: string; points: { step: number; value: number }[] }[] =
+      [];
+    for (const { trialId, key, step, value } of rows) {
+      let last = series.at(-1);
+      if (last?.trialId !== trialId || last.key !== key) {
+        last = { trialId, key, points: [] };
+        series.push(last);
+      }
+      last.points.push({ step, value });
     }
-    return [...series.values()].map((entry) => ({
-      ...entry,
-      points: downsampleMinMax(entry.points, input.maxPoints),
-    }));
+    return series;
   }),
 
   /** Text sampled from the trial's best (else last) checkpoint, streamed token by token. */
