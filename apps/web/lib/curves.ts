@@ -11,6 +11,8 @@ export interface LineSeries {
   id: string;
   label: string;
   points: readonly CurvePoint[];
+  /** The curve's colour; by default the n-th colour of the palette (seriesColor). */
+  color?: string;
 }
 
 /**

@@ -1,0 +1,157 @@
+"use client";
+// What the study dashboard and the compare page read: the study with its spec, every trial (in
+// pages of 500), each trial's curve of one metric (cached per trial, fetched in batches of 100),
+// and the live subscription that says what changed.
+import type { StudySpec } from "@attune/core/tuning/spec";
+import { type QueryClient, useQueries, useQuery } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useMemo, useRef } from "react";
+import { createCurveLoader } from "../../../../lib/curve-loader.ts";
+import type { CurvePoint } from "../../../../lib/curves.ts";
+import type { LiveSnapshot } from "../../../../lib/study-live.ts";
+import { type RouterOutputs, useTRPC, useTRPCClient } from "../../../../lib/trpc.tsx";
+
+export type StudyTrial = RouterOutputs["trials"]["list"]["trials"][number];
+export type Study = RouterOutputs["studies"]["get"];
+
+/** Trials per trials.list call: the most it gives. */
+const PAGE = 500;
+
+/** The study and its spec, typed: specs are validated before a study is stored. */
+export function useStudy(studyId: string) {
+  const trpc = useTRPC();
+  const study = useQuery(trpc.studies.get.queryOptions({ studyId }));
+  const spec = study.data?.spec as StudySpec | undefined;
+  const project = useQuery({
+    ...trpc.projects.get.queryOptions({ projectId: study.data?.projectId ?? "" }),
+    enabled: !!study.data,
+  });
+  return { study, spec, project };
+}
+
+export function studyTrialsKey(studyId: string) {
+  return ["study-trials", studyId] as const;
+}
+
+/** Every trial of the study by number: one call for up to 500, more in parallel beyond. */
+export function useStudyTrials(studyId: string) {
+  const client = useTRPCClient();
+  return useQuery({
+    queryKey: studyTrialsKey(studyId),
+    queryFn: async ({ signal }) => {
+      const first = await client.trials.list.query({ studyId, limit: PAGE }, { signal });
+      const rest = [];
+      for (let offset = PAGE; offset < first.total; offset += PAGE) {
+        rest.push(client.trials.list.query({ studyId, limit: PAGE, offset }, { signal }));
+      }
+      const pages = await Promise.all(rest);
+      // A trial created while the pages were read can appear twice; keep it once.
+      const byId = new Map<string, StudyTrial>();
+      for (const trial of [first, ...pages].flatMap((page) => page.trials)) {
+        byId.set(trial.id, trial);
+      }
+      return [...byId.values()].sort((a, b) => a.number - b.number);
+    },
+  });
+}
+
+const CURVE_KEY = "trial-curve";
+
+function curveKey(studyId: string, metric: string, maxPoints: number, trialId: string) {
+  return [CURVE_KEY, studyId, metric, maxPoints, trialId] as const;
+}
+
+/** Marks the curves of `trialIds` stale, so the ones on screen are read again (in one batch). */
+export function refreshCurves(
+  queryClient: QueryClient,
+  studyId: string,
+  trialIds: readonly string[],
+): Promise<void> {
+  if (trialIds.length === 0) return Promise.resolve();
+  const ids = new Set(trialIds);
+  return queryClient.invalidateQueries({
+    predicate: ({ queryKey }) =>
+      queryKey[0] === CURVE_KEY && queryKey[1] === studyId && ids.has(queryKey[4] as string),
+  });
+}
+
+export interface TrialCurves {
+  /** Each trial's points, in the order of the ids asked for; undefined until read. */
+  points: (CurvePoint[] | undefined)[];
+  loaded: number;
+  error: unknown;
+}
+
+function combineCurves(
+  results: { data: CurvePoint[] | undefined; error: unknown; isSuccess: boolean }[],
+): TrialCurves {
+  return {
+    points: results.map((result) => result.data),
+    loaded: results.reduce((sum, result) => sum + (result.isSuccess ? 1 : 0), 0),
+    error: results.find((result) => result.error)?.error ?? null,
+  };
+}
+
+/**
+ * The curves of `metric` for `trialIds`, at most `maxPoints` points each. A curve is read once and
+ * kept: only the live view marks one stale (refreshCurves), when its trial has new points.
+ */
+export function useTrialCurves(
+  studyId: string,
+  trialIds: readonly string[],
+  metric: string,
+  maxPoints: number,
+): TrialCurves {
+  const client = useTRPCClient();
+  const loader = useMemo(
+    () =>
+      createCurveLoader((key, ids) =>
+        client.trials.curves.query({ studyId, keys: [key], trialIds: ids, maxPoints }),
+      ),
+    [client, studyId, maxPoints],
+  );
+  // The same queries for the same trials, so a re-render does not make React Query compare 500.
+  const queries = useMemo(
+    () =>
+      trialIds.map((trialId) => ({
+        queryKey: curveKey(studyId, metric, maxPoints, trialId),
+        queryFn: () => loader.load(metric, trialId),
+        staleTime: Number.POSITIVE_INFINITY,
+      })),
+    [trialIds, studyId, metric, maxPoints, loader],
+  );
+  return useQueries({ queries, combine: combineCurves });
+}
+
+/**
+ * The study's live snapshots while `enabled`: `onSnapshot` hears each one (with the one before),
+ * and the status says whether the stream is connected.
+ */
+export function useStudyLive(
+  studyId: string,
+  enabled: boolean,
+  onSnapshot: (snapshot: LiveSnapshot, previous: LiveSnapshot | undefined) => void,
+) {
+  const trpc = useTRPC();
+  const handler = useRef(onSnapshot);
+  handler.current = onSnapshot;
+  const previous = useRef<LiveSnapshot | undefined>(undefined);
+  const subscription = useSubscription(
+    trpc.studies.live.subscriptionOptions(
+      { studyId },
+      {
+        enabled,
+        onData: (event) => {
+          const snapshot = event.data as LiveSnapshot;
+          handler.current(snapshot, previous.current);
+          previous.current = snapshot;
+        },
+      },
+    ),
+  );
+  return {
+    status: subscription.status,
+    snapshot: subscription.data?.data,
+    error: subscription.error,
+  };
+}

@@ -1,0 +1,192 @@
+"use client";
+// The live dashboard of one study: where it stands against its budget, its curves, every trial in
+// a table, and what the finished trials say (parallel coordinates, parameter importance, the
+// Pareto front). A live subscription tells it what changed, and only that is read again.
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useMemo, useState } from "react";
+import { Empty, ErrorNote, Loading, PageHeader, StateBadge } from "../../../../components/ui.tsx";
+import { createHighlightStore } from "../../../../lib/highlight.ts";
+import {
+  curvesToRefresh,
+  isStudyFinished,
+  type LiveSnapshot,
+  resultsChanged,
+  snapshotMatches,
+} from "../../../../lib/study-live.ts";
+import { useTeamScope } from "../../../../lib/team.tsx";
+import { parameterNames } from "../../../../lib/trial-table.ts";
+import { useTRPC } from "../../../../lib/trpc.tsx";
+import { ImportanceCard, ParallelCard, ParetoCard } from "./analysis-cards.tsx";
+import { BestExportCard } from "./best-export-card.tsx";
+import { CurvesCard } from "./curves-card.tsx";
+import styles from "./study.module.css";
+import { StudyControls } from "./study-controls.tsx";
+import {
+  refreshCurves,
+  type StudyTrial,
+  studyTrialsKey,
+  useStudy,
+  useStudyLive,
+  useStudyTrials,
+} from "./study-data.ts";
+import { StudySummary } from "./study-summary.tsx";
+import { TrialsCard } from "./trials-card.tsx";
+
+export function StudyView({ studyId }: { studyId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { study, spec, project } = useStudy(studyId);
+  const trials = useStudyTrials(studyId);
+  const { canEdit } = useTeamScope(project.data?.teamId);
+  const [highlight] = useState(createHighlightStore);
+  const [states, setStates] = useState<ReadonlySet<string>>(() => new Set());
+
+  const onSnapshot = useCallback(
+    (snapshot: LiveSnapshot, previous: LiveSnapshot | undefined) => {
+      const studyKey = trpc.studies.get.queryKey({ studyId });
+      const loaded = queryClient.getQueryData(studyKey);
+      const loadedTrials = queryClient.getQueryData<StudyTrial[]>(studyTrialsKey(studyId));
+      // The first snapshot describes what the page has just read, unless something changed since.
+      if (
+        previous === undefined &&
+        loaded &&
+        loadedTrials &&
+        snapshotMatches(snapshot, { ...loaded, trials: loadedTrials })
+      ) {
+        return;
+      }
+      void queryClient.invalidateQueries({ queryKey: studyTrialsKey(studyId) });
+      void refreshCurves(queryClient, studyId, curvesToRefresh(previous, snapshot));
+      if (previous === undefined || resultsChanged(previous, snapshot)) {
+        void queryClient.invalidateQueries({ queryKey: studyKey });
+        void queryClient.invalidateQueries({ queryKey: trpc.analysis.pathKey() });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.studies.exportBest.queryKey({ studyId }),
+        });
+      }
+    },
+    [queryClient, studyId, trpc],
+  );
+
+  const status = study.data?.status;
+  const liveWanted = status !== undefined && !isStudyFinished(status);
+  const live = useStudyLive(studyId, liveWanted, onSnapshot);
+
+  const objectives = spec?.objectives ?? [];
+  const parameters = useMemo(
+    () => (spec && trials.data ? parameterNames(spec.searchSpace, trials.data) : []),
+    [spec, trials.data],
+  );
+
+  if (study.error) {
+    return (
+      <>
+        <PageHeader title="Study" />
+        <ErrorNote error={study.error} what="study" />
+      </>
+    );
+  }
+  if (!study.data || !spec) return <Loading label="Loading the study…" />;
+
+  const projectCrumbs = project.data
+    ? [
+        { label: "Projects", href: `/teams/${project.data.teamId}` },
+        { label: project.data.name, href: `/projects/${project.data.id}` },
+      ]
+    : [];
+
+  return (
+    <div className={styles.page} data-testid="study-dashboard">
+      <PageHeader
+        title={
+          <span className={styles.title}>
+            {study.data.name} <StateBadge state={study.data.status} />
+            <LiveIndicator wanted={liveWanted} status={live.status} />
+          </span>
+        }
+        subtitle={`${spec.task} on ${spec.dataset} · ${spec.sampler.kind} sampler · pruner ${spec.pruner.kind}`}
+        crumbs={[...projectCrumbs, { label: study.data.name }]}
+        actions={<StudyControls study={study.data} canEdit={canEdit} />}
+      />
+      {trials.error ? (
+        <ErrorNote error={trials.error} />
+      ) : !trials.data ? (
+        <Loading label="Loading trials…" />
+      ) : (
+        <>
+          <StudySummary study={study.data} spec={spec} trials={trials.data} />
+          {trials.data.length === 0 ? (
+            <Empty>
+              <span data-testid="no-trials">
+                No trials yet.{" "}
+                {study.data.status === "draft"
+                  ? "Start the study to have runners train its first trials."
+                  : "Runners create and train them as the study runs; they appear here as they start."}
+              </span>
+            </Empty>
+          ) : (
+            <>
+              <CurvesCard
+                studyId={studyId}
+                task={spec.task}
+                trials={trials.data}
+                objectives={objectives}
+                states={states}
+                highlight={highlight}
+              />
+              <TrialsCard
+                studyId={studyId}
+                trials={trials.data}
+                objectives={objectives}
+                parameters={parameters}
+                bestTrialId={study.data.bestTrialId}
+                states={states}
+                onStatesChange={setStates}
+                highlight={highlight}
+              />
+              <ParallelCard
+                spec={spec}
+                trials={trials.data}
+                parameters={parameters}
+                onPick={highlight.set}
+              />
+              <div className={styles.analysis}>
+                <ImportanceCard studyId={studyId} objectives={objectives} trials={trials.data} />
+                {objectives.length > 1 && (
+                  <ParetoCard
+                    studyId={studyId}
+                    trials={trials.data}
+                    objectives={objectives}
+                    onPick={highlight.set}
+                  />
+                )}
+                <BestExportCard study={study.data} />
+              </div>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function LiveIndicator({ wanted, status }: { wanted: boolean; status: string }) {
+  if (!wanted) return null;
+  const connected = status === "pending";
+  const label = connected
+    ? "Live"
+    : status === "error"
+      ? "Live updates stopped; reload to resume"
+      : "Connecting…";
+  return (
+    <span
+      className={`${styles.live} ${connected ? styles.liveOn : ""}`}
+      data-testid="live-indicator"
+      data-status={status}
+      title={connected ? "Updates as trials report metrics" : label}
+    >
+      <span aria-hidden="true" className={styles.liveDot} />
+      {label}
+    </span>
+  );
+}

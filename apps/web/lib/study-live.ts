@@ -1,0 +1,120 @@
+// What the study dashboard does with each live snapshot (studies.live): which trials' curves to
+// read again, whether the finished trials changed (and with them the analyses and best export),
+// and how much of the budget is spent.
+import { FINISHED_TRIAL_STATES, type TableTrial } from "./trial-table.ts";
+
+/** A snapshot as studies.live sends it (packages/db's StudyProgress). */
+export interface LiveSnapshot {
+  status: string;
+  trialsByState: Partial<Record<string, number>>;
+  bestTrialId: string | null;
+  bestValues: number[] | null;
+  runningTrials: readonly { trialId: string; number: number; latestStep: number | null }[];
+}
+
+/** Statuses a study does not leave by itself: the live view stops there. */
+export const FINISHED_STUDY_STATUSES = ["completed", "cancelled", "failed"];
+
+export function isStudyFinished(status: string): boolean {
+  return FINISHED_STUDY_STATUSES.includes(status);
+}
+
+/**
+ * Trials whose curves have new points: those running with a step the last snapshot did not have,
+ * and those that stopped running since (their last points, written as they finished). Finished
+ * trials' curves never change, so the dashboard reads each of them once.
+ */
+export function curvesToRefresh(previous: LiveSnapshot | undefined, next: LiveSnapshot): string[] {
+  const before = new Map(
+    (previous?.runningTrials ?? []).map((trial) => [trial.trialId, trial.latestStep]),
+  );
+  const now = new Set(next.runningTrials.map((trial) => trial.trialId));
+  const changed = next.runningTrials
+    .filter((trial) => !before.has(trial.trialId) || before.get(trial.trialId) !== trial.latestStep)
+    .map((trial) => trial.trialId);
+  const stopped = [...before.keys()].filter((trialId) => !now.has(trialId));
+  return [...changed, ...stopped];
+}
+
+function finishedCount(snapshot: LiveSnapshot): number {
+  return FINISHED_TRIAL_STATES.reduce(
+    (sum, state) => sum + (snapshot.trialsByState[state] ?? 0),
+    0,
+  );
+}
+
+/**
+ * Whether a snapshot says what the page already shows: the same status, best trial and number of
+ * trials in each state. The first snapshot usually does, since the page has just read the study.
+ */
+export function snapshotMatches(
+  snapshot: LiveSnapshot,
+  shown: { status: string; bestTrialId: string | null; trials: readonly { state: string }[] },
+): boolean {
+  if (snapshot.status !== shown.status || snapshot.bestTrialId !== shown.bestTrialId) return false;
+  const counts = new Map<string, number>();
+  for (const trial of shown.trials) counts.set(trial.state, (counts.get(trial.state) ?? 0) + 1);
+  const states = new Set([...counts.keys(), ...Object.keys(snapshot.trialsByState)]);
+  return [...states].every(
+    (state) => (counts.get(state) ?? 0) === (snapshot.trialsByState[state] ?? 0),
+  );
+}
+
+/** Whether trials finished or the best changed: what importance, the front and exports read. */
+export function resultsChanged(previous: LiveSnapshot | undefined, next: LiveSnapshot): boolean {
+  if (!previous) return false;
+  return (
+    finishedCount(previous) !== finishedCount(next) ||
+    previous.bestTrialId !== next.bestTrialId ||
+    previous.status !== next.status
+  );
+}
+
+export interface BudgetSpec {
+  trials: number;
+  stepsPerTrial?: number;
+  tokensPerTrial?: number;
+  wallTimeMinutes?: number;
+}
+
+export interface BudgetSummary {
+  trials: { finished: number; total: number };
+  /** Steps trained of all trials' steps, when the budget counts steps. */
+  steps?: { done: number; total: number };
+  /** Time since the study started of its wall-time limit, when it has one. */
+  time?: { elapsedMs: number; totalMs: number };
+}
+
+export function budgetSummary(
+  budget: BudgetSpec,
+  trials: readonly TableTrial[],
+  study: { startedAt: Date | string | null; finishedAt: Date | string | null },
+  now: number,
+): BudgetSummary {
+  const finished = trials.filter((trial) =>
+    (FINISHED_TRIAL_STATES as readonly string[]).includes(trial.state),
+  ).length;
+  const summary: BudgetSummary = { trials: { finished, total: budget.trials } };
+  if (budget.stepsPerTrial !== undefined) {
+    const perTrial = budget.stepsPerTrial;
+    summary.steps = {
+      done: trials.reduce((sum, trial) => sum + Math.min(trial.lastStep, perTrial), 0),
+      total: budget.trials * perTrial,
+    };
+  }
+  if (budget.wallTimeMinutes !== undefined) {
+    const started = study.startedAt ? new Date(study.startedAt).getTime() : null;
+    const ended = study.finishedAt ? new Date(study.finishedAt).getTime() : now;
+    summary.time = {
+      elapsedMs: started === null ? 0 : Math.max(0, ended - started),
+      totalMs: budget.wallTimeMinutes * 60_000,
+    };
+  }
+  return summary;
+}
+
+/** 0 to 100, for a progress bar. */
+export function percent(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(100, Math.max(0, (100 * done) / total));
+}
