@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { SubmitButton, TextField } from "../../../../components/form.tsx";
+import { Segmented } from "../../../../components/segmented.tsx";
 import { ErrorNote, Loading } from "../../../../components/ui.tsx";
 import { plural } from "../../../../lib/format.ts";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
@@ -33,6 +34,11 @@ const TOKENIZERS: { value: Tokenizer; label: string }[] = [
 
 type Source = "file" | "corpus";
 
+const SOURCES: { value: Source; label: string }[] = [
+  { value: "file", label: "Upload a file" },
+  { value: "corpus", label: "Built-in corpus" },
+];
+
 export function AddDataset({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -46,18 +52,7 @@ export function AddDataset({ projectId }: { projectId: string }) {
     <section className={styles.addDataset} aria-labelledby="add-dataset-title">
       <div className="card-head">
         <h3 id="add-dataset-title">Add a dataset</h3>
-        <div className="segmented">
-          <button type="button" aria-pressed={source === "file"} onClick={() => setSource("file")}>
-            Upload a file
-          </button>
-          <button
-            type="button"
-            aria-pressed={source === "corpus"}
-            onClick={() => setSource("corpus")}
-          >
-            Built-in corpus
-          </button>
-        </div>
+        <Segmented label="Source" value={source} options={SOURCES} onChange={setSource} />
       </div>
       {added && (
         <p className="notice" role="status">

@@ -9,6 +9,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { TextField } from "../../../../../../components/form.tsx";
+import { Segmented } from "../../../../../../components/segmented.tsx";
 import { Card, ErrorNote, Loading, PageHeader } from "../../../../../../components/ui.tsx";
 import {
   activeSchedules,
@@ -44,7 +45,7 @@ import { useTeamScope } from "../../../../../../lib/team.tsx";
 import { errorCode, type RouterOutputs, useTRPC } from "../../../../../../lib/trpc.tsx";
 import { LrRangeTestPanel } from "./lr-range-test.tsx";
 import styles from "./new-study.module.css";
-import { AttentionRow, OptionFields, ParamRowEditor, Segmented } from "./param-row.tsx";
+import { AttentionRow, OptionFields, ParamRowEditor } from "./param-row.tsx";
 import { SpecEditor, type SpecEditorHandle, SpecProblems } from "./spec-editor.tsx";
 import { WandbImportPanel } from "./wandb-import.tsx";
 

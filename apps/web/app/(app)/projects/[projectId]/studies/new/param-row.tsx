@@ -2,6 +2,7 @@
 // A row per training setting: how it enters the spec (trainer default, fixed for every trial, or
 // searched as a range or among choices) and its values; and the fields of a sampler or pruner.
 import { type ReactNode, useId } from "react";
+import { Segmented } from "../../../../../../components/segmented.tsx";
 import {
   type AttentionKind,
   attentionKind,
@@ -24,44 +25,6 @@ const MODE_LABELS: Record<ParamMode, { label: string; title: string }> = {
 function modesOf(setting: SettingDefinition): ParamMode[] {
   const numeric = setting.kind === "int" || setting.kind === "float";
   return numeric ? ["default", "fixed", "range", "choices"] : ["default", "fixed", "choices"];
-}
-
-export function Segmented<T extends string>({
-  value,
-  options,
-  onChange,
-  label,
-  testId,
-  className,
-}: {
-  value: T;
-  options: readonly { value: T; label: string; title?: string }[];
-  onChange: (value: T) => void;
-  label: string;
-  testId?: string;
-  className?: string;
-}) {
-  return (
-    <fieldset
-      className={`segmented ${className ?? ""}`}
-      style={{ margin: 0, padding: 0 }}
-      data-testid={testId}
-    >
-      <legend className="visually-hidden">{label}</legend>
-      {options.map((option) => (
-        <button
-          key={option.value}
-          type="button"
-          aria-pressed={option.value === value}
-          title={option.title}
-          onClick={() => onChange(option.value)}
-          data-value={option.value}
-        >
-          {option.label}
-        </button>
-      ))}
-    </fieldset>
-  );
 }
 
 /** A value of an enum or boolean setting: a select of its options. */
@@ -136,24 +99,28 @@ function ValueInputs({
   const name = setting.label;
   const numeric = setting.kind === "int" || setting.kind === "float";
   const update = (partial: Partial<ParamRow>) => onChange({ ...row, ...partial });
+  /** A number typed as text, so that partial input such as "1e-" survives until it parses. */
+  const numberInput = (
+    field: "value" | "low" | "high" | "step",
+    label: string,
+    placeholder?: string,
+  ) => (
+    <input
+      type="text"
+      inputMode="decimal"
+      className={styles.narrow}
+      aria-label={`${name} ${label}`}
+      placeholder={placeholder}
+      value={row[field]}
+      onChange={(event) => update({ [field]: event.target.value })}
+    />
+  );
   switch (row.mode) {
     case "default":
-      return (
-        <span className="muted" style={{ fontSize: "0.85rem" }}>
-          trainer default: {setting.defaultText}
-        </span>
-      );
+      return <ValueNote>trainer default: {setting.defaultText}</ValueNote>;
     case "fixed":
       return numeric ? (
-        <input
-          type="text"
-          inputMode="decimal"
-          className={styles.narrow}
-          aria-label={`${name} value`}
-          value={row.value}
-          placeholder={setting.defaultText}
-          onChange={(event) => update({ value: event.target.value })}
-        />
+        numberInput("value", "value", setting.defaultText)
       ) : (
         <OptionSelect
           setting={setting}
@@ -165,25 +132,9 @@ function ValueInputs({
     case "range":
       return (
         <>
-          <input
-            type="text"
-            inputMode="decimal"
-            className={styles.narrow}
-            aria-label={`${name} low`}
-            placeholder="low"
-            value={row.low}
-            onChange={(event) => update({ low: event.target.value })}
-          />
+          {numberInput("low", "low", "low")}
           <span className="muted">to</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            className={styles.narrow}
-            aria-label={`${name} high`}
-            placeholder="high"
-            value={row.high}
-            onChange={(event) => update({ high: event.target.value })}
-          />
+          {numberInput("high", "high", "high")}
           <label className={styles.inline}>
             <input
               type="checkbox"
@@ -193,17 +144,7 @@ function ValueInputs({
             />
             log
           </label>
-          {!row.log && (
-            <input
-              type="text"
-              inputMode="decimal"
-              className={styles.narrow}
-              aria-label={`${name} step`}
-              placeholder="step (optional)"
-              value={row.step}
-              onChange={(event) => update({ step: event.target.value })}
-            />
-          )}
+          {!row.log && numberInput("step", "step", "step (optional)")}
         </>
       );
     case "choices":
@@ -227,6 +168,53 @@ function ValueInputs({
   }
 }
 
+/** Muted words in a row's values column, where an input would otherwise be. */
+function ValueNote({ children }: { children: ReactNode }) {
+  return (
+    <span className="muted" style={{ fontSize: "0.85rem" }}>
+      {children}
+    </span>
+  );
+}
+
+/** The layout every setting row shares: its name, how it is set, its values, a note, its errors. */
+function SettingRowFrame({
+  name,
+  label,
+  mode,
+  title,
+  modes,
+  note,
+  errors,
+  children,
+}: {
+  name: string;
+  label: string;
+  mode: ParamMode;
+  title?: string;
+  modes: ReactNode;
+  note?: ReactNode;
+  errors?: readonly string[];
+  children: ReactNode;
+}) {
+  return (
+    <div className={styles.paramRow} data-testid={`param-${name}`} data-mode={mode} title={title}>
+      <div className={styles.paramLabel}>
+        {label}
+        <code>{name}</code>
+      </div>
+      {modes}
+      <div className={styles.values}>{children}</div>
+      {note && <p className={styles.rowNote}>{note}</p>}
+      {errors?.map((error) => (
+        <p key={error} className={styles.rowError} role="alert">
+          {error}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 export function ParamRowEditor({
   setting,
   row,
@@ -242,33 +230,25 @@ export function ParamRowEditor({
 }) {
   const modes = modesOf(setting);
   return (
-    <div
-      className={styles.paramRow}
-      data-testid={`param-${setting.name}`}
-      data-mode={row.mode}
+    <SettingRowFrame
+      name={setting.name}
+      label={setting.label}
+      mode={row.mode}
       title={setting.hint}
+      note={note}
+      errors={errors}
+      modes={
+        <Segmented
+          className={styles.modes}
+          label={`How ${setting.label} is set`}
+          value={modes.includes(row.mode) ? row.mode : "default"}
+          options={modes.map((mode) => ({ value: mode, ...MODE_LABELS[mode] }))}
+          onChange={(mode) => onChange({ ...row, mode })}
+        />
+      }
     >
-      <div className={styles.paramLabel}>
-        {setting.label}
-        <code>{setting.name}</code>
-      </div>
-      <Segmented
-        className={styles.modes}
-        label={`How ${setting.label} is set`}
-        value={modes.includes(row.mode) ? row.mode : "default"}
-        options={modes.map((mode) => ({ value: mode, ...MODE_LABELS[mode] }))}
-        onChange={(mode) => onChange({ ...row, mode })}
-      />
-      <div className={styles.values}>
-        <ValueInputs setting={setting} row={row} onChange={onChange} />
-      </div>
-      {note && <p className={styles.rowNote}>{note}</p>}
-      {errors?.map((error) => (
-        <p key={error} className={styles.rowError} role="alert">
-          {error}
-        </p>
-      ))}
-    </div>
+      <ValueInputs setting={setting} row={row} onChange={onChange} />
+    </SettingRowFrame>
   );
 }
 
@@ -293,61 +273,49 @@ export function AttentionRow({
 }) {
   const kind = attentionKind(row);
   return (
-    <div className={styles.paramRow} data-testid="param-kv_heads" data-mode={row.mode}>
-      <div className={styles.paramLabel}>
-        {setting.label}
-        <code>kv_heads</code>
-      </div>
-      <Segmented
-        className={styles.modes}
-        label="Attention kind"
-        value={kind}
-        options={ATTENTION_LABELS}
-        onChange={(next) => onChange(withAttentionKind(row, next))}
-      />
-      <div className={styles.values}>
-        {kind === "mha" && (
-          <span className="muted" style={{ fontSize: "0.85rem" }}>
-            key/value heads = heads
-          </span>
-        )}
-        {kind === "mqa" && (
-          <span className="muted" style={{ fontSize: "0.85rem" }}>
-            one key/value head
-          </span>
-        )}
-        {kind === "gqa" && (
-          <label className={styles.inline}>
-            key/value heads
-            <input
-              type="text"
-              inputMode="numeric"
-              className={styles.narrow}
-              aria-label="Key/value heads"
-              value={row.value}
-              onChange={(event) => onChange({ ...row, value: event.target.value })}
-            />
-          </label>
-        )}
-        {kind === "search" && (
+    <SettingRowFrame
+      name="kv_heads"
+      label={setting.label}
+      mode={row.mode}
+      note={kind !== "mha" && setting.hint}
+      errors={errors}
+      modes={
+        <Segmented
+          className={styles.modes}
+          label="Attention kind"
+          value={kind}
+          options={ATTENTION_LABELS}
+          onChange={(next) => onChange(withAttentionKind(row, next))}
+        />
+      }
+    >
+      {kind === "mha" && <ValueNote>key/value heads = heads</ValueNote>}
+      {kind === "mqa" && <ValueNote>one key/value head</ValueNote>}
+      {kind === "gqa" && (
+        <label className={styles.inline}>
+          key/value heads
           <input
             type="text"
             inputMode="numeric"
-            className={styles.wide}
-            aria-label="Key/value heads choices"
-            placeholder="comma-separated, e.g. 1, 2, 4"
-            value={row.choices}
-            onChange={(event) => onChange({ ...row, mode: "choices", choices: event.target.value })}
+            className={styles.narrow}
+            aria-label="Key/value heads"
+            value={row.value}
+            onChange={(event) => onChange({ ...row, value: event.target.value })}
           />
-        )}
-      </div>
-      {kind !== "mha" && <p className={styles.rowNote}>{setting.hint}</p>}
-      {errors?.map((error) => (
-        <p key={error} className={styles.rowError} role="alert">
-          {error}
-        </p>
-      ))}
-    </div>
+        </label>
+      )}
+      {kind === "search" && (
+        <input
+          type="text"
+          inputMode="numeric"
+          className={styles.wide}
+          aria-label="Key/value heads choices"
+          placeholder="comma-separated, e.g. 1, 2, 4"
+          value={row.choices}
+          onChange={(event) => onChange({ ...row, mode: "choices", choices: event.target.value })}
+        />
+      )}
+    </SettingRowFrame>
   );
 }
 
