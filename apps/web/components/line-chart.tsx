@@ -3,10 +3,10 @@
 // nearest curve and reports it, log scale and smoothing are options, and the chart follows its
 // container's width. The focused curve is drawn on a canvas of its own over the chart, under a
 // veil that fades the rest, so focusing one of 500 curves redraws one curve, not 500.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { alignSeries, type LineSeries, seriesColor } from "../lib/curves.ts";
+import { alignSeries, type LineSeries, seriesColor, seriesExtent } from "../lib/curves.ts";
 import { formatNumber } from "../lib/format.ts";
 
 export type { CurvePoint, LineSeries } from "../lib/curves.ts";
@@ -105,6 +105,8 @@ export function LineChart({
   colors.current = series.map((entry, position) => entry.color ?? seriesColor(position));
   // Rebuilt when the set of series or the scale changes; new points alone only replace the data.
   const shape = `${logScale}|${series.map((entry) => entry.id).join(",")}`;
+  // On the figure for tests, which cannot read the canvas: how many points, up to which step.
+  const extent = useMemo(() => seriesExtent(series), [series]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` stands for the series' ids.
   useEffect(() => {
@@ -232,7 +234,13 @@ export function LineChart({
   }, [highlightedId, series]);
 
   return (
-    <figure className="line-chart" data-testid={testId} data-series={series.length}>
+    <figure
+      className="line-chart"
+      data-testid={testId}
+      data-series={series.length}
+      data-points={extent.points}
+      data-last-step={extent.lastStep ?? undefined}
+    >
       <div ref={container} role="img" aria-label={ariaLabel} />
       <figcaption className="chart-readout muted" aria-live="off">
         {readout

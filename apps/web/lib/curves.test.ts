@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignSeries, smooth } from "./curves.ts";
+import { alignSeries, seriesExtent, smooth } from "./curves.ts";
 
 describe("smooth", () => {
   it("leaves a curve unchanged at weight 0", () => {
@@ -65,5 +65,26 @@ describe("alignSeries", () => {
       { logScale: true },
     );
     expect(columns).toEqual([[null, null, 2]]);
+  });
+});
+
+describe("seriesExtent", () => {
+  it("counts every point and finds the last step of the longest series", () => {
+    const points = (steps: number[]) => steps.map((step) => ({ step, value: 1 }));
+    expect(
+      seriesExtent([
+        { id: "a", label: "a", points: points([10, 20, 30]) },
+        { id: "b", label: "b", points: points([10, 20, 30, 40]) },
+        { id: "c", label: "c", points: [] },
+      ]),
+    ).toEqual({ points: 7, lastStep: 40 });
+  });
+
+  it("has no last step without points", () => {
+    expect(seriesExtent([])).toEqual({ points: 0, lastStep: null });
+    expect(seriesExtent([{ id: "a", label: "a", points: [] }])).toEqual({
+      points: 0,
+      lastStep: null,
+    });
   });
 });

@@ -58,6 +58,24 @@ export function alignSeries(
   return { steps, columns };
 }
 
+/**
+ * How many points the series hold and the last step any of them reaches (each series in step
+ * order): what a chart shows, for tests and tools that cannot read its canvas.
+ */
+export function seriesExtent(series: readonly LineSeries[]): {
+  points: number;
+  lastStep: number | null;
+} {
+  let points = 0;
+  let lastStep: number | null = null;
+  for (const entry of series) {
+    points += entry.points.length;
+    const last = entry.points.at(-1)?.step;
+    if (last !== undefined && (lastStep === null || last > lastStep)) lastStep = last;
+  }
+  return { points, lastStep };
+}
+
 const PALETTE = [
   "#3b5bdb",
   "#e8590c",
