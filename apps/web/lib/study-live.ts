@@ -1,7 +1,8 @@
 // What the study dashboard does with each live snapshot (studies.live): which trials' curves to
 // read again, whether the finished trials changed (and with them the analyses and best export),
 // and how much of the budget is spent.
-import { FINISHED_TRIAL_STATES, type TableTrial } from "./trial-table.ts";
+import { FINISHED_STUDY_STATUSES, FINISHED_TRIAL_STATES } from "@attune/db/states";
+import type { TableTrial } from "./trial-table.ts";
 
 /** A snapshot as studies.live sends it (packages/db's StudyProgress). */
 export interface LiveSnapshot {
@@ -12,11 +13,9 @@ export interface LiveSnapshot {
   runningTrials: readonly { trialId: string; number: number; latestStep: number | null }[];
 }
 
-/** Statuses a study does not leave by itself: the live view stops there. */
-export const FINISHED_STUDY_STATUSES = ["completed", "cancelled", "failed"];
-
+/** Whether the study is in a status it does not leave by itself: the live view stops there. */
 export function isStudyFinished(status: string): boolean {
-  return FINISHED_STUDY_STATUSES.includes(status);
+  return (FINISHED_STUDY_STATUSES as readonly string[]).includes(status);
 }
 
 /**

@@ -2,19 +2,13 @@
 // per parameter, steps, attempts, duration), how each sorts, and the state filter. Every trial of a
 // study is in the browser at once, so sorting and filtering happen here, without a round trip.
 
-export const TRIAL_STATES = [
+import type { TrialState } from "@attune/db/states";
+
+/** Every trial state, in the order the state filter lists them. */
+export const TRIAL_STATES: readonly TrialState[] = [
   "running",
   "queued",
   "paused",
-  "completed",
-  "pruned",
-  "failed",
-  "cancelled",
-] as const;
-export type TrialStateName = (typeof TRIAL_STATES)[number];
-
-/** States a trial does not leave by itself. */
-export const FINISHED_TRIAL_STATES: readonly TrialStateName[] = [
   "completed",
   "pruned",
   "failed",

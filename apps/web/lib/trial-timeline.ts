@@ -3,18 +3,12 @@
 // audit log keeps what people did (cancelling the trial, pausing or resuming its study). Pauses and
 // resumes by the pruner and restarts after lost runners have no times of their own, so the timeline
 // says what the columns say and no more.
+import { FINISHED_TRIAL_STATES } from "@attune/db/states";
 import { formatNumber } from "./format.ts";
 import type { RouterOutputs } from "./trpc.tsx";
 
 export type TrialView = RouterOutputs["trials"]["get"];
 export type TrialState = TrialView["state"];
-
-export const FINISHED_TRIAL_STATES: readonly TrialState[] = [
-  "completed",
-  "pruned",
-  "failed",
-  "cancelled",
-];
 
 export function isTrialFinished(state: TrialState): boolean {
   return FINISHED_TRIAL_STATES.includes(state);

@@ -17,3 +17,4 @@ export * from "./queries/trials.ts";
 export * from "./queries/users.ts";
 export * from "./queue.ts";
 export * from "./schema/index.ts";
+export * from "./states.ts";

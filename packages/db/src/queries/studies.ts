@@ -2,20 +2,16 @@
 import { and, asc, count, desc, eq, exists, inArray, max, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../client.ts";
-import { metrics, studies, type studyStatus, trials } from "../schema/index.ts";
+import { metrics, studies, trials } from "../schema/index.ts";
+import { FINISHED_STUDY_STATUSES, type StudyStatus, type TrialState } from "../states.ts";
 import { single } from "./shared.ts";
-import type { TrialState } from "./trials.ts";
 
 export type Study = typeof studies.$inferSelect;
-export type StudyStatus = (typeof studyStatus.enumValues)[number];
 /** The fields a caller chooses; the counter, best trial and timings are kept by this module. */
 export type NewStudy = Omit<
   typeof studies.$inferInsert,
   "id" | "nextTrialNumber" | "bestTrialId" | "startedAt" | "finishedAt" | "createdAt" | "updatedAt"
 >;
-
-/** Statuses a study does not leave by itself; entering one stamps finishedAt. */
-export const FINISHED_STUDY_STATUSES: readonly StudyStatus[] = ["completed", "cancelled", "failed"];
 
 export async function createStudy(db: Executor, study: NewStudy): Promise<Study> {
   const rows = await db.insert(studies).values(study).returning();

@@ -1,12 +1,12 @@
 // Trials: one training run of a study with one set of parameters.
 import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { type trialState, trials } from "../schema/index.ts";
+import { trials } from "../schema/index.ts";
+import { CANCELLABLE_TRIAL_STATES, type TrialState } from "../states.ts";
 import { single } from "./shared.ts";
 import { reserveTrialNumber } from "./studies.ts";
 
 export type Trial = typeof trials.$inferSelect;
-export type TrialState = (typeof trialState.enumValues)[number];
 export type NewTrial = Omit<
   typeof trials.$inferInsert,
   "id" | "attempts" | "queuedAt" | "createdAt" | "updatedAt"
@@ -74,9 +74,6 @@ export async function incrementTrialAttempts(db: Executor, id: string): Promise<
     .returning({ attempts: trials.attempts });
   return single(rows, `no trial ${id}`).attempts;
 }
-
-/** States a trial can be cancelled from. */
-export const CANCELLABLE_TRIAL_STATES: readonly TrialState[] = ["queued", "running"];
 
 /**
  * Cancels a queued or running trial, atomically; its runner sees the state and stops. Undefined
