@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 
@@ -54,5 +55,12 @@ export default defineConfig({
         timeout: 120_000,
         stdout: "pipe",
         stderr: "pipe",
+        // A production server signs sessions only with a secret of its own, and accepts sign-ins
+        // only from the origin it serves: the one the browser opens.
+        env: {
+          BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+          BETTER_AUTH_SECRET:
+            process.env.BETTER_AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+        },
       },
 });
