@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   budgetSummary,
   curvesToRefresh,
+  isCurveOf,
   isStudyFinished,
   type LiveSnapshot,
   percent,
   resultsChanged,
   snapshotMatches,
+  trialCurveKey,
 } from "./study-live.ts";
 import type { TableTrial } from "./trial-table.ts";
 
@@ -42,6 +44,120 @@ describe("curvesToRefresh", () => {
       runningTrials: [running("a", 12), running("c", null), running("d", null)],
     });
     expect(curvesToRefresh(before, after)).toEqual(["a", "d", "b"]);
+  });
+});
+
+describe("reading curves", () => {
+  // A model of the database and of the dashboard's curve cache, as study-data.ts uses it: a
+  // reading per trialCurveKey, read when a shown trial has none, and read again when the live
+  // view refreshes it (refreshCurves marks every reading of the trial stale).
+  function setup() {
+    const db = new Map<string, { state: string; points: number }>();
+    const readings = new Map<string, number>();
+    let list: { id: string; state: string }[] = [];
+    let previous: LiveSnapshot | undefined;
+    const key = (trial: { id: string; state: string }) =>
+      JSON.stringify(trialCurveKey("s", "val_loss", 200, trial));
+    const read = (trial: { id: string; state: string }) =>
+      readings.set(key(trial), db.get(trial.id)?.points ?? 0);
+    const show = () => {
+      for (const trial of list) if (!readings.has(key(trial))) read(trial);
+    };
+    return {
+      /** The runner: a trial's state and how many points it has stored. */
+      write(id: string, state: string, points: number) {
+        db.set(id, { state, points });
+      },
+      /** The list of trials read again. */
+      listTrials() {
+        list = [...db].map(([id, trial]) => ({ id, state: trial.state }));
+        show();
+      },
+      /** A live snapshot arrives. */
+      snapshot() {
+        const next = snapshot({
+          runningTrials: [...db]
+            .filter(([, trial]) => trial.state === "running")
+            .map(([id, trial]) => running(id, trial.points)),
+        });
+        const ids = new Set(curvesToRefresh(previous, next));
+        previous = next;
+        for (const stale of [...readings.keys()]) {
+          if (isCurveOf(JSON.parse(stale), "s", ids)) readings.delete(stale);
+        }
+        show();
+      },
+      /** The points the page shows for a trial. */
+      shown(id: string) {
+        const trial = list.find((entry) => entry.id === id);
+        return trial ? readings.get(key(trial)) : undefined;
+      },
+    };
+  }
+
+  it("reads a trial that appears finished once it has finished", () => {
+    const page = setup();
+    page.snapshot();
+    page.write("t", "running", 2);
+    page.write("t", "completed", 4);
+    page.snapshot();
+    page.listTrials();
+    expect(page.shown("t")).toBe(4);
+  });
+
+  it("reads again a trial that appeared running and finished between two snapshots", () => {
+    const page = setup();
+    page.snapshot();
+    page.write("t", "running", 0);
+    page.listTrials();
+    expect(page.shown("t")).toBe(0);
+    page.write("t", "completed", 4);
+    page.snapshot();
+    page.listTrials();
+    expect(page.shown("t")).toBe(4);
+  });
+
+  it("ends with the final points whether the snapshot or the list arrives first", () => {
+    const snapshotFirst = setup();
+    snapshotFirst.write("t", "running", 1);
+    snapshotFirst.snapshot();
+    snapshotFirst.listTrials();
+    snapshotFirst.write("t", "running", 3);
+    snapshotFirst.snapshot();
+    expect(snapshotFirst.shown("t")).toBe(3);
+    snapshotFirst.write("t", "completed", 4);
+    snapshotFirst.snapshot();
+    expect(snapshotFirst.shown("t")).toBe(4);
+    snapshotFirst.listTrials();
+    expect(snapshotFirst.shown("t")).toBe(4);
+
+    const listFirst = setup();
+    listFirst.write("t", "running", 1);
+    listFirst.listTrials();
+    listFirst.snapshot();
+    listFirst.write("t", "completed", 4);
+    listFirst.listTrials();
+    expect(listFirst.shown("t")).toBe(4);
+    listFirst.snapshot();
+    expect(listFirst.shown("t")).toBe(4);
+  });
+
+  it("reads again a trial read while queued once it runs", () => {
+    const page = setup();
+    page.write("t", "queued", 0);
+    page.listTrials();
+    page.write("t", "running", 2);
+    page.listTrials();
+    expect(page.shown("t")).toBe(2);
+  });
+
+  it("keys a reading by study, metric, points, trial and state", () => {
+    const key = trialCurveKey("s", "val_loss", 200, { id: "t", state: "running" });
+    expect(key).toEqual(["trial-curve", "s", "val_loss", 200, "t", "running"]);
+    expect(isCurveOf(key, "s", new Set(["t"]))).toBe(true);
+    expect(isCurveOf(key, "other", new Set(["t"]))).toBe(false);
+    expect(isCurveOf(key, "s", new Set(["u"]))).toBe(false);
+    expect(isCurveOf(["study-trials", "s"], "s", new Set(["t"]))).toBe(false);
   });
 });
 

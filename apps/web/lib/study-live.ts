@@ -20,8 +20,9 @@ export function isStudyFinished(status: string): boolean {
 
 /**
  * Trials whose curves have new points: those running with a step the last snapshot did not have,
- * and those that stopped running since (their last points, written as they finished). Finished
- * trials' curves never change, so the dashboard reads each of them once.
+ * and those that stopped running since (their last points, written as they finished). A trial that
+ * ran entirely between two snapshots is in neither: its curve is read again when the list of
+ * trials shows it in its new state (trialCurveKey).
  */
 export function curvesToRefresh(previous: LiveSnapshot | undefined, next: LiveSnapshot): string[] {
   const before = new Map(
@@ -33,6 +34,51 @@ export function curvesToRefresh(previous: LiveSnapshot | undefined, next: LiveSn
     .map((trial) => trial.trialId);
   const stopped = [...before.keys()].filter((trialId) => !now.has(trialId));
   return [...changed, ...stopped];
+}
+
+/** The first part of every curve query's key. */
+export const CURVE_QUERY = "trial-curve";
+
+/** The key of every reading of one trial's curve of `metric`, whatever the trial's state. */
+export function trialCurvePrefix(
+  studyId: string,
+  metric: string,
+  maxPoints: number,
+  trialId: string,
+) {
+  return [CURVE_QUERY, studyId, metric, maxPoints, trialId] as const;
+}
+
+/**
+ * The cache key of a trial's curve of `metric`, read while the trial was in `state`. A reading is
+ * shown only while the list of trials says the trial is still in the state it was read in: when
+ * the list shows it in another (it started, finished, was pruned or failed), its curve is read
+ * again under the new key, whatever order the live snapshots and the lists arrive in. So a trial
+ * that ran entirely between two snapshots, read empty when it first appeared, is read again once
+ * it shows finished; and the runner stores a trial's last points before its final state, so a
+ * reading in a finished state is complete and kept for good.
+ */
+export function trialCurveKey(
+  studyId: string,
+  metric: string,
+  maxPoints: number,
+  trial: { id: string; state: string },
+) {
+  return [...trialCurvePrefix(studyId, metric, maxPoints, trial.id), trial.state] as const;
+}
+
+/** Whether `queryKey` is a reading of the curve of one of `trialIds` in study `studyId`. */
+export function isCurveOf(
+  queryKey: readonly unknown[],
+  studyId: string,
+  trialIds: ReadonlySet<string>,
+): boolean {
+  return (
+    queryKey[0] === CURVE_QUERY &&
+    queryKey[1] === studyId &&
+    typeof queryKey[4] === "string" &&
+    trialIds.has(queryKey[4])
+  );
 }
 
 function finishedCount(snapshot: LiveSnapshot): number {

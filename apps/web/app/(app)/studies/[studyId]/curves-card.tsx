@@ -118,10 +118,7 @@ export const CurvesCard = memo(function CurvesCard({
     return { metric, logScale: prefersLogScale(metric), smoothing: 0 };
   });
   const visible = useMemo(() => filterTrials(trials, states), [trials, states]);
-  // Stable while the same trials are shown, however often the list of trials is read again.
-  const idList = visible.map((trial) => trial.id).join(",");
-  const ids = useMemo(() => (idList ? idList.split(",") : []), [idList]);
-  const curves = useTrialCurves(studyId, ids, controls.metric, OVERVIEW_POINTS);
+  const curves = useTrialCurves(studyId, visible, controls.metric, OVERVIEW_POINTS);
   const colors = useMemo(() => trialColors(trials, objectives[0]), [trials, objectives]);
   const series = useMemo<LineSeries[]>(
     () =>
@@ -133,7 +130,7 @@ export const CurvesCard = memo(function CurvesCard({
       })),
     [visible, curves.points, colors],
   );
-  const loading = curves.loaded < ids.length;
+  const loading = curves.loaded < visible.length;
   const pointCount = series.reduce((sum, entry) => sum + entry.points.length, 0);
   const lastStep = series.reduce(
     (last, entry) => Math.max(last, entry.points.at(-1)?.step ?? -1),
@@ -150,19 +147,19 @@ export const CurvesCard = memo(function CurvesCard({
         className={styles.note}
         data-testid="curves-status"
         data-loaded={curves.loaded}
-        data-total={ids.length}
+        data-total={visible.length}
         data-points={pointCount}
         data-last-step={lastStep}
       >
         {loading
-          ? `Reading curves: ${curves.loaded} of ${ids.length} trials…`
-          : `${ids.length} trials; colour by ${objectives[0]?.metric ?? "result"} (blue best, red worst), running in violet, without a result in grey.`}
+          ? `Reading curves: ${curves.loaded} of ${visible.length} trials…`
+          : `${visible.length} trials; colour by ${objectives[0]?.metric ?? "result"} (blue best, red worst), running in violet, without a result in grey.`}
       </p>
       {curves.error ? <ErrorNote error={curves.error} /> : null}
       <HighlightedLineChart
         highlight={highlight}
         series={series}
-        ariaLabel={`${controls.metric} of ${ids.length} trials by step`}
+        ariaLabel={`${controls.metric} of ${visible.length} trials by step`}
         height={340}
         logScale={controls.logScale}
         smoothing={controls.smoothing}

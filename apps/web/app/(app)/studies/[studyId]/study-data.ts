@@ -3,12 +3,17 @@
 // pages of 500), each trial's curve of one metric (cached per trial, fetched in batches of 100),
 // and the live subscription that says what changed.
 import type { StudySpec } from "@attune/core/tuning/spec";
-import { type QueryClient, useQueries, useQuery } from "@tanstack/react-query";
+import { type QueryClient, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useMemo, useRef } from "react";
 import { createCurveLoader } from "../../../../lib/curve-loader.ts";
 import type { CurvePoint } from "../../../../lib/curves.ts";
-import type { LiveSnapshot } from "../../../../lib/study-live.ts";
+import {
+  isCurveOf,
+  type LiveSnapshot,
+  trialCurveKey,
+  trialCurvePrefix,
+} from "../../../../lib/study-live.ts";
 import { type RouterOutputs, useTRPC, useTRPCClient } from "../../../../lib/trpc.tsx";
 
 export type StudyTrial = RouterOutputs["trials"]["list"]["trials"][number];
@@ -55,12 +60,6 @@ export function useStudyTrials(studyId: string) {
   });
 }
 
-const CURVE_KEY = "trial-curve";
-
-function curveKey(studyId: string, metric: string, maxPoints: number, trialId: string) {
-  return [CURVE_KEY, studyId, metric, maxPoints, trialId] as const;
-}
-
 /** Marks the curves of `trialIds` stale, so the ones on screen are read again (in one batch). */
 export function refreshCurves(
   queryClient: QueryClient,
@@ -70,8 +69,7 @@ export function refreshCurves(
   if (trialIds.length === 0) return Promise.resolve();
   const ids = new Set(trialIds);
   return queryClient.invalidateQueries({
-    predicate: ({ queryKey }) =>
-      queryKey[0] === CURVE_KEY && queryKey[1] === studyId && ids.has(queryKey[4] as string),
+    predicate: ({ queryKey }) => isCurveOf(queryKey, studyId, ids),
   });
 }
 
@@ -93,16 +91,19 @@ function combineCurves(
 }
 
 /**
- * The curves of `metric` for `trialIds`, at most `maxPoints` points each. A curve is read once and
- * kept: only the live view marks one stale (refreshCurves), when its trial has new points.
+ * The curves of `metric` for `trials`, at most `maxPoints` points each. A curve is read once for
+ * each state its trial is seen in (trialCurveKey) and kept: while the trial runs, the live view
+ * marks it stale (refreshCurves) when the trial has new points. Until a trial's curve is read in
+ * its new state, the page shows its last reading.
  */
 export function useTrialCurves(
   studyId: string,
-  trialIds: readonly string[],
+  trials: readonly { id: string; state: string }[],
   metric: string,
   maxPoints: number,
 ): TrialCurves {
   const client = useTRPCClient();
+  const queryClient = useQueryClient();
   const loader = useMemo(
     () =>
       createCurveLoader((key, ids) =>
@@ -110,17 +111,36 @@ export function useTrialCurves(
       ),
     [client, studyId, maxPoints],
   );
-  // The same queries for the same trials, so a re-render does not make React Query compare 500.
+  // The same queries while the same trials are in the same states, so a re-render (or the list
+  // of trials read again) does not make React Query compare 500.
+  const signature = trials.map((trial) => `${trial.id} ${trial.state}`).join(",");
   const queries = useMemo(
     () =>
-      trialIds.map((trialId) => ({
-        queryKey: curveKey(studyId, metric, maxPoints, trialId),
-        queryFn: () => loader.load(metric, trialId),
-        staleTime: Number.POSITIVE_INFINITY,
-      })),
-    [trialIds, studyId, metric, maxPoints, loader],
+      (signature ? signature.split(",") : []).map((entry) => {
+        const [id = "", state = ""] = entry.split(" ");
+        return {
+          queryKey: trialCurveKey(studyId, metric, maxPoints, { id, state }),
+          queryFn: () => loader.load(metric, id),
+          placeholderData: () =>
+            lastReading(queryClient, trialCurvePrefix(studyId, metric, maxPoints, id)),
+          staleTime: Number.POSITIVE_INFINITY,
+        };
+      }),
+    [signature, studyId, metric, maxPoints, loader, queryClient],
   );
   return useQueries({ queries, combine: combineCurves });
+}
+
+/** The latest reading of a trial's curve in any state, if there is one. */
+function lastReading(queryClient: QueryClient, prefix: readonly unknown[]) {
+  let latest: { data: CurvePoint[]; at: number } | undefined;
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: prefix })) {
+    const { data, dataUpdatedAt } = query.state;
+    if (data !== undefined && (!latest || dataUpdatedAt > latest.at)) {
+      latest = { data: data as CurvePoint[], at: dataUpdatedAt };
+    }
+  }
+  return latest?.data;
 }
 
 /**

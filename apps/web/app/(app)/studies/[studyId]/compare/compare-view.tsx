@@ -185,8 +185,7 @@ function CompareCurves({
     logScale: prefersLogScale("val_loss"),
     smoothing: 0,
   });
-  const ids = useMemo(() => trials.map((trial) => trial.id), [trials]);
-  const curves = useTrialCurves(studyId, ids, controls.metric, COMPARE_POINTS);
+  const curves = useTrialCurves(studyId, trials, controls.metric, COMPARE_POINTS);
   const series = useMemo<LineSeries[]>(
     () =>
       trials.map((trial, index) => ({
