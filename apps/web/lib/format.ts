@@ -10,6 +10,16 @@ export function formatNumber(value: number | null | undefined): string {
   return Number(value.toPrecision(4)).toString();
 }
 
+/**
+ * Decimals that tell values between `low` and `high` apart: two significant digits of the range,
+ * so 3.08 to 3.16 reads "3.080" to "3.160" where rounding would read "3" at both ends.
+ */
+export function rangeDecimals(low: number, high: number): number {
+  const span = Math.abs(high - low);
+  if (!Number.isFinite(span) || span === 0) return 0;
+  return Math.min(10, Math.max(0, Math.ceil(-Math.log10(span)) + 1));
+}
+
 /** A parameter of any type as it reads in tables and configs. */
 export function formatParam(value: unknown): string {
   if (typeof value === "number") return formatNumber(value);

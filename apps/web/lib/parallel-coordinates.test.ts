@@ -84,6 +84,17 @@ describe("parallelCoordinatesOption", () => {
     // One trial still gives the colour scale a range.
     expect(maximized.visualMap).toMatchObject({ min: 5, max: 6, dimension: 1 });
   });
+
+  it("labels the colour scale's ends with the decimals that tell them apart", () => {
+    expect(option.visualMap?.precision).toBe(1);
+    const close = parallelCoordinatesOption({
+      searchSpace,
+      parameters: ["lr"],
+      objectives: [{ metric: "val_loss", direction: "minimize" }],
+      trials: [trial(0, [3.08], { lr: 0.01 }), trial(1, [3.16], { lr: 0.02 })],
+    });
+    expect(close.visualMap).toMatchObject({ min: 3.08, max: 3.16, precision: 3 });
+  });
 });
 
 describe("colourRange", () => {

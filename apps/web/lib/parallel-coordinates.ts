@@ -1,6 +1,7 @@
 // The parallel-coordinates plot of a study: one axis per searched parameter (categories for
 // categorical ones, a log axis for log-scaled ones), one per objective, and one line per finished
 // trial coloured by its first objective, so the settings of the best trials stand out together.
+import { rangeDecimals } from "./format.ts";
 import type { ObjectiveSpec, TableTrial } from "./trial-table.ts";
 
 /** The part of a search space's parameter the axes need (packages/core's ParamSpec fits). */
@@ -168,6 +169,8 @@ export function parallelCoordinatesOption({
           right: 0,
           top: "middle",
           itemHeight: 120,
+          // ECharts rounds the ends' labels to whole numbers unless told how many decimals.
+          precision: rangeDecimals(low, high),
           text: [objectives[0].metric, ""],
           inRange: { color: maximize ? [...GOOD_TO_BAD].reverse() : GOOD_TO_BAD },
         }
