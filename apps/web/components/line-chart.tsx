@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { alignSeries, type LineSeries, seriesColor, seriesExtent } from "../lib/curves.ts";
-import { formatNumber } from "../lib/format.ts";
+import { formatAxisValue, formatNumber } from "../lib/format.ts";
 
 export type { CurvePoint, LineSeries } from "../lib/curves.ts";
 
@@ -155,7 +155,14 @@ export function LineChart({
           scales: { x: { time: false }, y: { distr: logScale ? 3 : 1 } },
           axes: [
             { label: xLabel, stroke: "#6b6b70", grid: { stroke: "#eeeeec" } },
-            { label: yLabel, stroke: "#6b6b70", grid: { stroke: "#eeeeec" }, size: 60 },
+            {
+              label: yLabel,
+              stroke: "#6b6b70",
+              grid: { stroke: "#eeeeec" },
+              size: 60,
+              // Compact, so that a large value (tokens/s in the 100,000s) fits the axis.
+              values: (_u: uPlot, splits: number[]) => splits.map(formatAxisValue),
+            },
           ],
           series: [
             {},

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, plural, rangeDecimals } from "./format.ts";
+import { formatAxisValue, formatCount, plural, rangeDecimals } from "./format.ts";
+
+describe("formatAxisValue", () => {
+  it("writes large values compactly and small ones as metrics read", () => {
+    expect(formatAxisValue(100_000)).toBe("100K");
+    expect(formatAxisValue(1_200_000)).toBe("1.2M");
+    expect(formatAxisValue(12_500)).toBe("12.5K");
+    expect(formatAxisValue(-3_000)).toBe("-3K");
+    expect(formatAxisValue(950)).toBe("950");
+    expect(formatAxisValue(3.125)).toBe("3.125");
+    expect(formatAxisValue(0.0001)).toBe("1.00e-4");
+  });
+});
 
 describe("rangeDecimals", () => {
   it("gives the decimals that tell a range's ends apart", () => {

@@ -10,6 +10,17 @@ export function formatNumber(value: number | null | undefined): string {
   return Number(value.toPrecision(4)).toString();
 }
 
+const compact = new Intl.NumberFormat("en-US", {
+  notation: "compact",
+  maximumFractionDigits: 1,
+});
+
+/** A chart axis' value, short enough for a narrow axis: "950", "0.032", "12.5K", "1.2M". */
+export function formatAxisValue(value: number): string {
+  if (Math.abs(value) >= 1000 && Number.isFinite(value)) return compact.format(value);
+  return formatNumber(value);
+}
+
 /**
  * Decimals that tell values between `low` and `high` apart: two significant digits of the range,
  * so 3.08 to 3.16 reads "3.080" to "3.160" where rounding would read "3" at both ends.
