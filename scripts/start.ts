@@ -1,7 +1,8 @@
 // `npm start`: the embedded PostgreSQL (or DATABASE_URL), migrations, the web app and one runner.
 // Ctrl-C stops the apps, then the database.
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { log } from "@attune/core/log";
 import { migrateDatabase } from "@attune/db";
@@ -28,6 +29,20 @@ async function choosePort(wanted: number): Promise<number> {
     }
   }
   return exitWith(`Ports ${wanted} to ${wanted + 19} are all in use; set PORT to a free port.`);
+}
+
+/**
+ * The key that signs sessions: BETTER_AUTH_SECRET when set, else one made on the first start and
+ * kept beside the embedded database, so sessions outlive a restart. Without one, better-auth
+ * refuses every sign-in of a production build.
+ */
+function authSecret(): string {
+  if (process.env.BETTER_AUTH_SECRET) return process.env.BETTER_AUTH_SECRET;
+  const path = join(root, ".attune", "auth-secret");
+  if (!existsSync(path)) {
+    writeFileSync(path, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
+  }
+  return readFileSync(path, "utf8").trim();
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
@@ -83,7 +98,12 @@ if (build.status !== 0) {
 }
 
 const port = await choosePort(Number(process.env.PORT ?? 3000));
-const env = { ...process.env, DATABASE_URL: database.url, PORT: String(port) };
+const env = {
+  ...process.env,
+  DATABASE_URL: database.url,
+  PORT: String(port),
+  BETTER_AUTH_SECRET: authSecret(),
+};
 const children = [
   processes.start(
     "web",
