@@ -9,6 +9,17 @@ export interface Crumb {
   href?: string;
 }
 
+/** The crumbs down to a project: its team's projects, then the project; none until it is loaded. */
+export function projectCrumbs(
+  project: { id: string; name: string; teamId: string } | undefined,
+): Crumb[] {
+  if (!project) return [];
+  return [
+    { label: "Projects", href: `/teams/${project.teamId}` },
+    { label: project.name, href: `/projects/${project.id}` },
+  ];
+}
+
 export function PageHeader({
   title,
   subtitle,

@@ -4,7 +4,14 @@
 // Pareto front). A live subscription tells it what changed, and only that is read again.
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
-import { Empty, ErrorNote, Loading, PageHeader, StateBadge } from "../../../../components/ui.tsx";
+import {
+  Empty,
+  ErrorNote,
+  Loading,
+  PageHeader,
+  projectCrumbs,
+  StateBadge,
+} from "../../../../components/ui.tsx";
 import { createHighlightStore } from "../../../../lib/highlight.ts";
 import {
   curvesToRefresh,
@@ -88,13 +95,6 @@ export function StudyView({ studyId }: { studyId: string }) {
   }
   if (!study.data || !spec) return <Loading label="Loading the study…" />;
 
-  const projectCrumbs = project.data
-    ? [
-        { label: "Projects", href: `/teams/${project.data.teamId}` },
-        { label: project.data.name, href: `/projects/${project.data.id}` },
-      ]
-    : [];
-
   return (
     <div className={styles.page} data-testid="study-dashboard">
       <PageHeader
@@ -105,7 +105,7 @@ export function StudyView({ studyId }: { studyId: string }) {
           </span>
         }
         subtitle={`${spec.task} on ${spec.dataset} · ${spec.sampler.kind} sampler · pruner ${spec.pruner.kind}`}
-        crumbs={[...projectCrumbs, { label: study.data.name }]}
+        crumbs={[...projectCrumbs(project.data), { label: study.data.name }]}
         actions={<StudyControls study={study.data} canEdit={canEdit} />}
       />
       {trials.error ? (

@@ -6,7 +6,13 @@ import type { StudySpec } from "@attune/core/tuning/spec";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { ErrorNote, Loading, PageHeader, StateBadge } from "../../../../components/ui.tsx";
+import {
+  ErrorNote,
+  Loading,
+  PageHeader,
+  projectCrumbs,
+  StateBadge,
+} from "../../../../components/ui.tsx";
 import { formatDuration, formatNumber } from "../../../../lib/format.ts";
 import { useTeamScope } from "../../../../lib/team.tsx";
 import { isTrialFinished, type TrialView } from "../../../../lib/trial-timeline.ts";
@@ -152,7 +158,7 @@ function TrialHeader({
   return (
     <PageHeader
       crumbs={[
-        ...(project ? [{ label: project.name, href: `/projects/${project.id}` }] : []),
+        ...projectCrumbs(project),
         { label: study.name, href: `/studies/${study.id}` },
         { label: `Trial ${trial.number}` },
       ]}

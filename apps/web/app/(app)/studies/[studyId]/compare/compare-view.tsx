@@ -14,6 +14,7 @@ import {
   ErrorNote,
   Loading,
   PageHeader,
+  projectCrumbs,
   StateBadge,
 } from "../../../../../components/ui.tsx";
 import {
@@ -86,12 +87,7 @@ export function CompareView({ studyId }: { studyId: string }) {
   if (!study.data || !spec) return <Loading label="Loading the study…" />;
 
   const crumbs = [
-    ...(project.data
-      ? [
-          { label: "Projects", href: `/teams/${project.data.teamId}` },
-          { label: project.data.name, href: `/projects/${project.data.id}` },
-        ]
-      : []),
+    ...projectCrumbs(project.data),
     { label: study.data.name, href: `/studies/${studyId}` },
     { label: "Compare" },
   ];
