@@ -103,6 +103,11 @@ const env = {
   DATABASE_URL: database.url,
   PORT: String(port),
   BETTER_AUTH_SECRET: authSecret(),
+  // Sign-in accepts requests only from the app's own origin: the address printed below, and the
+  // same port on 127.0.0.1.
+  BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${port}`,
+  BETTER_AUTH_TRUSTED_ORIGINS:
+    process.env.BETTER_AUTH_TRUSTED_ORIGINS ?? `http://127.0.0.1:${port}`,
 };
 const children = [
   processes.start(
