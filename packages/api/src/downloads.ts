@@ -5,6 +5,7 @@ import { checkpointKind, getCheckpoint, getStudy, getTrial } from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
+import { checkpointWithBytes } from "./checkpoints.ts";
 import { trialId } from "./inputs.ts";
 import {
   type ContextOptions,
@@ -38,14 +39,9 @@ const downloadsRouter = createTRPCRouter({
         message: `trial ${trial.id} has no ${input.kind} checkpoint`,
       });
     }
-    if (!checkpoint.data) {
-      throw new TRPCError({
-        code: "PRECONDITION_FAILED",
-        message: `the ${checkpoint.kind} checkpoint of trial ${trial.id} is in external storage (${checkpoint.storageRef}), which the API does not read`,
-      });
-    }
-    const name = `${fileNamePart(study?.name ?? "study")}-trial-${trial.number}-${checkpoint.kind}-step-${checkpoint.step}.ckpt`;
-    return { data: checkpoint.data, fileName: name };
+    const { data, kind, step } = checkpointWithBytes(checkpoint, trial.id);
+    const name = `${fileNamePart(study?.name ?? "study")}-trial-${trial.number}-${kind}-step-${step}.ckpt`;
+    return { data, fileName: name };
   }),
 });
 

@@ -7,6 +7,7 @@ import { loadCheckpoint } from "@attune/core/train/checkpoint";
 import { type Checkpoint, type Executor, getCheckpoint } from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { checkpointWithBytes } from "../checkpoints.ts";
 import { trialId } from "../inputs.ts";
 import { teamProcedure } from "../trpc.ts";
 
@@ -23,13 +24,7 @@ async function checkpointToGenerateFrom(
       message: `trial ${trial} has no checkpoint yet; it saves one as it trains`,
     });
   }
-  if (!checkpoint.data) {
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: `the ${checkpoint.kind} checkpoint of trial ${trial} is in external storage (${checkpoint.storageRef}), which the API does not read`,
-    });
-  }
-  return { ...checkpoint, data: checkpoint.data };
+  return checkpointWithBytes(checkpoint, trial);
 }
 
 export const generateText = teamProcedure(
