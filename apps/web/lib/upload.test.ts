@@ -1,10 +1,9 @@
-import { DATASET_MAX_BYTES } from "@attune/db";
+import { DATASET_MAX_BYTES } from "@attune/db/limits";
 import { describe, expect, it } from "vitest";
 import {
   CsvError,
   csvToJsonl,
   datasetNameFromFile,
-  MAX_DATASET_BYTES,
   parseCsv,
   sizeProblem,
   uploadKind,
@@ -12,14 +11,10 @@ import {
 } from "./upload.ts";
 
 describe("the size limit", () => {
-  it("is the database's", () => {
-    expect(MAX_DATASET_BYTES).toBe(DATASET_MAX_BYTES);
-  });
-
   it("refuses empty and oversized files before they are read", () => {
     expect(sizeProblem(0)).toMatch(/empty/);
-    expect(sizeProblem(MAX_DATASET_BYTES)).toBeUndefined();
-    expect(sizeProblem(MAX_DATASET_BYTES + 1)).toBe(
+    expect(sizeProblem(DATASET_MAX_BYTES)).toBeUndefined();
+    expect(sizeProblem(DATASET_MAX_BYTES + 1)).toBe(
       "The file is 32.0 MiB; datasets can be at most 32.0 MiB.",
     );
     expect(sizeProblem(50 * 1024 * 1024)).toMatch(/^The file is 50\.0 MiB/);

@@ -1,8 +1,6 @@
 // Preparing a dataset file in the browser for datasets.upload: its format from the name, its size
 // checked before it is read or sent, and CSV turned into the JSONL the API takes.
-
-/** The database's limit on a dataset's UTF-8 size (DATASET_MAX_BYTES in @attune/db). */
-export const MAX_DATASET_BYTES = 32 * 1024 * 1024;
+import { DATASET_MAX_BYTES } from "@attune/db/limits";
 
 export type UploadKind = "text" | "jsonl" | "csv";
 
@@ -28,8 +26,8 @@ export function formatBytes(bytes: number): string {
 /** Why a file of `bytes` bytes cannot be uploaded, or undefined when it can. */
 export function sizeProblem(bytes: number): string | undefined {
   if (bytes === 0) return "The file is empty.";
-  if (bytes > MAX_DATASET_BYTES) {
-    return `The file is ${formatBytes(bytes)}; datasets can be at most ${formatBytes(MAX_DATASET_BYTES)}.`;
+  if (bytes > DATASET_MAX_BYTES) {
+    return `The file is ${formatBytes(bytes)}; datasets can be at most ${formatBytes(DATASET_MAX_BYTES)}.`;
   }
   return undefined;
 }

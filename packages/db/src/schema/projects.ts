@@ -11,12 +11,12 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { DATASET_MAX_BYTES } from "../limits.ts";
 import { users } from "./auth.ts";
 import { timestamps } from "./columns.ts";
 import { teams } from "./teams.ts";
 
-/** Largest dataset text kept in the database, in UTF-8 bytes. */
-export const DATASET_MAX_BYTES = 32 * 1024 * 1024;
+export { DATASET_MAX_BYTES };
 
 export const datasetSource = pgEnum("dataset_source", ["upload", "builtin"]);
 export const datasetFormat = pgEnum("dataset_format", ["text", "jsonl"]);

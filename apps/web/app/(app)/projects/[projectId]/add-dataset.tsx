@@ -1,4 +1,5 @@
 "use client";
+import { DATASET_MAX_BYTES } from "@attune/db/limits";
 // Adding a dataset to a project: a file read in the browser (its size checked first, CSV turned into
 // JSONL) or one of the built-in corpora, each measured with the chosen tokenizer.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -14,7 +15,6 @@ import {
   csvToJsonl,
   datasetNameFromFile,
   formatBytes,
-  MAX_DATASET_BYTES,
   sizeProblem,
   UPLOAD_ACCEPT,
   uploadKind,
@@ -147,8 +147,8 @@ function UploadForm({ projectId, onAdded }: AddFormProps) {
         kind === "csv"
           ? { format: "jsonl" as const, content: csvToJsonl(text).jsonl }
           : { format: kind, content: text };
-      if (utf8Length(content) > MAX_DATASET_BYTES) {
-        setProblem(`As JSONL the file is over ${formatBytes(MAX_DATASET_BYTES)}.`);
+      if (utf8Length(content) > DATASET_MAX_BYTES) {
+        setProblem(`As JSONL the file is over ${formatBytes(DATASET_MAX_BYTES)}.`);
         return;
       }
       upload.mutate({
@@ -184,7 +184,7 @@ function UploadForm({ projectId, onAdded }: AddFormProps) {
           />
           <span className="hint" id="file-hint">
             Plain text (one document), JSONL with a "text" field (and optionally "label"), or CSV
-            with a text column; up to {formatBytes(MAX_DATASET_BYTES)}.
+            with a text column; up to {formatBytes(DATASET_MAX_BYTES)}.
           </span>
         </label>
         <TextField label="Dataset name" value={name} onChange={setName} required maxLength={100} />
