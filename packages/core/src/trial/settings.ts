@@ -44,7 +44,12 @@ const wholeNumber = z.number().int({ error: "must be a whole number" });
 const tokenizerKinds: TokenizerKind[] = ["char", "byte", "gpt2"];
 
 export const trialSettingsSchema = z.strictObject({
-  lr: z.number().positive().default(1e-3).describe("Peak learning rate."),
+  lr: z
+    .number()
+    .positive()
+    .default(1e-3)
+    .describe("Peak learning rate.")
+    .meta({ examples: [3e-4] }),
   batch_size: wholeNumber.min(1).default(16).describe("Sequences per microbatch."),
   accumulation_steps: wholeNumber
     .min(1)
@@ -54,9 +59,9 @@ export const trialSettingsSchema = z.strictObject({
   layers: modelFields.layers.default(2).describe("Transformer blocks."),
   d_model: modelFields.dModel.default(128).describe("Width of the residual stream."),
   heads: modelFields.heads.default(4).describe("Attention heads; must divide d_model."),
-  kv_heads: modelFields.kvHeads.describe(
-    "Key/value heads (default: heads); 1 is multi-query, in between is grouped-query.",
-  ),
+  kv_heads: modelFields.kvHeads
+    .describe("Key/value heads (default: heads); 1 is multi-query, in between is grouped-query.")
+    .meta({ examples: [1] }),
   mlp_ratio: modelFields.mlpRatio.describe("MLP hidden width as a multiple of d_model."),
   activation: modelFields.activation.describe("MLP activation."),
   dropout: modelFields.dropout.describe("Dropout probability while training."),
@@ -83,12 +88,15 @@ export const trialSettingsSchema = z.strictObject({
     .enum(scheduleSchema.options.map((option) => option.shape.kind.value))
     .default("cosine")
     .describe("Learning-rate schedule after the warmup."),
-  warmup_steps: constant.shape.warmupSteps.describe("Linear warmup from 0, in steps."),
+  warmup_steps: constant.shape.warmupSteps
+    .describe("Linear warmup from 0, in steps.")
+    .meta({ examples: [100] }),
   step_size: stepDecay.shape.stepSize
     .optional()
     .describe(
       "step: multiply the rate by step_gamma every this many steps (default: a third of the scheduled steps).",
-    ),
+    )
+    .meta({ examples: [500] }),
   step_gamma: stepDecay.shape.gamma
     .default(0.1)
     .describe("step: the factor each drop multiplies by."),
@@ -97,9 +105,8 @@ export const trialSettingsSchema = z.strictObject({
     .describe("exponential: the factor over decay_steps."),
   decay_steps: cosine.shape.decaySteps
     .optional()
-    .describe(
-      "exponential and cosine: the decay length (default: the trial's steps after warmup).",
-    ),
+    .describe("exponential and cosine: the decay length (default: the trial's steps after warmup).")
+    .meta({ examples: [1000] }),
   staircase: exponential.shape.staircase.describe("exponential: decay in whole periods."),
   min_lr: cosine.shape.minLr.describe("cosine: the rate at the end of the decay."),
   pct_start: oneCycle.shape.pctStart.describe("one-cycle: share of the steps spent rising."),
@@ -112,7 +119,8 @@ export const trialSettingsSchema = z.strictObject({
     .optional()
     .describe(
       "Evaluate every this many steps, and at the end (default: a tenth of the trial's steps).",
-    ),
+    )
+    .meta({ examples: [50] }),
   eval_windows: wholeNumber
     .min(1)
     .default(128)

@@ -4,33 +4,78 @@ import { z } from "zod";
 
 const resourceSchema = z.number().int().min(1);
 
-const noPrunerSchema = z.strictObject({ kind: z.literal("none") });
+const noPrunerSchema = z
+  .strictObject({ kind: z.literal("none") })
+  .describe("No pruning: every trial trains its full length.");
 
 /** When a trial is checked: the median rule and its multi-objective generalisation share these. */
 const checkScheduleShape = {
   /** No pruning until this many trials have completed. */
-  startupTrials: z.number().int().min(0).default(5),
+  startupTrials: z
+    .number()
+    .int()
+    .min(0)
+    .default(5)
+    .describe("No pruning until this many trials have completed."),
   /** No pruning before this step of a trial. */
-  warmupSteps: z.number().int().min(0).default(0),
+  warmupSteps: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("No pruning before this step of a trial."),
   /** Check once per this many steps after the warm-up. */
-  intervalSteps: z.number().int().min(1).default(1),
+  intervalSteps: z
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe("Check once per this many steps after the warm-up (checks fall on evaluations)."),
 };
 
-const medianPrunerSchema = z.strictObject({ kind: z.literal("median"), ...checkScheduleShape });
+const medianPrunerSchema = z
+  .strictObject({ kind: z.literal("median"), ...checkScheduleShape })
+  .describe(
+    "Optuna's median rule: prune a trial whose best value so far is worse than the median of the completed trials' values at the same step. One objective.",
+  );
 
 /** For several objectives: prune a trial dominated at a check by at least `dominatedBy` others. */
-const multiObjectivePrunerSchema = z.strictObject({
-  kind: z.literal("multi-objective"),
-  ...checkScheduleShape,
-  dominatedBy: z.number().int().min(1).default(1),
-});
+const multiObjectivePrunerSchema = z
+  .strictObject({
+    kind: z.literal("multi-objective"),
+    ...checkScheduleShape,
+    dominatedBy: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        "Prune a trial when at least this many completed trials dominate it at the same step (no worse in every objective, better in one).",
+      ),
+  })
+  .describe(
+    "The median rule for several objectives: prune a trial that enough completed trials beat in every objective at once at the same step. Needs two or more objectives.",
+  );
 
 /** Rungs at minResource·η^k up to maxResource, in training steps. */
 const rungsShape = {
-  minResource: resourceSchema,
-  maxResource: resourceSchema,
+  minResource: resourceSchema.meta({
+    description: "The first rung, in training steps: no trial is judged before it.",
+    examples: [20],
+  }),
+  maxResource: resourceSchema.meta({
+    description:
+      "The training length the rungs lead up to, in steps; usually the trial's full length (budget.stepsPerTrial). Above minResource.",
+    examples: [180],
+  }),
   /** η: a trial passes a rung in the top 1/η there. */
-  reductionFactor: z.number().min(2).default(3),
+  reductionFactor: z
+    .number()
+    .min(2)
+    .default(3)
+    .describe(
+      "η: rungs are η times apart, and a trial passes a rung when it is in the top 1/η of the trials that reached it.",
+    ),
 };
 
 function rungsAscend(pruner: { minResource: number; maxResource: number }, ctx: z.RefinementCtx) {
@@ -48,25 +93,55 @@ const ashaPrunerSchema = z
     kind: z.literal("asha"),
     ...rungsShape,
     /** "prune" stops a trial for good; "pause" keeps its checkpoint so a promotion resumes it. */
-    mode: z.enum(["prune", "pause"]).default("pause"),
+    mode: z
+      .enum(["prune", "pause"])
+      .default("pause")
+      .describe(
+        "prune: a trial that fails a rung stops for good; pause: it keeps its checkpoint and resumes if later arrivals promote it.",
+      ),
   })
-  .superRefine(rungsAscend);
+  .superRefine(rungsAscend)
+  .describe(
+    "Asynchronous successive halving (ASHA): rungs at minResource·η^k steps below maxResource; at each rung only the top 1/η of the trials so far go on.",
+  );
 
 const hyperbandPrunerSchema = z
   .strictObject({ kind: z.literal("hyperband"), ...rungsShape })
-  .superRefine(rungsAscend);
+  .superRefine(rungsAscend)
+  .describe(
+    "Hyperband (as Optuna's): several ASHA brackets, from one that prunes from minResource to one that never prunes; each trial is assigned a bracket and competes within it. Prunes, never pauses.",
+  );
 
 const thresholdPrunerSchema = z
   .strictObject({
     kind: z.literal("threshold"),
     /** Prune below this value. */
-    lower: z.number().optional(),
+    lower: z
+      .number()
+      .optional()
+      .meta({ description: "Prune a trial whose value falls below this.", examples: [0] }),
     /** Prune above this value. */
-    upper: z.number().optional(),
+    upper: z
+      .number()
+      .optional()
+      .meta({ description: "Prune a trial whose value rises above this.", examples: [4] }),
     /** Prune after this many reports in a row without improvement. */
-    patience: z.number().int().min(1).optional(),
+    patience: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Prune a trial after this many reports in a row without improvement (early stopping); one objective.",
+        examples: [3],
+      }),
     /** The improvement on the earlier best that resets the patience. */
-    minDelta: z.number().min(0).default(0),
+    minDelta: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe("The improvement on the earlier best that counts as progress for patience."),
   })
   .superRefine((pruner, ctx) => {
     const { lower, upper, patience } = pruner;
@@ -80,7 +155,10 @@ const thresholdPrunerSchema = z
         message: `lower (${lower}) must be below upper (${upper})`,
       });
     }
-  });
+  })
+  .describe(
+    "Stops diverging or stalled trials on their own values: a NaN or infinite value, one outside [lower, upper], or no progress for patience reports. Give at least one of lower, upper and patience.",
+  );
 
 export const prunerSpecSchema = z.discriminatedUnion("kind", [
   noPrunerSchema,

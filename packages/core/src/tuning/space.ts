@@ -8,46 +8,103 @@ import type { Params, ParamValue } from "./types.ts";
 export const paramValueSchema = z.union([z.number(), z.string(), z.boolean()]);
 
 /** Parent name → the values that activate the parameter; every listed parent must match. */
-const conditionSchema = z.record(
-  z.string(),
-  z.array(paramValueSchema).min(1, "a condition needs at least one value"),
-);
+const conditionSchema = z
+  .record(z.string(), z.array(paramValueSchema).min(1, "a condition needs at least one value"))
+  .meta({
+    description:
+      "Makes the parameter conditional: it is sampled (and passed to the trainer) only when every parameter named here took one of the listed values. The parents must be in the search space, and the values ones they can take.",
+    examples: [{ schedule: ["step"] }],
+  });
+
+const low = "The lowest value, inclusive; below high, and above 0 on a log scale.";
+const high = "The highest value, inclusive.";
+const log = "Sample on a log scale (uniform in log(value)): for rates and other scale-free values.";
 
 const floatParamSchema = z
   .strictObject({
     type: z.literal("float"),
-    low: z.number(),
-    high: z.number(),
-    log: z.boolean().optional(),
-    step: z.number().positive().optional(),
+    low: z.number().meta({ description: low, examples: [0.0001] }),
+    high: z.number().meta({ description: high, examples: [0.01] }),
+    log: z.boolean().optional().describe(log),
+    step: z
+      .number()
+      .positive()
+      .optional()
+      .meta({
+        description:
+          "Only values low + k·step (which must reach high in whole steps); not with log.",
+        examples: [0.05],
+      }),
     when: conditionSchema.optional(),
+  })
+  .meta({
+    description: "A real number in [low, high], on a linear or log scale, or on a step grid.",
+    examples: [{ type: "float", low: 0.0001, high: 0.01, log: true }],
   })
   .superRefine(reportIssues(rangeIssues));
 
 const intParamSchema = z
   .strictObject({
     type: z.literal("int"),
-    low: z.number().int(),
-    high: z.number().int(),
-    log: z.boolean().optional(),
-    step: z.number().int().positive().optional(),
+    low: z
+      .number()
+      .int()
+      .meta({ description: low, examples: [1] }),
+    high: z
+      .number()
+      .int()
+      .meta({ description: high, examples: [4] }),
+    log: z.boolean().optional().describe(log),
+    step: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({
+        description:
+          "Only values low + k·step (which must reach high in whole steps); not with log. Default 1.",
+        examples: [16],
+      }),
     when: conditionSchema.optional(),
+  })
+  .meta({
+    description: "A whole number in [low, high], on a linear or log scale, or on a step grid.",
+    examples: [{ type: "int", low: 32, high: 128, step: 32 }],
   })
   .superRefine(reportIssues(rangeIssues));
 
 const categoricalParamSchema = z
   .strictObject({
     type: z.literal("categorical"),
-    choices: z.array(paramValueSchema).min(1, "needs at least one choice"),
+    choices: z
+      .array(paramValueSchema)
+      .min(1, "needs at least one choice")
+      .meta({
+        description: "The values to choose from, without duplicates.",
+        examples: [["cosine", "one-cycle"]],
+      }),
     when: conditionSchema.optional(),
+  })
+  .meta({
+    description: "One of a list of values (numbers, strings or booleans), unordered.",
+    examples: [{ type: "categorical", choices: ["gelu", "relu"] }],
   })
   .superRefine(reportIssues(choiceIssues));
 
-const fixedParamSchema = z.strictObject({
-  type: z.literal("fixed"),
-  value: paramValueSchema,
-  when: conditionSchema.optional(),
-});
+const fixedParamSchema = z
+  .strictObject({
+    type: z.literal("fixed"),
+    value: paramValueSchema.meta({
+      description: "The value the parameter always takes.",
+      examples: [0.1],
+    }),
+    when: conditionSchema.optional(),
+  })
+  .meta({
+    description:
+      "One value, set only where its condition holds (a setting that is always the same belongs in fixed).",
+    examples: [{ type: "fixed", value: 0.5, when: { schedule: ["step"] } }],
+  });
 
 export const paramSpecSchema = z.discriminatedUnion("type", [
   floatParamSchema,
@@ -71,7 +128,12 @@ export interface SpaceIssue {
 /** Each parameter's own checks run with its schema, the conditions once all parameters parsed. */
 export const searchSpaceSchema = z
   .record(z.string().min(1), paramSpecSchema)
-  .superRefine(reportIssues(conditionIssues));
+  .superRefine(reportIssues(conditionIssues))
+  .meta({
+    description:
+      "The parameters the sampler chooses, by trainer setting name (see Trainer settings), each with its type and range. At least one.",
+    examples: [{ lr: { type: "float", low: 0.0001, high: 0.01, log: true } }],
+  });
 
 function reportIssues<T>(check: (value: T) => SpaceIssue[]) {
   return (value: T, ctx: z.RefinementCtx) => {

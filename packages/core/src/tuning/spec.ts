@@ -10,8 +10,17 @@ import { paramValueSchema, searchSpaceSchema } from "./space.ts";
 
 export const objectiveSchema = z.strictObject({
   /** A metric trials report: val_loss, val_accuracy, tokens_per_s, param_count, … (trial/metrics.ts). */
-  metric: z.string().min(1),
-  direction: z.enum(["minimize", "maximize"]),
+  metric: z
+    .string()
+    .min(1)
+    .meta({
+      description:
+        "A metric that trials report at evaluations or at the end: val_loss, val_perplexity, val_accuracy (classification), tokens_per_s, param_count or flops_per_token.",
+      examples: ["val_loss"],
+    }),
+  direction: z
+    .enum(["minimize", "maximize"])
+    .describe("Whether lower (minimize) or higher (maximize) values of the metric are better."),
 });
 export type Objective = z.output<typeof objectiveSchema>;
 
@@ -20,17 +29,64 @@ export const seedSchema = z
   .number()
   .int()
   .min(0)
-  .max(2 ** 32 - 1);
+  .max(2 ** 32 - 1)
+  .meta({
+    description:
+      "Seeds the sampler and every trial's weights, batches and dropout, so that a study can be repeated. Absent: the study draws one when it is created and stores it.",
+    examples: [7],
+  });
 
 const budgetSchema = z
   .strictObject({
-    trials: z.number().int().min(1),
-    parallelTrials: z.number().int().min(1).default(1),
+    trials: z
+      .number()
+      .int()
+      .min(1)
+      .meta({
+        description:
+          "Trials the study creates in all (fewer when a grid runs out of points or the wall time is spent).",
+        examples: [20],
+      }),
+    parallelTrials: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .meta({
+        description: "Trials queued or training at once, across all runners.",
+        examples: [2],
+      }),
     /** The training length of a full trial, in optimiser steps or in tokens (give one). */
-    stepsPerTrial: z.number().int().min(1).optional(),
-    tokensPerTrial: z.number().int().min(1).optional(),
+    stepsPerTrial: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "The length of a full trial in optimizer steps. Give exactly one of stepsPerTrial and tokensPerTrial.",
+        examples: [200],
+      }),
+    tokensPerTrial: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "The length of a full trial in training tokens (steps = tokens / (batch_size × seq_len × accumulation_steps), rounded up), so that trials with different batch shapes see the same data. Give exactly one of stepsPerTrial and tokensPerTrial.",
+        examples: [500000],
+      }),
     /** The whole study stops after this long. */
-    wallTimeMinutes: z.number().positive().optional(),
+    wallTimeMinutes: z
+      .number()
+      .positive()
+      .optional()
+      .meta({
+        description:
+          "After this many minutes from the study's start no new trial is started; the running ones finish, then the study completes.",
+        examples: [60],
+      }),
   })
   .superRefine((budget, ctx) => {
     if ((budget.stepsPerTrial === undefined) === (budget.tokensPerTrial === undefined)) {
@@ -40,25 +96,74 @@ const budgetSchema = z
         message: "give exactly one of stepsPerTrial and tokensPerTrial",
       });
     }
+  })
+  .meta({
+    description:
+      "How many trials, how many at once, how long each trains, and an optional time limit.",
+    examples: [{ trials: 20, parallelTrials: 2, stepsPerTrial: 200 }],
   });
 
 export const studySpecSchema = z
   .strictObject({
-    name: z.string().min(1),
-    task: z.enum(["language-modelling", "classification"]),
+    name: z
+      .string()
+      .min(1)
+      .meta({ description: "The study's name, shown in the web app.", examples: ["lr-and-width"] }),
+    task: z
+      .enum(["language-modelling", "classification"])
+      .describe(
+        "language-modelling: predict the next token of the dataset's text; classification: predict each sample's label (a dataset with labels).",
+      ),
     /** A dataset of the project, by name or id. */
-    dataset: z.string().min(1),
-    objectives: z.array(objectiveSchema).min(1, "needs at least one objective"),
+    dataset: z
+      .string()
+      .min(1)
+      .meta({
+        description:
+          "A dataset of the study's project, by name or id; a built-in corpus added to the project is named after it unless given another name (moby-dick, sotu, spam-assassin).",
+        examples: ["moby-dick"],
+      }),
+    objectives: z
+      .array(objectiveSchema)
+      .min(1, "needs at least one objective")
+      .meta({
+        description:
+          "What the study optimises. With several objectives it searches for the Pareto front (use the nsga2 sampler, and the multi-objective pruner if any); the best trial is the front's best on the first.",
+        examples: [[{ metric: "val_loss", direction: "minimize" }]],
+      }),
     /** Settings every trial shares, passed to the trainer with the sampled parameters. */
-    fixed: z.record(z.string(), paramValueSchema).default({}),
+    fixed: z
+      .record(z.string(), paramValueSchema)
+      .default({})
+      .meta({
+        description:
+          "Trainer settings every trial shares (see Trainer settings), passed to the trainer with the sampled parameters; a setting may not be both fixed and in the search space. Settings in neither take their defaults.",
+        examples: [{ d_model: 64, layers: 2, batch_size: 16 }],
+      }),
     searchSpace: searchSpaceSchema,
     sampler: samplerSpecSchema,
-    pruner: prunerSpecSchema.default({ kind: "none" }),
+    pruner: prunerSpecSchema.default({ kind: "none" }).meta({
+      description:
+        "Stops unpromising trials early, judging the objectives' values at evaluations (every eval_every steps). Absent: no pruning.",
+      examples: [{ kind: "median", startupTrials: 3 }],
+    }),
     budget: budgetSchema,
     /** Absent: the study draws one when it is created and stores it. */
     seed: seedSchema.optional(),
     /** Seed the sampler with the completed trials of an earlier study (see warm-start.ts). */
-    warmStart: z.strictObject({ studyId: z.uuid() }).optional(),
+    warmStart: z
+      .strictObject({
+        studyId: z.uuid().meta({
+          description: "The id of an earlier study of the same team.",
+          examples: ["0b9f6c1e-3c1a-4f57-9a59-1f4f3f0c2d7e"],
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Seed the sampler with the completed trials of an earlier study whose parameters fit this search space: TPE and NSGA-II model them, the grid skips their points.",
+        examples: [{ studyId: "0b9f6c1e-3c1a-4f57-9a59-1f4f3f0c2d7e" }],
+      }),
   })
   .superRefine((spec, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -13,7 +13,16 @@ import { parseSettings, type Sampler, SamplerExhaustedError } from "./sampler.ts
 
 export const gridSettingsSchema = z.strictObject({
   /** Points across a float without a step, or a log-scale int, evenly spaced on its scale. */
-  gridPoints: z.number().int().min(2).optional(),
+  gridPoints: z
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .meta({
+      description:
+        "Values taken across a float without a step or a log-scale int, evenly spaced on its scale; needed when the space has one.",
+      examples: [4],
+    }),
 });
 export type GridSettings = z.output<typeof gridSettingsSchema>;
 export type GridOptions = z.input<typeof gridSettingsSchema>;

@@ -7,13 +7,38 @@ import { SobolSampler, sobolSettingsSchema } from "./sobol.ts";
 import { TpeSampler, tpeSettingsSchema } from "./tpe.ts";
 
 /** The sampler part of a study spec: a kind and that sampler's settings. */
-export const samplerSpecSchema = z.discriminatedUnion("kind", [
-  randomSettingsSchema.extend({ kind: z.literal("random") }),
-  gridSettingsSchema.extend({ kind: z.literal("grid") }),
-  sobolSettingsSchema.extend({ kind: z.literal("sobol") }),
-  tpeSettingsSchema.extend({ kind: z.literal("tpe") }),
-  nsga2SettingsSchema.extend({ kind: z.literal("nsga2") }),
-]);
+export const samplerSpecSchema = z
+  .discriminatedUnion("kind", [
+    randomSettingsSchema
+      .extend({ kind: z.literal("random") })
+      .describe(
+        "Random search: each active parameter drawn independently from its own distribution. A strong baseline for a few trials.",
+      ),
+    gridSettingsSchema
+      .extend({ kind: z.literal("grid") })
+      .describe(
+        "Every combination of the parameters' values once, in random order: every choice, every value of a linear int or a stepped float, and gridPoints values across the rest. The study completes when the grid is done, even below budget.trials.",
+      ),
+    sobolSettingsSchema
+      .extend({ kind: z.literal("sobol") })
+      .describe(
+        "Sobol's quasi-random sequence: points spread evenly over the space, more evenly than random ones; best with a power of two trials.",
+      ),
+    tpeSettingsSchema
+      .extend({ kind: z.literal("tpe") })
+      .describe(
+        "Tree-structured Parzen Estimator (as Optuna's): after startupTrials random trials, models good and bad trials and samples where good ones are likely. One objective only.",
+      ),
+    nsga2SettingsSchema
+      .extend({ kind: z.literal("nsga2") })
+      .describe(
+        "NSGA-II, a genetic algorithm for several objectives: children of the best trials by Pareto rank and crowding, with crossover and mutation; random until populationSize trials have completed.",
+      ),
+  ])
+  .meta({
+    description: "How the parameters of each new trial are chosen: a kind and its settings.",
+    examples: [{ kind: "tpe", startupTrials: 5 }],
+  });
 export type SamplerSpec = z.output<typeof samplerSpecSchema>;
 export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 

@@ -21,18 +21,54 @@ const PENDING_REDRAWS = 5;
 
 export const tpeSettingsSchema = z.strictObject({
   /** Random trials before the model takes over (Optuna's n_startup_trials). */
-  startupTrials: z.number().int().min(0).default(10),
+  startupTrials: z
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe("Random trials before the model takes over (Optuna's n_startup_trials)."),
   /** Candidates drawn from the good density; the one with the best l(x)/g(x) wins. */
-  eiCandidates: z.number().int().min(1).default(24),
+  eiCandidates: z
+    .number()
+    .int()
+    .min(1)
+    .default(24)
+    .describe(
+      "Candidates drawn from the good trials' density; the one with the best l(x)/g(x) wins.",
+    ),
   /** Share of the ranked trials that count as good (Optuna's gamma: min(ceil(0.1 n), 25)). */
-  goodFraction: z.number().gt(0).lt(1).default(0.1),
-  maxGoodTrials: z.number().int().min(1).default(25),
+  goodFraction: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.1)
+    .describe(
+      "Share of the ranked trials that count as good (rounded up, at most maxGoodTrials; Optuna's gamma).",
+    ),
+  maxGoodTrials: z
+    .number()
+    .int()
+    .min(1)
+    .default(25)
+    .describe("The most trials that count as good, however many have run."),
   /** Weight of the broad prior kernel against each observation's. */
-  priorWeight: z.number().positive().default(1),
+  priorWeight: z
+    .number()
+    .positive()
+    .default(1)
+    .describe("Weight of the broad prior kernel against each observation's."),
   /** Model the parameters that become active together jointly instead of one by one. */
-  multivariate: z.boolean().default(false),
+  multivariate: z
+    .boolean()
+    .default(false)
+    .describe("Model the parameters that become active together jointly instead of one by one."),
   /** Count queued and running trials as bad, and redraw a pick equal to one of them. */
-  constantLiar: z.boolean().default(true),
+  constantLiar: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Count queued and running trials as bad, and redraw a pick equal to one of them, so that parallel trials spread out.",
+    ),
 });
 export type TpeSettings = z.output<typeof tpeSettingsSchema>;
 export type TpeOptions = z.input<typeof tpeSettingsSchema>;
