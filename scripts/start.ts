@@ -8,6 +8,7 @@ import { log } from "@attune/core/log";
 import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase, isPortFree } from "@attune/db/embedded";
 import { embeddedDataFolder, projectRoot } from "@attune/db/paths";
+import { prepareOpenBlas } from "./openblas.ts";
 import { ProcessGroup } from "./processes.ts";
 
 const root = projectRoot();
@@ -58,6 +59,8 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 await processes.stopLeftovers().catch((error: Error) => exitWith(error.message));
+// Before the apps start: both train or generate on the native kernels where OpenBLAS is there.
+prepareOpenBlas();
 
 const database = await ensureDatabase(embeddedDataFolder()).catch((error: unknown) =>
   exitWith(error instanceof DatabaseSetupError ? error.message : String(error)),

@@ -7,6 +7,7 @@ import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase } from "@attune/db/embedded";
 import { projectRoot } from "@attune/db/paths";
 import { ensureChromium } from "./chromium.ts";
+import { prepareOpenBlas } from "./openblas.ts";
 
 const root = projectRoot();
 
@@ -28,6 +29,8 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
+
+prepareOpenBlas();
 
 const database = await ensureDatabase(
   process.env.ATTUNE_TEST_DATA_DIR ?? join(root, ".attune", "test-postgres"),

@@ -4,6 +4,7 @@ import { log } from "@attune/core/log";
 import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase } from "@attune/db/embedded";
 import { embeddedDataFolder } from "@attune/db/paths";
+import { ensureOpenBlas, openBlasPackage } from "@attune/native/openblas";
 import { loadBackend } from "./backend.ts";
 import { startRunner } from "./runner.ts";
 import { readSettings, SettingsError } from "./settings.ts";
@@ -30,6 +31,12 @@ process.env.ATTUNE_LOG_LEVEL = settings.logLevel;
 // The core's backend selection reads this; "auto" leaves it to try each in turn.
 if (settings.backend === "auto") delete process.env.ATTUNE_TF_BACKEND;
 else process.env.ATTUNE_TF_BACKEND = settings.backend;
+
+// A fresh machine gets the native kernels' OpenBLAS here; where it cannot be installed, the
+// backend's choice says why in one line, with the command.
+if (settings.backend === "auto" || settings.backend === "native") {
+  ensureOpenBlas(() => log.info("openblas.installing", { package: openBlasPackage }));
+}
 
 try {
   const backend = await loadBackend();

@@ -4,6 +4,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { aptInstallCommand } from "./debian.ts";
+import { openBlasLibrary, openBlasPackage } from "./openblas.ts";
 
 type Heap = ArrayBuffer;
 
@@ -185,10 +187,6 @@ export interface Addon {
 
 const addonPath = fileURLToPath(new URL("../build/Release/attune_native.node", import.meta.url));
 
-/** Debian's OpenBLAS (libopenblas0-pthread, -openmp or -serial all provide it). */
-export const openBlasLibrary = "libopenblas.so.0";
-const openBlasInstall = "apt-get install libopenblas0-pthread";
-
 export function loadAddon(): Addon {
   if (!existsSync(addonPath)) {
     throw new Error(
@@ -212,7 +210,8 @@ export function loadOpenBlas(addon: Addon): string {
     return addon.loadBlas(openBlasLibrary);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`OpenBLAS does not load (${message}): install it with ${openBlasInstall}`);
+    const install = aptInstallCommand([openBlasPackage]);
+    throw new Error(`OpenBLAS does not load (${message}): install it with \`${install}\``);
   }
 }
 

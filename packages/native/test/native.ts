@@ -14,6 +14,9 @@ export async function nativeKernelsForTests(): Promise<NativeStatus> {
   setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/"));
   if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend does not load");
   await tf.ready();
+  // These tests are of the kernels themselves: ATTUNE_NATIVE=0 keeps the platform off them, not
+  // their tests.
+  delete process.env.ATTUNE_NATIVE;
   const status = enableNativeKernels();
   if (!status.enabled && (!status.missing || process.env.ATTUNE_REQUIRE_NATIVE === "1")) {
     throw new Error(`the native kernels cannot be used: ${status.reason}`);
