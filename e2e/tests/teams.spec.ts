@@ -18,6 +18,12 @@ test("sign-up comes back to the page that asked for it, and sign-in names a wron
   await signUpHere(page, person);
   await expect(page).toHaveURL(/\/runners$/);
   await expect(page.getByRole("heading", { level: 1, name: "Runners" })).toBeVisible();
+  // The runner beside the app, with the backend it trains on and why that one (it may still be
+  // loading TensorFlow.js on a busy machine).
+  const runner = page.getByTestId("runner-row").filter({ hasText: "e2e-runner" });
+  await expect(runner.getByTestId("runner-backend-reason")).toContainText(/first/, {
+    timeout: 60_000,
+  });
 
   // Signed in, the sign-in page offers the way on instead of a form.
   await page.goto("/sign-in?next=/teams");

@@ -102,8 +102,17 @@ function activateNativeKernels() {
 }
 
 async function importByName(specifier: string): Promise<void> {
-  // A variable specifier keeps bundlers and the type checker from resolving the optional package.
-  await import(/* @vite-ignore */ specifier);
+  try {
+    // A variable specifier keeps bundlers and the type checker from resolving the optional package.
+    await import(/* @vite-ignore */ specifier);
+  } catch (error) {
+    // The usual case on machines without a GPU build: said plainly rather than with a module path.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_MODULE_NOT_FOUND" && String(error).includes(`'${specifier}'`)) {
+      throw new Error(`${specifier} is not installed`);
+    }
+    throw error;
+  }
 }
 
 function isBackendName(name: string): name is BackendName {

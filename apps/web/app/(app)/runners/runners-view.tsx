@@ -24,6 +24,8 @@ export function RunnersView() {
   const all = runners.data ?? [];
   const alive = all.filter((runner) => runner.alive);
   const shown = showGone ? all : alive;
+  // A CPU runner on plain wasm or cpu has usually missed OpenBLAS or the addon's build.
+  const slow = alive.filter((runner) => runner.backend === "wasm" || runner.backend === "cpu");
   const training = alive.reduce((sum, runner) => sum + runner.currentTrials, 0);
   const slots = alive.reduce((sum, runner) => sum + runner.capacity, 0);
 
@@ -57,6 +59,13 @@ export function RunnersView() {
           )
         }
       >
+        {slow.length > 0 && (
+          <p className="notice" role="status" data-testid="slow-runners">
+            {plural(slow.length, "runner")} {slow.length === 1 ? "trains" : "train"} on{" "}
+            {[...new Set(slow.map((runner) => runner.backend))].join(" or ")}, several times slower
+            than the native kernels: the Backend column says why.
+          </p>
+        )}
         <QueryState query={runners} loading="Loading runners…">
           {() =>
             shown.length === 0 ? (
@@ -107,7 +116,14 @@ function RunnerRow({ runner, now }: { runner: Runner; now: number }) {
       <td>
         {runner.host} <span className="muted">pid {runner.pid}</span>
       </td>
-      <td title={runner.backendReason || undefined}>{runner.backend}</td>
+      <td className={styles.backend}>
+        {runner.backend}
+        {runner.backendReason && (
+          <div className="muted small" data-testid="runner-backend-reason">
+            {runner.backendReason}
+          </div>
+        )}
+      </td>
       <td>
         {runner.device} <span className="muted">· {plural(runner.cores, "core")}</span>
       </td>
