@@ -57,10 +57,25 @@ export function useRunnerProcesses(): RunnerProcess[] {
   return runners;
 }
 
+/**
+ * How long a test waits on runners starting and on real training. Tests check behaviour, not
+ * speed: this holds on plain wasm (ATTUNE_NATIVE=0) on a 2-core machine busy with other work,
+ * where a wait that takes seconds with the native kernels on a quiet machine can take minutes. A
+ * test that is stuck still fails, saying what it waited for.
+ */
+export const trainingBudgetMs = 10 * 60_000;
+
+/**
+ * How long a runner may take to act on a directive (cancel, pause, SIGTERM) or to send its next
+ * heartbeat: about a second on a quiet machine, stretched by a busy one, and still far short of
+ * the training that the directive interrupts.
+ */
+export const directiveBudgetMs = 30_000;
+
 export async function until<T>(
   read: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  what = "condition",
+  timeoutMs: number,
+  what: string,
 ): Promise<T> {
   for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
     const value = await read();

@@ -11,8 +11,10 @@ import { useTestDatabase } from "@attune/db/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   createRunningStudy,
+  directiveBudgetMs,
   startRunner,
   tinyModel,
+  trainingBudgetMs,
   until,
   useRunnerProcesses,
 } from "./cluster.ts";
@@ -37,7 +39,7 @@ async function trialOnceTrained(studyId: string, steps: number): Promise<Trial> 
         ? trial
         : undefined;
     },
-    60_000,
+    trainingBudgetMs,
     `a trial past step ${steps}`,
   );
 }
@@ -63,10 +65,10 @@ describe("study and trial control", () => {
           ? true
           : undefined;
       },
-      15_000,
+      directiveBudgetMs,
       "the cancelled trial to stop training",
     );
-    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    expect(Date.now() - cancelledAt).toBeLessThan(directiveBudgetMs);
     expect((await listTrials(test.db, study.id)).find((t) => t.id === trial.id)?.state).toBe(
       "cancelled",
     );
@@ -76,7 +78,7 @@ describe("study and trial control", () => {
         (await listTrials(test.db, study.id, ["running", "queued"])).length === 0
           ? true
           : undefined,
-      15_000,
+      directiveBudgetMs,
       "the study's trials to stop",
     );
     expect((await listTrials(test.db, study.id)).map((t) => t.state)).toEqual([
@@ -97,14 +99,14 @@ describe("study and trial control", () => {
         const [row] = await listTrials(test.db, study.id, ["paused"]);
         return row;
       },
-      10_000,
+      directiveBudgetMs,
       "the trial paused",
     );
     expect(paused).toMatchObject({ id: trial.id, pauseReason: "study" });
     await updateStudyStatus(test.db, study.id, "running");
     await until(
       async () => ((await studyStatus(study.id)) === "completed" ? true : undefined),
-      90_000,
+      trainingBudgetMs,
       "study completed",
     );
     const [done] = await listTrials(test.db, study.id);
@@ -124,7 +126,7 @@ describe("study and trial control", () => {
     });
     await until(
       async () => ((await studyStatus(study.id)) === "completed" ? true : undefined),
-      120_000,
+      trainingBudgetMs,
       "study completed",
     );
     const trials = await listTrials(test.db, study.id);
@@ -152,7 +154,7 @@ describe("study and trial control", () => {
     });
     await until(
       async () => ((await studyStatus(study.id)) === "completed" ? true : undefined),
-      60_000,
+      trainingBudgetMs,
       "study completed",
     );
     const [trial] = await listTrials(test.db, study.id);
@@ -172,7 +174,7 @@ describe("study and trial control", () => {
     });
     await until(
       async () => ((await studyStatus(study.id)) === "completed" ? true : undefined),
-      120_000,
+      trainingBudgetMs,
       "study completed",
     );
     const trials = await listTrials(test.db, study.id);

@@ -8,7 +8,14 @@ import {
 } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunnerProcess, seedFoxes, startRunner, tinyModel, until } from "./cluster.ts";
+import {
+  type RunnerProcess,
+  seedFoxes,
+  startRunner,
+  tinyModel,
+  trainingBudgetMs,
+  until,
+} from "./cluster.ts";
 
 const test = useTestDatabase();
 let queue: JobQueue;
@@ -43,7 +50,7 @@ async function finished(runId: string) {
       const run = await getStrategyRun(test.db, runId);
       return run && !["queued", "running"].includes(run.status) ? run : undefined;
     },
-    120_000,
+    trainingBudgetMs,
     `strategy run ${runId} finished`,
   );
 }
@@ -103,7 +110,7 @@ describe("strategy runs on a runner", () => {
     await until(
       async () =>
         (await getStrategyRun(test.db, long.id))?.status === "running" ? true : undefined,
-      60_000,
+      trainingBudgetMs,
       "long run started",
     );
     await cancelStrategyRun(test.db, long.id);

@@ -2,7 +2,13 @@
 import { getStudy, listRunners, listTrials, readMetrics } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { describe, expect, it } from "vitest";
-import { createRunningStudy, startRunner, until, useRunnerProcesses } from "./cluster.ts";
+import {
+  createRunningStudy,
+  startRunner,
+  trainingBudgetMs,
+  until,
+  useRunnerProcesses,
+} from "./cluster.ts";
 
 const test = useTestDatabase();
 const runners = useRunnerProcesses();
@@ -32,7 +38,7 @@ describe("a study on three runners", () => {
 
     await until(
       async () => ((await getStudy(test.db, study.id))?.status === "completed" ? true : undefined),
-      180_000,
+      trainingBudgetMs,
       "study completed",
     );
     const trials = await listTrials(test.db, study.id);
@@ -74,7 +80,7 @@ describe("a study on three runners", () => {
         const points = await readMetrics(test.db, running.id, "train_loss");
         return points.length >= 60 ? trials : undefined;
       },
-      120_000,
+      trainingBudgetMs,
       "trial past its first checkpoint",
     );
     const owner = (await listRunners(test.db)).find((runner) => runner.id === trial?.runnerId);
@@ -84,7 +90,7 @@ describe("a study on three runners", () => {
 
     await until(
       async () => ((await getStudy(test.db, study.id))?.status === "completed" ? true : undefined),
-      180_000,
+      trainingBudgetMs,
       "study completed after the kill",
     );
     const [done] = await listTrials(test.db, study.id);
