@@ -102,9 +102,8 @@ function withUsage(error: unknown, command: Command): unknown {
   if (error instanceof UsageError) return new UsageError(error.message, usage);
   const { code } = error as { code?: unknown };
   if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
-    // parseArgs goes on to explain `--` for values that begin with a dash; the first sentence is
-    // the mistake.
-    return new UsageError((error as Error).message.split(". ")[0] ?? "", usage);
+    // Some of parseArgs' messages run over lines (what is wrong, then how to write it instead).
+    return new UsageError((error as Error).message.trim().replace(/\.?\n+/g, "; "), usage);
   }
   return error;
 }

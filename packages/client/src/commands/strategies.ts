@@ -154,7 +154,7 @@ function describeSequenceLength(recommendation: SequenceLength): string {
   const { length, percentileLength, truncationRate, truncatedTokens, paddingWaste } =
     recommendation;
   return [
-    `sequence length ${length}: the percentile's sample has ${percentileLength} tokens; ${percent(truncationRate)} of samples are cut, losing ${percent(truncatedTokens)} of tokens, and ${percent(paddingWaste)} of a padded batch is padding`,
+    `sequence length ${length} (the sample at the percentile has ${percentileLength} tokens, rounded up): ${percent(truncationRate)} of samples are cut, ${percent(truncatedTokens)} of tokens lost, ${percent(paddingWaste)} of a padded batch is padding`,
     table([
       ["LENGTH", "SAMPLES CUT", "TOKENS LOST", "PADDING"],
       ...recommendation.table.map((row) => [
