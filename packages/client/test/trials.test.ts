@@ -1,0 +1,124 @@
+// `attune trials export`: every trial of a study as CSV or JSONL, read back as a spreadsheet or a
+// script would read it.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createNextTrial, updateTrial } from "@attune/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectOneLineFailure, specYaml, startProjectHarness } from "./harness.ts";
+
+let cli: Awaited<ReturnType<typeof startProjectHarness>>;
+let studyId: string;
+
+/** A text that needs every kind of CSV quoting: a comma, quotes and a line break. */
+const AWKWARD = 'adam, "fused"\nv2';
+
+beforeAll(async () => {
+  cli = await startProjectHarness("trials");
+  const study = await cli.client.studies.create.mutate({
+    projectId: cli.project.id,
+    spec: specYaml("exported", cli.dataset.name),
+  });
+  studyId = study.id;
+  const { db } = cli.server;
+  const completed = await createNextTrial(db, { studyId, params: { lr: 0.001, note: AWKWARD } });
+  await updateTrial(db, completed.id, { state: "completed", values: [1.75], lastStep: 10 });
+  const failed = await createNextTrial(db, { studyId, params: { lr: 0.02 } });
+  await updateTrial(db, failed.id, { state: "failed", error: "loss diverged" });
+  await createNextTrial(db, { studyId, params: { lr: 0.005, note: "plain" } });
+});
+
+afterAll(async () => {
+  await cli?.server.stop();
+});
+
+/** RFC 4180 as a spreadsheet reads it: quoted fields may hold commas, doubled quotes and breaks. */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") {
+      row.push(field);
+      field = "";
+    } else if (char === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += char;
+  }
+  expect({ row, field }).toEqual({ row: [], field: "" });
+  return rows;
+}
+
+describe("attune trials export", () => {
+  it("writes CSV with a header, one column per parameter and objective, that reads back into the trials", async () => {
+    const exported = await cli.attune("trials", "export", studyId, "--format", "csv");
+    expect(exported.code).toBe(0);
+    const [header, ...rows] = readCsv(exported.stdout);
+    expect(header).toEqual([
+      "number",
+      "id",
+      "state",
+      "params.lr",
+      "params.note",
+      "values.val_loss",
+      "lastStep",
+      "startedAt",
+      "finishedAt",
+      "error",
+    ]);
+    const { trials } = await cli.client.trials.list.query({ studyId });
+    expect(rows).toEqual([
+      ["0", trials[0]?.id, "completed", "0.001", AWKWARD, "1.75", "10", "", "", ""],
+      ["1", trials[1]?.id, "failed", "0.02", "", "", "0", "", "", "loss diverged"],
+      ["2", trials[2]?.id, "queued", "0.005", "plain", "", "0", "", "", ""],
+    ]);
+  });
+
+  it("writes JSONL of the trials as the API gives them, into a file when asked", async () => {
+    const file = join(cli.home, "trials.jsonl");
+    const saved = await cli.attune("trials", "export", studyId, "--format", "jsonl", "-o", file);
+    expect(saved).toMatchObject({
+      code: 0,
+      stdout: `3 trials of study exported saved in ${file}\n`,
+    });
+    const lines = (await readFile(file, "utf8")).split("\n");
+    expect(lines.pop()).toBe("");
+    const { trials } = await cli.client.trials.list.query({ studyId });
+    // Dates travel as ISO text in JSON.
+    expect(lines.map((line) => JSON.parse(line))).toEqual(JSON.parse(JSON.stringify(trials)));
+  });
+
+  it("exports every trial, past the API's page of 500", async () => {
+    const study = await cli.client.studies.create.mutate({
+      projectId: cli.project.id,
+      spec: specYaml("large", cli.dataset.name, { trials: 600 }),
+    });
+    for (let number = 0; number < 501; number++) {
+      await createNextTrial(cli.server.db, { studyId: study.id, params: { lr: 0.001 } });
+    }
+    const exported = await cli.attune("trials", "export", study.id);
+    const numbers = readCsv(exported.stdout)
+      .slice(1)
+      .map((row) => Number(row[0]));
+    expect(numbers).toEqual(Array.from({ length: 501 }, (_, number) => number));
+  });
+
+  it("refuses a format it does not write, in one line", async () => {
+    expectOneLineFailure(
+      await cli.attune("trials", "export", studyId, "--format", "xlsx"),
+      '--format must be csv or jsonl, not "xlsx"',
+    );
+  });
+});
