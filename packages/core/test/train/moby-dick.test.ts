@@ -1,7 +1,8 @@
 /**
  * Acceptance: a 2-layer character-level model learns Moby Dick well beyond letter frequencies.
  * Its validation loss must fall below 80% of the unigram entropy of the validation text (the loss
- * of the best model that ignores context) within a budget that runs in about 30 s on 2 cores.
+ * of the best model that ignores context) within 200 steps: about 90 s on plain wasm on a quiet
+ * 2-core machine, several times that on a busy one, which the test's own limit allows for.
  */
 import { expect, it } from "vitest";
 import {
@@ -19,7 +20,9 @@ import { useWasmBackend } from "../tf-backend.ts";
 
 useWasmBackend();
 
-it("learns Moby Dick to below 80% of the validation text's unigram entropy", async () => {
+it("learns Moby Dick to below 80% of the validation text's unigram entropy", {
+  timeout: 15 * 60_000,
+}, async () => {
   const dataset = await loadCorpus("moby-dick");
   const tokenizer = createTokenizer("char", dataset.samples.map((s) => s.text).join(""));
   const split = splitForLanguageModelling(dataset, tokenizer, { validationFraction: 0.1, seed: 0 });
