@@ -10,11 +10,21 @@ import { studySpecReference } from "../../src/tuning/spec-reference.ts";
 
 const committed = join(import.meta.dirname, "..", "..", "..", "..", "docs", "study-spec.md");
 
+/** The text without the padding the formatter (Biome) adds to table cells after `npm run docs` writes it. */
+function unpadded(markdown: string): string {
+  return markdown
+    .split("\n")
+    .map((line) =>
+      line.startsWith("|") ? line.replace(/ +/g, " ").replace(/-{3,}/g, "---") : line,
+    )
+    .join("\n");
+}
+
 describe("the study-spec reference", () => {
   const reference = studySpecReference();
 
   it("is the committed docs/study-spec.md", () => {
-    const stale = readFileSync(committed, "utf8") !== reference;
+    const stale = unpadded(readFileSync(committed, "utf8")) !== unpadded(reference);
     expect(stale, "docs/study-spec.md is stale: run `npm run docs` and commit the result").toBe(
       false,
     );
