@@ -103,7 +103,11 @@ function withUsage(error: unknown, command: Command): unknown {
   const { code } = error as { code?: unknown };
   if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
     // Some of parseArgs' messages run over lines (what is wrong, then how to write it instead).
-    return new UsageError((error as Error).message.trim().replace(/\.?\n+/g, "; "), usage);
+    const message = (error as Error).message
+      .trim()
+      .replace(/\.?\n+/g, "; ")
+      .replace(/\.$/, "");
+    return new UsageError(message, usage);
   }
   return error;
 }

@@ -53,7 +53,7 @@ async function readOptionsFile(path: string): Promise<OptionsFile> {
     content = parse(text);
   } catch (error) {
     // The parser's first line says what and where ("... at line 2, column 5:"); a snippet follows.
-    throw new Error(`${path}: ${(error as Error).message.split("\n")[0]}`);
+    throw new Error(`${path}: ${(error as Error).message.split("\n")[0]?.replace(/:$/, "")}`);
   }
   // An empty file asks for nothing beyond the defaults.
   if (content === null) return {};
@@ -126,7 +126,7 @@ async function waitForRun(
   return finished;
 }
 
-/** The run's status and its result's headline numbers; long series are left to --json. */
+/** The run's status and its result: the numbers first, then how long each series is (--json has them). */
 function describeRun(run: StrategyRun): string {
   const heading = `${run.kind} run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ""}`;
   if (!run.result) {
@@ -134,15 +134,19 @@ function describeRun(run: StrategyRun): string {
       ? `${heading}\nsee it with: attune strategies show ${run.id} --project ${run.projectId} --wait`
       : heading;
   }
-  const fields = Object.entries(run.result).map(([name, value]) => [
-    name,
-    Array.isArray(value)
-      ? `${value.length} entries (--json prints them)`
-      : typeof value === "object" && value !== null
-        ? JSON.stringify(value)
-        : String(value),
-  ]);
-  return `${heading}\n${table(fields)}`;
+  const entries = Object.entries(run.result);
+  const series = entries.filter(([, value]) => Array.isArray(value));
+  const numbers = entries.filter(([, value]) => !Array.isArray(value));
+  return [
+    heading,
+    table([
+      ...numbers.map(([name, value]) => [name, JSON.stringify(value)]),
+      ...series.map(([name, value]) => [
+        name,
+        `${(value as unknown[]).length} entries (--json prints them)`,
+      ]),
+    ]),
+  ].join("\n");
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
