@@ -47,6 +47,9 @@ async function main(argv: string[]): Promise<void> {
   const command = findCommand(line);
   if (command) return command.run(line.slice(command.words.length));
   const group = COMMANDS.filter((candidate) => candidate.words[0] === first);
+  if (group.length > 0 && (rest[0] === "--help" || rest[0] === "-h")) {
+    return console.log(group.map((member) => `usage: attune ${usageOf(member)}`).join("\n"));
+  }
   if (group.length > 0) {
     const subcommands = group.map((candidate) => candidate.words.slice(1).join(" "));
     throw new UsageError(

@@ -84,15 +84,13 @@ function flagOptions(
   return options;
 }
 
-function batchSizeKind(method: string | undefined): StrategyRequest["kind"] {
-  const kind =
-    BATCH_SIZE_METHODS[(method ?? DEFAULT_BATCH_SIZE_METHOD) as keyof typeof BATCH_SIZE_METHODS];
-  if (!kind) {
+function batchSizeKind(method = DEFAULT_BATCH_SIZE_METHOD): StrategyRequest["kind"] {
+  if (!Object.hasOwn(BATCH_SIZE_METHODS, method)) {
     throw new UsageError(
       `--method must be one of ${Object.keys(BATCH_SIZE_METHODS).join(", ")}, not "${method}"`,
     );
   }
-  return kind;
+  return BATCH_SIZE_METHODS[method as keyof typeof BATCH_SIZE_METHODS];
 }
 
 /**
@@ -207,13 +205,15 @@ export const strategyCommands = [
       if (flags.method !== undefined && strategy !== "batch-size") {
         throw new UsageError(`--method is an option of batch-size, not of ${strategy}`);
       }
+      const kind = strategy === "batch-size" ? batchSizeKind(flags.method) : strategy;
       const datasetId = required(flags.dataset, "--dataset");
+      const interval = numberOption(flags.interval, "--interval");
       const file = flags.file ? await readOptionsFile(flags.file) : {};
       // Flags override the file, so that one file serves several runs.
       const options = { ...file.options, ...flagOptions(strategy, flags) };
       const client = await connect();
 
-      if (strategy === "sequence-length") {
+      if (kind === "sequence-length") {
         if (file.trial) throw new Error(`${flags.file}: sequence-length has no trial settings`);
         const recommendation = await client.datasets.recommendSequenceLength.query({
           datasetId,
@@ -222,11 +222,9 @@ export const strategyCommands = [
         return output.emit(recommendation, describeSequenceLength);
       }
 
-      const kind = strategy === "batch-size" ? batchSizeKind(flags.method) : strategy;
       // The server checks the options against the kind, and names what is wrong.
       const request = { datasetId, kind, options, trial: file.trial } as StrategyRequest;
       const run = await client.strategies.create.mutate(request);
-      const interval = numberOption(flags.interval, "--interval");
       output.emit(flags.wait ? await waitForRun(client, run, interval, output) : run, describeRun);
     },
   }),
@@ -238,9 +236,9 @@ export const strategyCommands = [
     usage: "--project <id> [--wait] [--interval <seconds>]",
     async run({ args: [strategyRunId], options: flags, output }) {
       const projectId = required(flags.project, "--project");
+      const interval = numberOption(flags.interval, "--interval");
       const client = await connect();
       const run = await client.strategies.get.query({ projectId, strategyRunId });
-      const interval = numberOption(flags.interval, "--interval");
       output.emit(flags.wait ? await waitForRun(client, run, interval, output) : run, describeRun);
     },
   }),

@@ -142,14 +142,11 @@ export const studyCommands = [
     options: { name: { type: "string" }, seed: { type: "string" } },
     usage: "[--name <name>] [--seed <seed>]",
     async run({ args: [studyId], options, output }) {
+      const seed = numberOption(options.seed, "--seed");
       const client = await connect();
       // As the web app names a copy; names are unique within a project.
       const name = options.name ?? `${(await client.studies.get.query({ studyId })).name} (copy)`;
-      const clone = await client.studies.clone.mutate({
-        studyId,
-        name,
-        seed: numberOption(options.seed, "--seed"),
-      });
+      const clone = await client.studies.clone.mutate({ studyId, name, seed });
       output.emit(clone, describeStudy);
     },
   }),
