@@ -10,8 +10,10 @@ export class Output {
   }
 }
 
-/** Rows of columns padded to line up (a header, if any, is the first row); the last column is left
- * as long as it is. */
+/**
+ * Rows of columns padded to line up (a header, if any, is the first row); the last column is left
+ * as long as it is.
+ */
 export function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) {
