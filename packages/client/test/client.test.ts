@@ -210,7 +210,10 @@ describe("the attune CLI", () => {
     });
   });
 
-  it("watches a study that a runner trains to the end, then fetches its best config", async () => {
+  // A real runner starts and trains: minutes on plain wasm on a busy 2-core machine.
+  it("watches a study that a runner trains to the end, then fetches its best config", {
+    timeout: 15 * 60_000,
+  }, async () => {
     const [project] = JSON.parse((await cli.attune("projects", "--json")).stdout) as {
       id: string;
     }[];
