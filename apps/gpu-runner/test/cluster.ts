@@ -106,6 +106,24 @@ export async function seedFoxes(db: Database) {
   return { project, owner, dataset };
 }
 
+/**
+ * The built-in Moby Dick in a project, as datasets.addBuiltin adds it: named after the corpus, with
+ * no text in the database (runners read it from its package, as trials do).
+ */
+export function addMobyDick(db: Database, projectId: string, createdBy: string) {
+  return createDataset(db, {
+    projectId,
+    name: "moby-dick",
+    source: "builtin",
+    origin: "moby-dick",
+    format: "text",
+    tokenizer: "char",
+    content: "",
+    statistics: null,
+    createdBy,
+  });
+}
+
 /** A running study over the foxes text, with a tiny model; `spec` overrides the spec's fields. */
 export async function createRunningStudy(db: Database, spec: Record<string, unknown>) {
   const { project } = await seedFoxes(db);

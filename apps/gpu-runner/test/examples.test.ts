@@ -3,11 +3,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStudySpec } from "@attune/core/tuning/spec";
-import { createDataset, createStudy, getStudy, listTrials, updateStudyStatus } from "@attune/db";
+import { createStudy, getStudy, listTrials, updateStudyStatus } from "@attune/db";
 import { seedProject } from "@attune/db/seed";
 import { useTestDatabase } from "@attune/db/testing";
 import { describe, expect, it } from "vitest";
-import { startRunner, trainingBudgetMs, until, useRunnerProcesses } from "./cluster.ts";
+import {
+  addMobyDick,
+  startRunner,
+  trainingBudgetMs,
+  until,
+  useRunnerProcesses,
+} from "./cluster.ts";
 
 const test = useTestDatabase();
 const runners = useRunnerProcesses();
@@ -21,17 +27,7 @@ describe(file, () => {
     );
     if (!parsed.ok) throw new Error(`${file} is invalid: ${JSON.stringify(parsed.errors)}`);
     const { project, owner } = await seedProject(test.db);
-    // As datasets.addBuiltin adds the corpus: named after it, its text read from the package.
-    await createDataset(test.db, {
-      projectId: project.id,
-      name: "moby-dick",
-      source: "builtin",
-      origin: "moby-dick",
-      format: "text",
-      tokenizer: "char",
-      content: "",
-      createdBy: owner.id,
-    });
+    await addMobyDick(test.db, project.id, owner.id);
     const seed = 5;
     const study = await createStudy(test.db, {
       projectId: project.id,

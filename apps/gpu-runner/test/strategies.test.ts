@@ -1,14 +1,9 @@
 // Strategy runs trained by a runner process, through the queue, against a real PostgreSQL.
-import {
-  cancelStrategyRun,
-  createDataset,
-  createStrategyRun,
-  getStrategyRun,
-  JobQueue,
-} from "@attune/db";
+import { cancelStrategyRun, createStrategyRun, getStrategyRun, JobQueue } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  addMobyDick,
   type RunnerProcess,
   seedFoxes,
   startRunner,
@@ -71,18 +66,7 @@ describe("strategy runs on a runner", () => {
 
   it("read a built-in corpus from its package, as trials do", async () => {
     const { project, owner } = await seedFoxes(test.db);
-    // Built-in datasets keep no text in the database: the corpus ships with the code.
-    const moby = await createDataset(test.db, {
-      projectId: project.id,
-      name: "moby-dick",
-      source: "builtin",
-      origin: "moby-dick",
-      format: "text",
-      tokenizer: "char",
-      content: "",
-      statistics: null,
-      createdBy: owner.id,
-    });
+    const moby = await addMobyDick(test.db, project.id, owner.id);
     const created = await createStrategyRun(test.db, queue, {
       projectId: project.id,
       datasetId: moby.id,
