@@ -3,8 +3,8 @@
 // that the next start cannot find and stop.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { log } from "@attune/core/log";
-import { isProcessAlive, isProcessGroupAlive } from "@attune/core/process";
+import { log } from "@attune/runtime/log";
+import { isProcessAlive, isProcessGroupAlive } from "@attune/runtime/process";
 
 interface Recorded {
   launcherPid: number;

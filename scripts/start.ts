@@ -4,10 +4,10 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { log } from "@attune/core/log";
 import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase, isPortFree } from "@attune/db/embedded";
 import { embeddedDataFolder, projectRoot } from "@attune/db/paths";
+import { log } from "@attune/runtime/log";
 import { prepareOpenBlas } from "./openblas.ts";
 import { ProcessGroup } from "./processes.ts";
 

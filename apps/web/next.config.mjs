@@ -32,7 +32,7 @@ const nextConfig = {
   // Separate build folders let several builds of one checkout run side by side (tests, dev).
   distDir: process.env.ATTUNE_NEXT_DIST_DIR ?? ".next",
   // Workspace packages export TypeScript source.
-  transpilePackages: ["@attune/db", "@attune/core"],
+  transpilePackages: ["@attune/db", "@attune/core", "@attune/runtime"],
   // Server libraries that stay plain Node requires instead of being bundled.
   // The built-in corpora read their data files next to their own code at run time, and
   // TensorFlow.js finds its .wasm binaries and optional Node bindings by resolving package paths.

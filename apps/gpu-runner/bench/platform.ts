@@ -3,7 +3,7 @@
 // - dispatch: from a trial being queued to the start of its first training step (median);
 // - metric points written per second, in the runner's batches;
 // - overhead: the share of a trial's wall time (claim to finish) not spent in its training loop.
-import { log } from "@attune/core/log";
+
 import {
   createDataset,
   createNextTrial,
@@ -19,6 +19,7 @@ import { ensureDatabase } from "@attune/db/embedded";
 import { embeddedDataFolder } from "@attune/db/paths";
 import { createScratchDatabase } from "@attune/db/scratch";
 import { seedProject } from "@attune/db/seed";
+import { log } from "@attune/runtime/log";
 import { startRunner, until } from "../test/cluster.ts";
 import { mobyDickSample } from "./moby-dick.ts";
 

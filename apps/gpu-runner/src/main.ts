@@ -1,10 +1,10 @@
 #!/usr/bin/env -S node --import tsx
-// The runner's entry point: `npm run runner`, or started by `npm start` beside the web app.
-import { log } from "@attune/core/log";
 import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase } from "@attune/db/embedded";
 import { embeddedDataFolder } from "@attune/db/paths";
 import { ensureOpenBlas, openBlasPackage } from "@attune/native/openblas";
+// The runner's entry point: `npm run runner`, or started by `npm start` beside the web app.
+import { log } from "@attune/runtime/log";
 import { loadBackend } from "./backend.ts";
 import { startRunner } from "./runner.ts";
 import { readSettings, SettingsError } from "./settings.ts";

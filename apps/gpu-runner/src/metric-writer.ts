@@ -1,7 +1,8 @@
 // Writes a trial's metric points and checkpoints in order, in batches, surviving a database that
 // goes away for a while: what could not be written is kept and retried, never dropped.
-import { log } from "@attune/core/log";
+
 import { type Database, type MetricPoint, saveCheckpoint, writeMetrics } from "@attune/db";
+import { log } from "@attune/runtime/log";
 
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
 

@@ -1,6 +1,5 @@
 import { availableParallelism, hostname } from "node:os";
 import { controlStudies } from "@attune/control";
-import { log } from "@attune/core/log";
 import {
   createDatabase,
   heartbeatRunner,
@@ -9,6 +8,7 @@ import {
   type Runner,
   registerRunner,
 } from "@attune/db";
+import { log } from "@attune/runtime/log";
 import type { RunnerBackend } from "./backend.ts";
 import type { RunnerSettings } from "./settings.ts";
 import { runStrategyJob } from "./strategy-job.ts";

@@ -4,7 +4,6 @@
 // start again on another runner.
 import { Worker } from "node:worker_threads";
 import { readDatasetSamples } from "@attune/control";
-import { log } from "@attune/core/log";
 import { parseStrategyRequest } from "@attune/core/trial/strategies";
 import {
   claimStrategyRun,
@@ -16,6 +15,7 @@ import {
   requeueStrategyRun,
   type StrategyRun,
 } from "@attune/db";
+import { log } from "@attune/runtime/log";
 import { persistently } from "./metric-writer.ts";
 import type { TrialJobContext } from "./trial-job.ts";
 import type { StrategyToRunner, StrategyWork, ToStrategyWorker } from "./worker-protocol.ts";

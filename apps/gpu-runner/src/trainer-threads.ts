@@ -1,7 +1,7 @@
 // Warm worker threads for trials: each loads TensorFlow.js once and then trains one trial after
 // another, so a trial starts training within milliseconds of being claimed.
 import { Worker } from "node:worker_threads";
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 
 const entry = new URL("./trial-worker.mjs", import.meta.url);
 

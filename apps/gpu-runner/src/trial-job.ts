@@ -2,7 +2,6 @@
 // earlier attempt left one), stream its metrics and checkpoints, ask the pruner at every
 // evaluation, obey cancel and pause, and record how it ended. Then let the study queue the next.
 import { decideTrial, fillStudy, objectiveKeys, readDatasetSamples, specOf } from "@attune/control";
-import { log } from "@attune/core/log";
 import { evaluationMetrics, objectiveValue, stepMetrics } from "@attune/core/trial/metrics";
 import type { TrialOutcome } from "@attune/core/trial/run";
 import {
@@ -17,6 +16,7 @@ import {
   type Trial,
   updateTrial,
 } from "@attune/db";
+import { log } from "@attune/runtime/log";
 import { persistently, TrialWriter } from "./metric-writer.ts";
 import type { TrainerThreads } from "./trainer-threads.ts";
 import type { ToRunner, ToWorker, TrialWork } from "./worker-protocol.ts";

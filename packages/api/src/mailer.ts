@@ -1,6 +1,6 @@
 // Outgoing e-mail, pluggable: a deployment passes its own mailer to the tRPC context. Without one,
 // messages go to the log, so that invitation links can still be copied from there.
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 
 export interface MailMessage {
   to: string;

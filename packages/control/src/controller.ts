@@ -1,7 +1,7 @@
 // Study control: while a study runs, keep its queue holding up to its parallelism in trials, each
 // asked from its sampler with the history so far, until the budget is spent; then complete it.
 // Any number of runners call this at once: the study row's lock makes each decision happen once.
-import { log } from "@attune/core/log";
+
 import { paretoFront } from "@attune/core/tuning/pareto";
 import { createPruner } from "@attune/core/tuning/pruners/index";
 import { createSampler } from "@attune/core/tuning/samplers/index";
@@ -26,6 +26,7 @@ import {
   updateStudyStatus,
   updateTrial,
 } from "@attune/db";
+import { log } from "@attune/runtime/log";
 import { objectiveKeys, specOf, toHistory } from "./history.ts";
 
 export interface FillResult {

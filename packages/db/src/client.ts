@@ -1,4 +1,4 @@
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import * as schema from "./schema/index.ts";

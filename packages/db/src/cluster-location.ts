@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chown, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 import { canReach, makeDir, type ServerUser, SYSTEM_DIR } from "./server-user.ts";
 import { DatabaseSetupError } from "./setup-error.ts";
 

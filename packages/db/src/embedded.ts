@@ -11,8 +11,8 @@ import { access, chown, mkdir, open, readFile, rm, writeFile } from "node:fs/pro
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { log } from "@attune/core/log";
-import { isProcessAlive } from "@attune/core/process";
+import { log } from "@attune/runtime/log";
+import { isProcessAlive } from "@attune/runtime/process";
 import pg from "pg";
 import { clusterDataDir } from "./cluster-location.ts";
 import { describeConnectionError, describeServer } from "./errors.ts";

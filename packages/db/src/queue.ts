@@ -1,7 +1,7 @@
 // The job queue: pg-boss, in the same database, so a job is enqueued in the transaction that writes
 // the row it belongs to, and is never delivered if that transaction rolls back.
 
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 import { sql } from "drizzle-orm";
 import { fromDrizzle, PgBoss, type Queue, type SendOptions, type WorkHandler } from "pg-boss";
 import type { Executor, Transaction } from "./client.ts";

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { cp, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 import { canReach, makeDir, type ServerUser, SYSTEM_DIR } from "./server-user.ts";
 import { DatabaseSetupError } from "./setup-error.ts";
 

@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { isProcessAlive } from "@attune/core/process";
+import { isProcessAlive } from "@attune/runtime/process";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { SYSTEM_CLUSTERS } from "../src/cluster-location.ts";

@@ -1,4 +1,3 @@
-import { log } from "@attune/core/log";
 import {
   addMember,
   createInvitation,
@@ -12,6 +11,7 @@ import {
   settleInvitation,
   type TeamInvitation,
 } from "@attune/db";
+import { log } from "@attune/runtime/log";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 // Importing it registers the wasm backend, which in Node finds its .wasm binaries beside its own
 // code (resolving their folder here instead fails once a bundler such as Next.js has renamed paths).
 import "@tensorflow/tfjs-backend-wasm";
-import { log } from "../log.ts";
+import { log } from "@attune/runtime/log";
 
 export const backendNames = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof backendNames)[number];

@@ -1,5 +1,5 @@
 // `npm run db:migrate`: applies migrations to DATABASE_URL, or to the embedded server.
-import { log } from "@attune/core/log";
+import { log } from "@attune/runtime/log";
 import { DatabaseSetupError, ensureDatabase } from "../embedded.ts";
 import { describeConnectionError } from "../errors.ts";
 import { migrateDatabase } from "../migrate.ts";

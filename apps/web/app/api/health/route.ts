@@ -1,5 +1,5 @@
-import { log } from "@attune/core/log";
 import { getDatabase, type Health, readHealth } from "@attune/db";
+import { log } from "@attune/runtime/log";
 
 // Every request checks the database afresh; nothing here may be cached or run at build time.
 export const dynamic = "force-dynamic";

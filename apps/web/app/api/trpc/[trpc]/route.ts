@@ -1,6 +1,6 @@
 import { appRouter, createTRPCContext } from "@attune/api";
-import { log } from "@attune/core/log";
 import { DATASET_MAX_BYTES } from "@attune/db";
+import { log } from "@attune/runtime/log";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { apiContextOptions } from "../../../../lib/api-context.ts";
 
