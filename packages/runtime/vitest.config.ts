@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    testTimeout: 5 * 60_000,
     hookTimeout: 60_000,
   },
 });

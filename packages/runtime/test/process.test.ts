@@ -25,8 +25,11 @@ async function groupWithZombie(): Promise<{ leader: ChildProcess; zombie: number
   return { leader, zombie: Number(chunk.toString().trim()) };
 }
 
+/** Whether `condition` holds within a minute: the processes here end in milliseconds when quiet. */
 async function until(condition: () => boolean) {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  for (const started = Date.now(); Date.now() - started < 60_000 && !condition(); ) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
   return condition();
 }
 
