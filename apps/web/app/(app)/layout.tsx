@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { AppHeader } from "../../components/app-header.tsx";
-import { CurrentTeamProvider } from "../../lib/team.tsx";
+import { AppHeader } from "~/components/app-header.tsx";
+import { CurrentTeamProvider } from "~/lib/team.tsx";
 
 /** Every page of a signed-in user: the header with the team switcher above the page. */
 export default function AppLayout({ children }: { children: ReactNode }) {

@@ -3,10 +3,10 @@
 // when each was last heard from. Read again every few seconds; ages tick every second.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Card, DataTable, Empty, PageHeader, QueryState } from "../../../components/ui.tsx";
-import { formatAge, formatTime, plural } from "../../../lib/format.ts";
-import { type RouterOutputs, useTRPC } from "../../../lib/trpc.tsx";
-import { useNow } from "../../../lib/use-now.ts";
+import { Card, DataTable, Empty, PageHeader, QueryState } from "~/components/ui.tsx";
+import { formatAge, formatTime, plural } from "~/lib/format.ts";
+import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
+import { useNow } from "~/lib/use-now.ts";
 import styles from "./runners.module.css";
 
 type Runner = RouterOutputs["runners"]["list"][number];

@@ -4,18 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { SubmitButton, TextField } from "../../../components/form.tsx";
-import {
-  Card,
-  DataTable,
-  Empty,
-  ErrorNote,
-  PageHeader,
-  QueryState,
-} from "../../../components/ui.tsx";
-import { isValidSlug, SLUG_MAX_LENGTH, slugify } from "../../../lib/slug.ts";
-import { useCurrentTeamId } from "../../../lib/team.tsx";
-import { useTRPC } from "../../../lib/trpc.tsx";
+import { SubmitButton, TextField } from "~/components/form.tsx";
+import { Card, DataTable, Empty, ErrorNote, PageHeader, QueryState } from "~/components/ui.tsx";
+import { isValidSlug, SLUG_MAX_LENGTH, slugify } from "~/lib/slug.ts";
+import { useCurrentTeamId } from "~/lib/team.tsx";
+import { useTRPC } from "~/lib/trpc.tsx";
 
 export function TeamsView() {
   const trpc = useTRPC();

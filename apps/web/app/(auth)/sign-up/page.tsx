@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AuthForm } from "../../../components/auth-form.tsx";
+import { AuthForm } from "~/components/auth-form.tsx";
 
 export const metadata: Metadata = { title: "Create an account" };
 

@@ -4,11 +4,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { Card, ErrorNote, Loading, PageHeader } from "../../../../components/ui.tsx";
-import { authClient } from "../../../../lib/auth-client.ts";
-import { formatTime } from "../../../../lib/format.ts";
-import { useCurrentTeamId } from "../../../../lib/team.tsx";
-import { errorCode, type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
+import { Card, ErrorNote, Loading, PageHeader } from "~/components/ui.tsx";
+import { authClient } from "~/lib/auth-client.ts";
+import { formatTime } from "~/lib/format.ts";
+import { useCurrentTeamId } from "~/lib/team.tsx";
+import { errorCode, type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import styles from "./invitation.module.css";
 
 type Invitation = RouterOutputs["invitations"]["get"];

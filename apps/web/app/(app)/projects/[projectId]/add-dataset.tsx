@@ -5,11 +5,11 @@ import { DATASET_MAX_BYTES } from "@attune/db/limits";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
-import { SubmitButton, TextField } from "../../../../components/form.tsx";
-import { Segmented } from "../../../../components/segmented.tsx";
-import { ErrorNote, Loading } from "../../../../components/ui.tsx";
-import { plural } from "../../../../lib/format.ts";
-import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
+import { SubmitButton, TextField } from "~/components/form.tsx";
+import { Segmented } from "~/components/segmented.tsx";
+import { ErrorNote, Loading } from "~/components/ui.tsx";
+import { plural } from "~/lib/format.ts";
+import { type RouterInputs, type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import {
   CsvError,
   csvToJsonl,
@@ -19,7 +19,7 @@ import {
   UPLOAD_ACCEPT,
   uploadKind,
   utf8Length,
-} from "../../../../lib/upload.ts";
+} from "~/lib/upload.ts";
 import styles from "./project.module.css";
 
 type Tokenizer = RouterInputs["datasets"]["upload"]["tokenizer"];

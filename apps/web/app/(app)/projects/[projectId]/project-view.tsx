@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
-import { SubmitButton, TextAreaField, TextField } from "../../../../components/form.tsx";
+import { SubmitButton, TextAreaField, TextField } from "~/components/form.tsx";
 import {
   Card,
   type Crumb,
@@ -15,16 +15,12 @@ import {
   PageHeader,
   QueryState,
   StateBadge,
-} from "../../../../components/ui.tsx";
-import { formatAge, formatCount } from "../../../../lib/format.ts";
-import {
-  bestValuesText,
-  strategyKindLabel,
-  strategyResultSummary,
-} from "../../../../lib/project-lists.ts";
-import { useTeamScope } from "../../../../lib/team.tsx";
-import { type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
-import { formatBytes } from "../../../../lib/upload.ts";
+} from "~/components/ui.tsx";
+import { formatAge, formatCount } from "~/lib/format.ts";
+import { bestValuesText, strategyKindLabel, strategyResultSummary } from "~/lib/project-lists.ts";
+import { useTeamScope } from "~/lib/team.tsx";
+import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
+import { formatBytes } from "~/lib/upload.ts";
 import { AddDataset } from "./add-dataset.tsx";
 import styles from "./project.module.css";
 

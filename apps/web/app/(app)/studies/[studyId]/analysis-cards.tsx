@@ -6,24 +6,24 @@ import type { StudySpec } from "@attune/core/tuning/spec";
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { memo, type ReactNode, useMemo, useState } from "react";
-import { Card, Empty, ErrorNote, Loading } from "../../../../components/ui.tsx";
-import { formatNumber } from "../../../../lib/format.ts";
+import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
+import { formatNumber } from "~/lib/format.ts";
 import {
   type AxisParam,
   GOOD_TO_BAD,
   NO_VALUE_COLOR,
   parallelCoordinatesOption,
-} from "../../../../lib/parallel-coordinates.ts";
-import type { ObjectiveSpec } from "../../../../lib/trial-table.ts";
-import { errorCode, useTRPC } from "../../../../lib/trpc.tsx";
+} from "~/lib/parallel-coordinates.ts";
+import type { ObjectiveSpec } from "~/lib/trial-table.ts";
+import { errorCode, useTRPC } from "~/lib/trpc.tsx";
 import styles from "./study.module.css";
 import type { StudyTrial } from "./study-data.ts";
 
 // ECharts is most of the page's script: loaded after the table and curves, not before them.
-const EChart = dynamic(
-  () => import("../../../../components/echart.tsx").then((module) => module.EChart),
-  { ssr: false, loading: () => <Loading label="Loading the chart…" /> },
-);
+const EChart = dynamic(() => import("~/components/echart.tsx").then((module) => module.EChart), {
+  ssr: false,
+  loading: () => <Loading label="Loading the chart…" />,
+});
 
 /** The trials whose results the analyses read, and a key that changes only when those do. */
 function useFinished(trials: readonly StudyTrial[]) {

@@ -3,15 +3,15 @@
 // download as JSON or YAML and train with elsewhere.
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { CopyButton } from "../../../../components/copy-button.tsx";
-import { Card, Empty, ErrorNote, Loading } from "../../../../components/ui.tsx";
+import { CopyButton } from "~/components/copy-button.tsx";
+import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
 import {
   type ExportFormat,
   exportFileName,
   exportMimeType,
   exportText,
-} from "../../../../lib/best-export.ts";
-import { useTRPC } from "../../../../lib/trpc.tsx";
+} from "~/lib/best-export.ts";
+import { useTRPC } from "~/lib/trpc.tsx";
 import type { Study } from "./study-data.ts";
 
 function download(text: string, fileName: string, type: string) {

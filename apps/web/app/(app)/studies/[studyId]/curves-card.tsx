@@ -2,17 +2,13 @@
 // Every trial's curve of one metric on one chart, coloured by how good the trial's result is. The
 // trials are those the table's state filter keeps; hovering a curve highlights its row.
 import { memo, useId, useMemo, useState, useSyncExternalStore } from "react";
-import {
-  LineChart,
-  type LineChartProps,
-  type LineSeries,
-} from "../../../../components/line-chart.tsx";
-import { Card, ErrorNote } from "../../../../components/ui.tsx";
-import type { CurvePoint } from "../../../../lib/curves.ts";
-import type { HighlightStore } from "../../../../lib/highlight.ts";
-import { curveMetrics, prefersLogScale } from "../../../../lib/metric-keys.ts";
-import { trialColors } from "../../../../lib/parallel-coordinates.ts";
-import { filterTrials, type ObjectiveSpec } from "../../../../lib/trial-table.ts";
+import { LineChart, type LineChartProps, type LineSeries } from "~/components/line-chart.tsx";
+import { Card, ErrorNote } from "~/components/ui.tsx";
+import type { CurvePoint } from "~/lib/curves.ts";
+import type { HighlightStore } from "~/lib/highlight.ts";
+import { curveMetrics, prefersLogScale } from "~/lib/metric-keys.ts";
+import { trialColors } from "~/lib/parallel-coordinates.ts";
+import { filterTrials, type ObjectiveSpec } from "~/lib/trial-table.ts";
 import styles from "./study.module.css";
 import { type StudyTrial, useTrialCurves } from "./study-data.ts";
 

@@ -4,9 +4,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { ConfirmButton } from "../../../../components/confirm-button.tsx";
-import { ErrorNote } from "../../../../components/ui.tsx";
-import { useTRPC } from "../../../../lib/trpc.tsx";
+import { ConfirmButton } from "~/components/confirm-button.tsx";
+import { ErrorNote } from "~/components/ui.tsx";
+import { useTRPC } from "~/lib/trpc.tsx";
 import styles from "./study.module.css";
 import { type Study, studyTrialsKey } from "./study-data.ts";
 

@@ -6,15 +6,10 @@ import type { StudySpec } from "@attune/core/tuning/spec";
 import { type QueryClient, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useMemo, useRef } from "react";
-import { createCurveLoader } from "../../../../lib/curve-loader.ts";
-import type { CurvePoint } from "../../../../lib/curves.ts";
-import {
-  isCurveOf,
-  type LiveSnapshot,
-  trialCurveKey,
-  trialCurvePrefix,
-} from "../../../../lib/study-live.ts";
-import { type RouterOutputs, useTRPC, useTRPCClient } from "../../../../lib/trpc.tsx";
+import { createCurveLoader } from "~/lib/curve-loader.ts";
+import type { CurvePoint } from "~/lib/curves.ts";
+import { isCurveOf, type LiveSnapshot, trialCurveKey, trialCurvePrefix } from "~/lib/study-live.ts";
+import { type RouterOutputs, useTRPC, useTRPCClient } from "~/lib/trpc.tsx";
 
 export type StudyTrial = RouterOutputs["trials"]["list"]["trials"][number];
 export type Study = RouterOutputs["studies"]["get"];

@@ -2,8 +2,8 @@
 // How much of the budget the study has spent (trials, steps, time) and its best result so far.
 import type { StudySpec } from "@attune/core/tuning/spec";
 import Link from "next/link";
-import { formatDuration, formatNumber } from "../../../../lib/format.ts";
-import { budgetSummary, percent } from "../../../../lib/study-live.ts";
+import { formatDuration, formatNumber } from "~/lib/format.ts";
+import { budgetSummary, percent } from "~/lib/study-live.ts";
 import styles from "./study.module.css";
 import type { Study, StudyTrial } from "./study-data.ts";
 

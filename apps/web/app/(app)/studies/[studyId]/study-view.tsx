@@ -11,18 +11,18 @@ import {
   PageHeader,
   projectCrumbs,
   StateBadge,
-} from "../../../../components/ui.tsx";
-import { createHighlightStore } from "../../../../lib/highlight.ts";
+} from "~/components/ui.tsx";
+import { createHighlightStore } from "~/lib/highlight.ts";
 import {
   curvesToRefresh,
   isStudyFinished,
   type LiveSnapshot,
   resultsChanged,
   snapshotMatches,
-} from "../../../../lib/study-live.ts";
-import { useTeamScope } from "../../../../lib/team.tsx";
-import { parameterNames } from "../../../../lib/trial-table.ts";
-import { useTRPC } from "../../../../lib/trpc.tsx";
+} from "~/lib/study-live.ts";
+import { useTeamScope } from "~/lib/team.tsx";
+import { parameterNames } from "~/lib/trial-table.ts";
+import { useTRPC } from "~/lib/trpc.tsx";
 import { ImportanceCard, ParallelCard, ParetoCard } from "./analysis-cards.tsx";
 import { BestExportCard } from "./best-export-card.tsx";
 import { CurvesCard } from "./curves-card.tsx";

@@ -6,10 +6,10 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import { Card, StateBadge } from "../../../../components/ui.tsx";
-import { compareHref, MAX_COMPARED } from "../../../../lib/compare.ts";
-import { formatDuration, formatParam } from "../../../../lib/format.ts";
-import type { HighlightStore } from "../../../../lib/highlight.ts";
+import { Card, StateBadge } from "~/components/ui.tsx";
+import { compareHref, MAX_COMPARED } from "~/lib/compare.ts";
+import { formatDuration, formatParam } from "~/lib/format.ts";
+import type { HighlightStore } from "~/lib/highlight.ts";
 import {
   countStates,
   defaultSort,
@@ -20,7 +20,7 @@ import {
   type TrialColumn,
   type TrialSort,
   trialColumns,
-} from "../../../../lib/trial-table.ts";
+} from "~/lib/trial-table.ts";
 import styles from "./study.module.css";
 import type { StudyTrial } from "./study-data.ts";
 

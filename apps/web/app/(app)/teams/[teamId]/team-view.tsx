@@ -4,18 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { SubmitButton, TextAreaField, TextField } from "../../../../components/form.tsx";
-import {
-  Card,
-  Empty,
-  ErrorNote,
-  Loading,
-  PageHeader,
-  QueryState,
-} from "../../../../components/ui.tsx";
-import { formatAge } from "../../../../lib/format.ts";
-import { useTeamScope } from "../../../../lib/team.tsx";
-import { useTRPC } from "../../../../lib/trpc.tsx";
+import { SubmitButton, TextAreaField, TextField } from "~/components/form.tsx";
+import { Card, Empty, ErrorNote, Loading, PageHeader, QueryState } from "~/components/ui.tsx";
+import { formatAge } from "~/lib/format.ts";
+import { useTeamScope } from "~/lib/team.tsx";
+import { useTRPC } from "~/lib/trpc.tsx";
 import styles from "./team.module.css";
 
 export function TeamView({ teamId }: { teamId: string }) {

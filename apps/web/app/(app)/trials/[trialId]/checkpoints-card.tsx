@@ -1,9 +1,9 @@
 "use client";
 // The trial's saved checkpoints, each a download of the bytes that resume its training.
-import { Card, Empty, ErrorNote, Loading } from "../../../../components/ui.tsx";
-import { formatAge, formatNumber, formatTime } from "../../../../lib/format.ts";
-import type { RouterOutputs } from "../../../../lib/trpc.tsx";
-import { formatBytes } from "../../../../lib/upload.ts";
+import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
+import { formatAge, formatNumber, formatTime } from "~/lib/format.ts";
+import type { RouterOutputs } from "~/lib/trpc.tsx";
+import { formatBytes } from "~/lib/upload.ts";
 
 type Checkpoint = RouterOutputs["trials"]["checkpoints"][number];
 

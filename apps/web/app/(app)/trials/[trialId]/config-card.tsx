@@ -3,11 +3,11 @@
 // with a copy of it as JSON.
 import type { StudySpec } from "@attune/core/tuning/spec";
 import { useState } from "react";
-import { CopyButton } from "../../../../components/copy-button.tsx";
-import { Card } from "../../../../components/ui.tsx";
-import { formatParam } from "../../../../lib/format.ts";
-import { configJson, type SettingSource, trialConfigRows } from "../../../../lib/trial-config.ts";
-import type { TrialView } from "../../../../lib/trial-timeline.ts";
+import { CopyButton } from "~/components/copy-button.tsx";
+import { Card } from "~/components/ui.tsx";
+import { formatParam } from "~/lib/format.ts";
+import { configJson, type SettingSource, trialConfigRows } from "~/lib/trial-config.ts";
+import type { TrialView } from "~/lib/trial-timeline.ts";
 import styles from "./trial.module.css";
 
 const SOURCE_LABELS: Record<Exclude<SettingSource, "searched">, string> = {

@@ -2,10 +2,10 @@
 // The trial's curves as small multiples: training and validation loss together, learning rate,
 // throughput and gradient norm, each on its own scale.
 import { useState } from "react";
-import { LineChart, type LineSeries } from "../../../../components/line-chart.tsx";
-import { Card, Empty, ErrorNote, Loading } from "../../../../components/ui.tsx";
-import { seriesColor } from "../../../../lib/curves.ts";
-import type { RouterOutputs } from "../../../../lib/trpc.tsx";
+import { LineChart, type LineSeries } from "~/components/line-chart.tsx";
+import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
+import { seriesColor } from "~/lib/curves.ts";
+import type { RouterOutputs } from "~/lib/trpc.tsx";
 import styles from "./trial.module.css";
 
 type Curves = RouterOutputs["trials"]["curves"];

@@ -3,8 +3,8 @@
 // trials.generate's subscription, with a Stop that ends the stream.
 import type { Unsubscribable } from "@trpc/server/observable";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { Card } from "../../../../components/ui.tsx";
-import { formatNumber } from "../../../../lib/format.ts";
+import { Card } from "~/components/ui.tsx";
+import { formatNumber } from "~/lib/format.ts";
 import {
   DEFAULT_PLAYGROUND_FIELDS,
   type FieldErrors,
@@ -13,8 +13,8 @@ import {
   MAX_GENERATED_TOKENS,
   MAX_PROMPT_LENGTH,
   type PlaygroundFields,
-} from "../../../../lib/playground.ts";
-import { errorCode, type RouterOutputs, useTRPCClient } from "../../../../lib/trpc.tsx";
+} from "~/lib/playground.ts";
+import { errorCode, type RouterOutputs, useTRPCClient } from "~/lib/trpc.tsx";
 import styles from "./trial.module.css";
 
 type Checkpoint = RouterOutputs["trials"]["checkpoints"][number];

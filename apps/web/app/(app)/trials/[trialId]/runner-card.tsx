@@ -1,9 +1,9 @@
 "use client";
 // The runner that trains the trial now, or trained it last.
 import Link from "next/link";
-import { Card, Empty } from "../../../../components/ui.tsx";
-import { formatAge, formatTime } from "../../../../lib/format.ts";
-import type { TrialView } from "../../../../lib/trial-timeline.ts";
+import { Card, Empty } from "~/components/ui.tsx";
+import { formatAge, formatTime } from "~/lib/format.ts";
+import type { TrialView } from "~/lib/trial-timeline.ts";
 import styles from "./trial.module.css";
 
 export function RunnerCard({ trial }: { trial: TrialView }) {

@@ -1,8 +1,8 @@
 "use client";
 // The trial's history, as far as the database records it.
-import { Card } from "../../../../components/ui.tsx";
-import { formatTime } from "../../../../lib/format.ts";
-import { type TrialView, trialTimeline } from "../../../../lib/trial-timeline.ts";
+import { Card } from "~/components/ui.tsx";
+import { formatTime } from "~/lib/format.ts";
+import { type TrialView, trialTimeline } from "~/lib/trial-timeline.ts";
 import styles from "./trial.module.css";
 
 export function TimelineCard({ trial }: { trial: TrialView }) {

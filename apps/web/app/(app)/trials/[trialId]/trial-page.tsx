@@ -6,17 +6,11 @@ import type { StudySpec } from "@attune/core/tuning/spec";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import {
-  ErrorNote,
-  Loading,
-  PageHeader,
-  projectCrumbs,
-  StateBadge,
-} from "../../../../components/ui.tsx";
-import { formatDuration, formatNumber } from "../../../../lib/format.ts";
-import { useTeamScope } from "../../../../lib/team.tsx";
-import { isTrialFinished, type TrialView } from "../../../../lib/trial-timeline.ts";
-import { type RouterOutputs, useTRPC } from "../../../../lib/trpc.tsx";
+import { ErrorNote, Loading, PageHeader, projectCrumbs, StateBadge } from "~/components/ui.tsx";
+import { formatDuration, formatNumber } from "~/lib/format.ts";
+import { useTeamScope } from "~/lib/team.tsx";
+import { isTrialFinished, type TrialView } from "~/lib/trial-timeline.ts";
+import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { CheckpointsCard } from "./checkpoints-card.tsx";
 import { ConfigCard } from "./config-card.tsx";
 import { CURVE_KEYS, lastStep, lastValue, TrialCurves } from "./curves-card.tsx";

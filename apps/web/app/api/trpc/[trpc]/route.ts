@@ -2,7 +2,7 @@ import { appRouter, createTRPCContext } from "@attune/api";
 import { DATASET_MAX_BYTES } from "@attune/db";
 import { log } from "@attune/runtime/log";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { apiContextOptions } from "../../../../lib/api-context.ts";
+import { apiContextOptions } from "~/lib/api-context.ts";
 
 // Every call reads the database afresh; nothing here may be cached or run at build time.
 export const dynamic = "force-dynamic";

@@ -7,7 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
-import { LineChart, type LineSeries } from "../../../../../components/line-chart.tsx";
+import { LineChart, type LineSeries } from "~/components/line-chart.tsx";
 import {
   Card,
   Empty,
@@ -16,22 +16,13 @@ import {
   PageHeader,
   projectCrumbs,
   StateBadge,
-} from "../../../../../components/ui.tsx";
-import {
-  compareHref,
-  diffConfigs,
-  MAX_COMPARED,
-  parseTrialIds,
-} from "../../../../../lib/compare.ts";
-import { type CurvePoint, seriesColor } from "../../../../../lib/curves.ts";
-import { formatDuration, formatNumber, formatParam } from "../../../../../lib/format.ts";
-import { curveMetrics, prefersLogScale } from "../../../../../lib/metric-keys.ts";
-import {
-  curvesToRefresh,
-  isStudyFinished,
-  type LiveSnapshot,
-} from "../../../../../lib/study-live.ts";
-import { trialDuration } from "../../../../../lib/trial-table.ts";
+} from "~/components/ui.tsx";
+import { compareHref, diffConfigs, MAX_COMPARED, parseTrialIds } from "~/lib/compare.ts";
+import { type CurvePoint, seriesColor } from "~/lib/curves.ts";
+import { formatDuration, formatNumber, formatParam } from "~/lib/format.ts";
+import { curveMetrics, prefersLogScale } from "~/lib/metric-keys.ts";
+import { curvesToRefresh, isStudyFinished, type LiveSnapshot } from "~/lib/study-live.ts";
+import { trialDuration } from "~/lib/trial-table.ts";
 import { type CurveControls, CurveToolbar } from "../curves-card.tsx";
 import styles from "../study.module.css";
 import {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { Loading } from "../../../../../components/ui.tsx";
+import { Loading } from "~/components/ui.tsx";
 import { CompareView } from "./compare-view.tsx";
 
 export const metadata: Metadata = { title: "Compare trials" };

@@ -4,9 +4,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useSyncExternalStore } from "react";
-import { ConfirmButton } from "../../../../../components/confirm-button.tsx";
-import { CopyField } from "../../../../../components/copy-button.tsx";
-import { SubmitButton, TextField } from "../../../../../components/form.tsx";
+import { ConfirmButton } from "~/components/confirm-button.tsx";
+import { CopyField } from "~/components/copy-button.tsx";
+import { SubmitButton, TextField } from "~/components/form.tsx";
 import {
   Card,
   DataTable,
@@ -15,11 +15,11 @@ import {
   Loading,
   PageHeader,
   QueryState,
-} from "../../../../../components/ui.tsx";
-import { authClient } from "../../../../../lib/auth-client.ts";
-import { formatAge, formatTime } from "../../../../../lib/format.ts";
-import { type TeamWithRole, useTeamScope } from "../../../../../lib/team.tsx";
-import { type RouterInputs, type RouterOutputs, useTRPC } from "../../../../../lib/trpc.tsx";
+} from "~/components/ui.tsx";
+import { authClient } from "~/lib/auth-client.ts";
+import { formatAge, formatTime } from "~/lib/format.ts";
+import { type TeamWithRole, useTeamScope } from "~/lib/team.tsx";
+import { type RouterInputs, type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import styles from "./settings.module.css";
 
 type AssignableRole = RouterInputs["members"]["setRole"]["role"];

@@ -3,17 +3,13 @@
 // covers a chosen share of the samples, with what shorter and longer lengths would cost.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { EChart } from "../../../../../../components/echart.tsx";
-import { Card, Empty, ErrorNote, Loading, PageHeader } from "../../../../../../components/ui.tsx";
-import {
-  formatShare,
-  lengthHistogramOption,
-  withChosenLength,
-} from "../../../../../../lib/dataset-stats.ts";
-import { formatCount, formatNumber, formatTime, plural } from "../../../../../../lib/format.ts";
-import { useTeamScope } from "../../../../../../lib/team.tsx";
-import { type RouterOutputs, useTRPC } from "../../../../../../lib/trpc.tsx";
-import { formatBytes } from "../../../../../../lib/upload.ts";
+import { EChart } from "~/components/echart.tsx";
+import { Card, Empty, ErrorNote, Loading, PageHeader } from "~/components/ui.tsx";
+import { formatShare, lengthHistogramOption, withChosenLength } from "~/lib/dataset-stats.ts";
+import { formatCount, formatNumber, formatTime, plural } from "~/lib/format.ts";
+import { useTeamScope } from "~/lib/team.tsx";
+import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
+import { formatBytes } from "~/lib/upload.ts";
 import styles from "./dataset.module.css";
 
 type Dataset = RouterOutputs["datasets"]["get"];

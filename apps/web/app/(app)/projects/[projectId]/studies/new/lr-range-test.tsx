@@ -8,13 +8,13 @@ import { LineChart as EchartsLine } from "echarts/charts";
 import { MarkAreaComponent, MarkLineComponent } from "echarts/components";
 import { use as registerEcharts } from "echarts/core";
 import { useMemo, useState } from "react";
-import { EChart, type EChartsCoreOption } from "../../../../../../components/echart.tsx";
-import { TextField } from "../../../../../../components/form.tsx";
-import { ErrorNote, StateBadge } from "../../../../../../components/ui.tsx";
-import { formatDuration, formatNumber } from "../../../../../../lib/format.ts";
-import { roundLr } from "../../../../../../lib/study-form.ts";
-import { type RouterOutputs, useTRPC } from "../../../../../../lib/trpc.tsx";
-import { useNow } from "../../../../../../lib/use-now.ts";
+import { EChart, type EChartsCoreOption } from "~/components/echart.tsx";
+import { TextField } from "~/components/form.tsx";
+import { ErrorNote, StateBadge } from "~/components/ui.tsx";
+import { formatDuration, formatNumber } from "~/lib/format.ts";
+import { roundLr } from "~/lib/study-form.ts";
+import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
+import { useNow } from "~/lib/use-now.ts";
 import styles from "./new-study.module.css";
 
 // The shared chart component registers the chart kinds other pages use; this one also draws lines.

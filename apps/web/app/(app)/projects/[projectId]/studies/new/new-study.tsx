@@ -8,9 +8,9 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import { TextField } from "../../../../../../components/form.tsx";
-import { Segmented } from "../../../../../../components/segmented.tsx";
-import { Card, ErrorNote, Loading, PageHeader } from "../../../../../../components/ui.tsx";
+import { TextField } from "~/components/form.tsx";
+import { Segmented } from "~/components/segmented.tsx";
+import { Card, ErrorNote, Loading, PageHeader } from "~/components/ui.tsx";
 import {
   activeSchedules,
   applyLrBounds,
@@ -40,9 +40,9 @@ import {
   specToForm,
   specToText,
   specWithLrBounds,
-} from "../../../../../../lib/study-form.ts";
-import { useTeamScope } from "../../../../../../lib/team.tsx";
-import { errorCode, type RouterOutputs, useTRPC } from "../../../../../../lib/trpc.tsx";
+} from "~/lib/study-form.ts";
+import { useTeamScope } from "~/lib/team.tsx";
+import { errorCode, type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { LrRangeTestPanel } from "./lr-range-test.tsx";
 import styles from "./new-study.module.css";
 import { AttentionRow, OptionFields, ParamRowEditor } from "./param-row.tsx";

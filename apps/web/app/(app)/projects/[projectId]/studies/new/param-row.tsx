@@ -2,7 +2,7 @@
 // A row per training setting: how it enters the spec (trainer default, fixed for every trial, or
 // searched as a range or among choices) and its values; and the fields of a sampler or pruner.
 import { type ReactNode, useId } from "react";
-import { Segmented } from "../../../../../../components/segmented.tsx";
+import { Segmented } from "~/components/segmented.tsx";
 import {
   type AttentionKind,
   attentionKind,
@@ -12,7 +12,7 @@ import {
   parseChoices,
   type SettingDefinition,
   withAttentionKind,
-} from "../../../../../../lib/study-form.ts";
+} from "~/lib/study-form.ts";
 import styles from "./new-study.module.css";
 
 const MODE_LABELS: Record<ParamMode, { label: string; title: string }> = {

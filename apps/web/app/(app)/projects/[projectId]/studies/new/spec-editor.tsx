@@ -2,7 +2,7 @@
 // The spec as text: a monospace textarea with line numbers (lines with a problem marked), and the
 // validation's problems, each of which moves the caret to its line.
 import { forwardRef, useImperativeHandle, useMemo, useRef } from "react";
-import { offsetOfLine, type SpecErrorLike } from "../../../../../../lib/study-form.ts";
+import { offsetOfLine, type SpecErrorLike } from "~/lib/study-form.ts";
 import styles from "./new-study.module.css";
 
 export interface SpecEditorHandle {

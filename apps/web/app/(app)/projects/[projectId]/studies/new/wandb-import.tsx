@@ -4,8 +4,8 @@
 import type { WandbImport } from "@attune/core/tuning/wandb";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorNote } from "../../../../../../components/ui.tsx";
-import { useTRPCClient } from "../../../../../../lib/trpc.tsx";
+import { ErrorNote } from "~/components/ui.tsx";
+import { useTRPCClient } from "~/lib/trpc.tsx";
 import styles from "./new-study.module.css";
 
 const EXAMPLE = `method: bayes

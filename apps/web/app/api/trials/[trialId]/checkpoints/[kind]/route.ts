@@ -1,5 +1,5 @@
 import { checkpointDownload } from "@attune/api/downloads";
-import { apiContextOptions } from "../../../../../../lib/api-context.ts";
+import { apiContextOptions } from "~/lib/api-context.ts";
 
 // A trial's best or last checkpoint as a file, for whoever may read the trial through the API.
 export const dynamic = "force-dynamic";
