@@ -1,33 +1,17 @@
 // How a project's studies and strategy runs read in its lists: the objectives a study optimises,
 // its best values, and one line for what a strategy run found.
+import type { StudySpec } from "@attune/core/tuning/spec";
 import { formatNumber } from "./format.ts";
-
-export interface Objective {
-  metric: string;
-  direction: "minimize" | "maximize";
-}
-
-/** The objectives of a stored study spec, in order; a spec without readable ones gives none. */
-export function studyObjectives(spec: Record<string, unknown>): Objective[] {
-  const objectives = spec.objectives;
-  if (!Array.isArray(objectives)) return [];
-  return objectives.flatMap((objective: unknown) => {
-    const { metric, direction } = (objective ?? {}) as Record<string, unknown>;
-    if (typeof metric !== "string") return [];
-    return [{ metric, direction: direction === "maximize" ? "maximize" : "minimize" } as const];
-  });
-}
 
 /** "val_loss 1.234", or one pair per objective of a multi-objective study; "–" with no best yet. */
 export function bestValuesText(
-  spec: Record<string, unknown>,
+  spec: Pick<StudySpec, "objectives">,
   bestValues: readonly number[] | null,
 ): string {
   if (!bestValues || bestValues.length === 0) return "–";
-  const objectives = studyObjectives(spec);
   return bestValues
     .map((value, index) => {
-      const metric = objectives[index]?.metric;
+      const metric = spec.objectives[index]?.metric;
       return metric ? `${metric} ${formatNumber(value)}` : formatNumber(value);
     })
     .join(" · ");

@@ -24,6 +24,9 @@ export const description = z.string().max(2000);
 /** Length first, so that a huge input is refused before the address pattern reads it. */
 export const email = z.string().max(254, { abort: true }).pipe(z.email().toLowerCase());
 
+/** A role that can be given: owner passes only by transferring ownership. */
+export const assignableRole = z.enum(["admin", "member", "viewer"]);
+
 export const teamId = textId;
 export const userId = textId;
 export const projectId = z.uuid();

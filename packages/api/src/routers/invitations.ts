@@ -15,9 +15,8 @@ import { log } from "@attune/runtime/log";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
-import { email, teamId, textId } from "../inputs.ts";
+import { assignableRole, email, teamId, textId } from "../inputs.ts";
 import { notFound, sessionProcedure, teamProcedure } from "../trpc.ts";
-import { assignableRole } from "./members.ts";
 
 const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 

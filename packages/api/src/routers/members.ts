@@ -9,12 +9,10 @@ import {
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
-import { teamId, userId } from "../inputs.ts";
+import { assignableRole, teamId, userId } from "../inputs.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
 
 /** Roles an admin can give; ownership only changes hands through teams.transferOwnership. */
-export const assignableRole = z.enum(["admin", "member", "viewer"]);
-
 /** The member's current role; the owner's cannot be changed or removed from here. */
 async function nonOwnerRole(db: Executor, team: string, user: string): Promise<TeamRole> {
   const role = await getMemberRole(db, team, user);

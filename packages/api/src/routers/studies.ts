@@ -1,5 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { specOf } from "@attune/control";
 import { checkObjectives } from "@attune/core/trial/metrics";
 import { knownSettings, TrialConfigError } from "@attune/core/trial/settings";
 import {
@@ -8,7 +9,6 @@ import {
   type SpecResult,
   type StudySpec,
   seedSchema,
-  validateStudySpec,
 } from "@attune/core/tuning/spec";
 import { importWandbSweep } from "@attune/core/tuning/wandb";
 import {
@@ -107,15 +107,11 @@ function describeSpecErrors(errors: SpecError[]): string {
   return `the study spec is invalid:\n${lines.join("\n")}`;
 }
 
-/** The spec a study was stored with; it was valid when stored, so failing here is a server bug. */
-export function storedSpec(spec: Record<string, unknown>, study: string): StudySpec {
-  const result = validateStudySpec(spec);
-  if (!result.ok) {
-    throw new Error(
-      `study ${study} has a stored spec that no longer validates: ${describeSpecErrors(result.errors)}`,
-    );
-  }
-  return result.spec;
+/** A stored study with its spec read as the typed StudySpec it was validated as. */
+function withTypedSpec<T extends { id: string; spec: Record<string, unknown> }>(
+  study: T,
+): Omit<T, "spec"> & { spec: StudySpec } {
+  return { ...study, spec: specOf(study) };
 }
 
 /**
@@ -136,7 +132,7 @@ function statusRequest(request: keyof typeof STATUS_REQUESTS) {
       ctx,
       async (tx) => {
         const study = await transitionStudyStatus(tx, input.studyId, from, to);
-        if (study) return study;
+        if (study) return withTypedSpec(study);
         const current = await getStudy(tx, input.studyId);
         if (!current) throw notFound("study", input.studyId);
         throw new TRPCError({
@@ -179,7 +175,7 @@ export const studiesRouter = {
             seed,
             warmStartStudyId: result.spec.warmStart?.studyId ?? null,
             createdBy: ctx.identity.userId,
-          }),
+          }).then(withTypedSpec),
         (study) => ({
           teamId: ctx.team.id,
           action: "study.create",
@@ -191,15 +187,15 @@ export const studiesRouter = {
     },
   ),
 
-  /** The project's studies, newest first, each with its trial counts and best values. */
-  list: teamProcedure("viewer", z.strictObject({ projectId })).query(({ ctx, input }) =>
-    listStudySummaries(ctx.db, input.projectId),
+  /** The project's studies, newest first, each with its typed spec, trial counts and best values. */
+  list: teamProcedure("viewer", z.strictObject({ projectId })).query(async ({ ctx, input }) =>
+    (await listStudySummaries(ctx.db, input.projectId)).map(withTypedSpec),
   ),
 
   get: teamProcedure("viewer", z.strictObject({ studyId })).query(async ({ ctx, input }) => {
     const study = await getStudy(ctx.db, input.studyId);
     if (!study) throw notFound("study", input.studyId);
-    return study;
+    return withTypedSpec(study);
   }),
 
   /** A draft copy of the study's spec under a new name, with a fresh seed unless one is given. */
@@ -223,7 +219,7 @@ export const studiesRouter = {
           spec: { ...original.spec, name: input.name, seed },
           seed,
           createdBy: ctx.identity.userId,
-        }),
+        }).then(withTypedSpec),
       (study) => ({
         teamId: ctx.team.id,
         action: "study.clone",
@@ -261,7 +257,7 @@ export const studiesRouter = {
         message: `study ${study.id} has no best trial yet`,
       });
     }
-    const spec = storedSpec(study.spec, study.id);
+    const spec = specOf(study);
     return {
       studyId: study.id,
       trialId: best.id,
@@ -309,7 +305,7 @@ export const studiesRouter = {
       ctx,
       async (tx) => {
         const study = await appendStudyTrials(tx, input.studyId, input.count);
-        if (study) return study;
+        if (study) return withTypedSpec(study);
         const current = await getStudy(tx, input.studyId);
         if (!current) throw notFound("study", input.studyId);
         throw new TRPCError({

@@ -1,3 +1,4 @@
+import { specOf } from "@attune/control";
 import { parseTrialSettings, type TrialSettings } from "@attune/core/trial/settings";
 import {
   CANCELLABLE_TRIAL_STATES,
@@ -16,10 +17,9 @@ import {
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
+import { generateText } from "../generation.ts";
 import { studyId, trialId } from "../inputs.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
-import { generateText } from "./generation.ts";
-import { storedSpec } from "./studies.ts";
 
 /** A metric's key as trainers report it, for example "val_loss" or "lr". */
 const metricKey = z
@@ -38,7 +38,7 @@ async function trainingSettings(
 ): Promise<{ ok: true; values: TrialSettings } | { ok: false; error: string }> {
   const study = await getStudy(db, trial.studyId);
   if (!study) throw new Error(`trial ${trial.id} has no study ${trial.studyId}`);
-  const spec = storedSpec(study.spec, study.id);
+  const spec = specOf(study);
   try {
     return { ok: true, values: parseTrialSettings({ ...spec.fixed, ...trial.params }) };
   } catch (error) {

@@ -9,17 +9,6 @@ import { pollUntil } from "../poll.ts";
 
 type Study = RouterOutputs["studies"]["get"];
 
-/** The parts of a stored spec the CLI reads; the server validated the whole spec when it stored it. */
-interface StoredSpec {
-  dataset: string;
-  objectives: { metric: string; direction: string }[];
-  budget: { trials: number };
-}
-
-export function specOf(study: Study): StoredSpec {
-  return study.spec as unknown as StoredSpec;
-}
-
 const FINISHED_TRIAL_STATES = ["completed", "pruned", "failed", "cancelled"] as const;
 const FINISHED_STUDY_STATUSES = new Set(["completed", "cancelled", "failed"]);
 
@@ -80,7 +69,7 @@ export const studyCommands = [
                 study.id,
                 study.name,
                 study.status,
-                `${study.trialCounts.completed}/${specOf(study).budget.trials}`,
+                `${study.trialCounts.completed}/${study.spec.budget.trials}`,
                 String(study.trialCounts.running),
                 formatValues(study.bestValues),
                 timestamp(study.createdAt),
@@ -97,7 +86,7 @@ export const studyCommands = [
     async run({ args: [studyId], output }) {
       const summary = await studySummary(await connect(), studyId);
       output.emit(summary, (study) => {
-        const spec = specOf(study);
+        const spec = study.spec;
         const { total, running, completed } = study.trialCounts;
         return table([
           ["study", `${study.name} (${study.id})`],
@@ -160,10 +149,7 @@ export const studyCommands = [
       const count = numberOption(required(options.trials, "--trials <n>"), "--trials");
       const client = await connect();
       const study = await client.studies.appendTrials.mutate({ studyId, count });
-      output.emit(
-        study,
-        (s) => `${describeStudy(s)}: budget now ${specOf(s).budget.trials} trials`,
-      );
+      output.emit(study, (s) => `${describeStudy(s)}: budget now ${s.spec.budget.trials} trials`);
     },
   }),
 
@@ -192,7 +178,7 @@ export const studyCommands = [
           doneAtStart ??= done;
           // The rate is measured over this watch only: trials finished before it say nothing of now.
           const rate = (done - doneAtStart) / ((Date.now() - began) / 1000);
-          const budget = specOf(study).budget.trials;
+          const budget = study.spec.budget.trials;
           const etaSeconds = rate > 0 ? (budget - done) / rate : null;
           return { status: study.status, done, budget, best, etaSeconds };
         },

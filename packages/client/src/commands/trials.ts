@@ -4,7 +4,6 @@ import type { RouterInputs, RouterOutputs } from "@attune/api";
 import { connect, defineCommand, numberOption, UsageError } from "../command.ts";
 import type { AttuneClient } from "../index.ts";
 import { csv, table } from "../output.ts";
-import { specOf } from "./studies.ts";
 
 type TrialListInput = RouterInputs["trials"]["list"];
 type Trial = RouterOutputs["trials"]["list"]["trials"][number];
@@ -117,7 +116,7 @@ export const trialCommands = [
         format === "csv"
           ? trialsCsv(
               trials,
-              specOf(study).objectives.map((objective) => objective.metric),
+              study.spec.objectives.map((objective) => objective.metric),
             )
           : trials.map((trial) => `${JSON.stringify(trial)}\n`).join("");
       if (!options.output) {

@@ -2,7 +2,6 @@
 // What the study dashboard and the compare page read: the study with its spec, every trial (in
 // pages of 500), each trial's curve of one metric (cached per trial, fetched in batches of 100),
 // and the live subscription that says what changed.
-import type { StudySpec } from "@attune/core/tuning/spec";
 import { type QueryClient, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useMemo, useRef } from "react";
@@ -17,11 +16,11 @@ export type Study = RouterOutputs["studies"]["get"];
 /** Trials per trials.list call: the most it gives. */
 const PAGE = 500;
 
-/** The study and its spec, typed: specs are validated before a study is stored. */
+/** The study and its typed spec, as the API reads it. */
 export function useStudy(studyId: string) {
   const trpc = useTRPC();
   const study = useQuery(trpc.studies.get.queryOptions({ studyId }));
-  const spec = study.data?.spec as StudySpec | undefined;
+  const spec = study.data?.spec;
   const project = useQuery({
     ...trpc.projects.get.queryOptions({ projectId: study.data?.projectId ?? "" }),
     enabled: !!study.data,

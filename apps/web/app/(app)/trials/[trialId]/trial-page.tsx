@@ -83,8 +83,7 @@ export function TrialPage({ trialId }: { trialId: string }) {
   }
   if (study.isPending) return <Loading label="Loading the trial's study…" />;
 
-  // The API validated the spec when it stored the study.
-  const spec = study.data.spec as StudySpec;
+  const spec = study.data.spec;
   const curveData = curves.data ?? [];
   // The row's lastStep moves only when training stops; while it trains, its curves run ahead.
   const trained = {

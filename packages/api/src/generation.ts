@@ -7,9 +7,9 @@ import { loadCheckpoint } from "@attune/core/train/checkpoint";
 import { type Checkpoint, type Executor, getCheckpoint } from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { checkpointWithBytes } from "../checkpoints.ts";
-import { trialId } from "../inputs.ts";
-import { teamProcedure } from "../trpc.ts";
+import { checkpointWithBytes } from "./checkpoints.ts";
+import { trialId } from "./inputs.ts";
+import { teamProcedure } from "./trpc.ts";
 
 /** The trial's best checkpoint, or its last when none was best yet; it must hold its bytes. */
 async function checkpointToGenerateFrom(
