@@ -94,6 +94,26 @@ export function ErrorNote({ error, what }: { error: unknown; what?: string }) {
   );
 }
 
+/** A page whose own data failed to load: its header, so the reader knows where they are, and why. */
+export function PageError({
+  title,
+  crumbs,
+  error,
+  what,
+}: {
+  title: string;
+  crumbs?: Crumb[];
+  error: unknown;
+  what: string;
+}) {
+  return (
+    <>
+      <PageHeader title={title} crumbs={crumbs} />
+      <ErrorNote error={error} what={what} />
+    </>
+  );
+}
+
 /**
  * What a query has so far: loading, its error, `empty` for an empty list, or `children` of the data.
  */

@@ -12,6 +12,7 @@ import {
   Empty,
   ErrorNote,
   Loading,
+  PageError,
   PageHeader,
   QueryState,
   StateBadge,
@@ -44,12 +45,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
 
   const error = project.error ?? teamError;
   if (error) {
-    return (
-      <>
-        <PageHeader title="Project" crumbs={crumbs} />
-        <ErrorNote error={error} what="project" />
-      </>
-    );
+    return <PageError title="Project" crumbs={crumbs} error={error} what="project" />;
   }
   // The role decides which controls show: wait for it rather than flash the wrong ones.
   if (!project.data || !team) return <Loading />;

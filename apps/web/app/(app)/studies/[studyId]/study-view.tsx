@@ -8,6 +8,7 @@ import {
   Empty,
   ErrorNote,
   Loading,
+  PageError,
   PageHeader,
   projectCrumbs,
   StateBadge,
@@ -86,12 +87,7 @@ export function StudyView({ studyId }: { studyId: string }) {
   );
 
   if (study.error) {
-    return (
-      <>
-        <PageHeader title="Study" />
-        <ErrorNote error={study.error} what="study" />
-      </>
-    );
+    return <PageError title="Study" error={study.error} what="study" />;
   }
   if (!study.data || !spec) return <Loading label="Loading the study…" />;
 

@@ -5,7 +5,15 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { SubmitButton, TextAreaField, TextField } from "~/components/form.tsx";
-import { Card, Empty, ErrorNote, Loading, PageHeader, QueryState } from "~/components/ui.tsx";
+import {
+  Card,
+  Empty,
+  ErrorNote,
+  Loading,
+  PageError,
+  PageHeader,
+  QueryState,
+} from "~/components/ui.tsx";
 import { formatAge } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
 import { useTRPC } from "~/lib/trpc.tsx";
@@ -18,10 +26,12 @@ export function TeamView({ teamId }: { teamId: string }) {
 
   if (teamError) {
     return (
-      <>
-        <PageHeader title="Team" crumbs={[{ label: "Teams", href: "/teams" }]} />
-        <ErrorNote error={teamError} what="team" />
-      </>
+      <PageError
+        title="Team"
+        crumbs={[{ label: "Teams", href: "/teams" }]}
+        error={teamError}
+        what="team"
+      />
     );
   }
 

@@ -6,7 +6,14 @@ import type { StudySpec } from "@attune/core/tuning/spec";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { ErrorNote, Loading, PageHeader, projectCrumbs, StateBadge } from "~/components/ui.tsx";
+import {
+  ErrorNote,
+  Loading,
+  PageError,
+  PageHeader,
+  projectCrumbs,
+  StateBadge,
+} from "~/components/ui.tsx";
 import { formatDuration, formatNumber } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
 import { isTrialFinished, type TrialView } from "~/lib/trial-timeline.ts";
@@ -72,13 +79,12 @@ export function TrialPage({ trialId }: { trialId: string }) {
   if (trial.isPending) return <Loading label="Loading the trial…" />;
   if (trial.isError || study.isError) {
     return (
-      <>
-        <PageHeader title="Trial" crumbs={[{ label: "Your teams", href: "/teams" }]} />
-        <ErrorNote
-          error={trial.error ?? study.error}
-          what={trial.isError ? "trial" : "trial's study"}
-        />
-      </>
+      <PageError
+        title="Trial"
+        crumbs={[{ label: "Your teams", href: "/teams" }]}
+        error={trial.error ?? study.error}
+        what={trial.isError ? "trial" : "trial's study"}
+      />
     );
   }
   if (study.isPending) return <Loading label="Loading the trial's study…" />;

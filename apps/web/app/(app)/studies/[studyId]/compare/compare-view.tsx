@@ -13,6 +13,7 @@ import {
   Empty,
   ErrorNote,
   Loading,
+  PageError,
   PageHeader,
   projectCrumbs,
   StateBadge,
@@ -68,12 +69,7 @@ export function CompareView({ studyId }: { studyId: string }) {
   const setIds = (next: string[]) => router.replace(compareHref(studyId, next), { scroll: false });
 
   if (study.error) {
-    return (
-      <>
-        <PageHeader title="Compare trials" />
-        <ErrorNote error={study.error} what="study" />
-      </>
-    );
+    return <PageError title="Compare trials" error={study.error} what="study" />;
   }
   if (!study.data || !spec) return <Loading label="Loading the study…" />;
 

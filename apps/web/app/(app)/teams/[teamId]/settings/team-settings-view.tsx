@@ -13,6 +13,7 @@ import {
   Empty,
   ErrorNote,
   Loading,
+  PageError,
   PageHeader,
   QueryState,
 } from "~/components/ui.tsx";
@@ -42,12 +43,7 @@ export function TeamSettingsView({ teamId }: { teamId: string }) {
     { label: "Settings" },
   ];
   if (teamError) {
-    return (
-      <>
-        <PageHeader title="Team settings" crumbs={crumbs} />
-        <ErrorNote error={teamError} what="team" />
-      </>
-    );
+    return <PageError title="Team settings" crumbs={crumbs} error={teamError} what="team" />;
   }
   if (!team) return <Loading />;
   return (

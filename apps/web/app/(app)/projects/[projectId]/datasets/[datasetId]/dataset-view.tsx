@@ -4,7 +4,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { EChart } from "~/components/echart.tsx";
-import { Card, Empty, ErrorNote, Loading, PageHeader } from "~/components/ui.tsx";
+import { Card, Empty, ErrorNote, Loading, PageError, PageHeader } from "~/components/ui.tsx";
 import { formatShare, lengthHistogramOption, withChosenLength } from "~/lib/dataset-stats.ts";
 import { formatCount, formatNumber, formatTime, plural } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
@@ -32,12 +32,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   ];
 
   if (dataset.error) {
-    return (
-      <>
-        <PageHeader title="Dataset" crumbs={crumbs} />
-        <ErrorNote error={dataset.error} what="dataset" />
-      </>
-    );
+    return <PageError title="Dataset" crumbs={crumbs} error={dataset.error} what="dataset" />;
   }
   if (!dataset.data) return <Loading />;
   const { statistics } = dataset.data;

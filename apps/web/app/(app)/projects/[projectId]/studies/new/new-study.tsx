@@ -10,7 +10,7 @@ import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { TextField } from "~/components/form.tsx";
 import { Segmented } from "~/components/segmented.tsx";
-import { Card, ErrorNote, Loading, PageHeader } from "~/components/ui.tsx";
+import { Card, ErrorNote, Loading, PageError, PageHeader } from "~/components/ui.tsx";
 import {
   activeSchedules,
   applyLrBounds,
@@ -207,12 +207,7 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
   };
 
   if (project.error) {
-    return (
-      <>
-        <PageHeader title="New study" />
-        <ErrorNote error={project.error} what="project" />
-      </>
-    );
+    return <PageError title="New study" error={project.error} what="project" />;
   }
 
   const teamLoaded = team !== undefined;
