@@ -10,21 +10,18 @@ const noPrunerSchema = z
 
 /** When a trial is checked: the median rule and its multi-objective generalisation share these. */
 const checkScheduleShape = {
-  /** No pruning until this many trials have completed. */
   startupTrials: z
     .number()
     .int()
     .min(0)
     .default(5)
     .describe("No pruning until this many trials have completed."),
-  /** No pruning before this step of a trial. */
   warmupSteps: z
     .number()
     .int()
     .min(0)
     .default(0)
     .describe("No pruning before this step of a trial."),
-  /** Check once per this many steps after the warm-up. */
   intervalSteps: z
     .number()
     .int()
@@ -68,7 +65,6 @@ const rungsShape = {
       "The training length the rungs lead up to, in steps; usually the trial's full length (budget.stepsPerTrial). Above minResource.",
     examples: [180],
   }),
-  /** η: a trial passes a rung in the top 1/η there. */
   reductionFactor: z
     .number()
     .min(2)
@@ -92,7 +88,6 @@ const ashaPrunerSchema = z
   .strictObject({
     kind: z.literal("asha"),
     ...rungsShape,
-    /** "prune" stops a trial for good; "pause" keeps its checkpoint so a promotion resumes it. */
     mode: z
       .enum(["prune", "pause"])
       .default("pause")
@@ -115,17 +110,14 @@ const hyperbandPrunerSchema = z
 const thresholdPrunerSchema = z
   .strictObject({
     kind: z.literal("threshold"),
-    /** Prune below this value. */
     lower: z
       .number()
       .optional()
       .meta({ description: "Prune a trial whose value falls below this.", examples: [0] }),
-    /** Prune above this value. */
     upper: z
       .number()
       .optional()
       .meta({ description: "Prune a trial whose value rises above this.", examples: [4] }),
-    /** Prune after this many reports in a row without improvement. */
     patience: z
       .number()
       .int()
@@ -136,7 +128,6 @@ const thresholdPrunerSchema = z
           "Prune a trial after this many reports in a row without improvement (early stopping); one objective.",
         examples: [3],
       }),
-    /** The improvement on the earlier best that resets the patience. */
     minDelta: z
       .number()
       .min(0)

@@ -9,7 +9,6 @@ import { samplerSpecSchema } from "./samplers/index.ts";
 import { paramValueSchema, searchSpaceSchema } from "./space.ts";
 
 export const objectiveSchema = z.strictObject({
-  /** A metric trials report: val_loss, val_accuracy, tokens_per_s, param_count, … (trial/metrics.ts). */
   metric: z
     .string()
     .min(1)
@@ -56,7 +55,6 @@ const budgetSchema = z
         description: "Trials queued or training at once, across all runners.",
         examples: [2],
       }),
-    /** The training length of a full trial, in optimiser steps or in tokens (give one). */
     stepsPerTrial: z
       .number()
       .int()
@@ -77,7 +75,6 @@ const budgetSchema = z
           "The length of a full trial in training tokens (steps = tokens / (batch_size × seq_len × accumulation_steps), rounded up), so that trials with different batch shapes see the same data. Give exactly one of stepsPerTrial and tokensPerTrial.",
         examples: [500000],
       }),
-    /** The whole study stops after this long. */
     wallTimeMinutes: z
       .number()
       .positive()
@@ -114,7 +111,6 @@ export const studySpecSchema = z
       .describe(
         "language-modelling: predict the next token of the dataset's text; classification: predict each sample's label (a dataset with labels).",
       ),
-    /** A dataset of the project, by name or id. */
     dataset: z
       .string()
       .min(1)
@@ -131,7 +127,6 @@ export const studySpecSchema = z
           "What the study optimises. With several objectives it searches for the Pareto front (use the nsga2 sampler, and the multi-objective pruner if any); the best trial is the front's best on the first.",
         examples: [[{ metric: "val_loss", direction: "minimize" }]],
       }),
-    /** Settings every trial shares, passed to the trainer with the sampled parameters. */
     fixed: z
       .record(z.string(), paramValueSchema)
       .default({})
@@ -150,7 +145,6 @@ export const studySpecSchema = z
     budget: budgetSchema,
     /** Absent: the study draws one when it is created and stores it. */
     seed: seedSchema.optional(),
-    /** Seed the sampler with the completed trials of an earlier study (see warm-start.ts). */
     warmStart: z
       .strictObject({
         studyId: z.uuid().meta({
