@@ -2,6 +2,7 @@
 // Copies a text (a link, a secret) to the clipboard and says so; where the browser refuses, it says
 // to copy by hand from the field beside it.
 import { useEffect, useState } from "react";
+import styles from "./copy-button.module.css";
 
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
@@ -47,8 +48,7 @@ export function CopyField({
         readOnly
         value={value}
         aria-label={label}
-        className="code"
-        style={{ flex: 1, minWidth: 0 }}
+        className={`code ${styles.value}`}
         onFocus={(event) => event.currentTarget.select()}
         data-testid={testId}
       />

@@ -1,4 +1,6 @@
 // One choice among a few, as a row of pressed/unpressed buttons named as a group by `label`.
+import styles from "./segmented.module.css";
+
 export function Segmented<T extends string>({
   value,
   options,
@@ -15,11 +17,7 @@ export function Segmented<T extends string>({
   className?: string;
 }) {
   return (
-    <fieldset
-      className={`segmented ${className ?? ""}`}
-      style={{ margin: 0, padding: 0 }}
-      data-testid={testId}
-    >
+    <fieldset className={`segmented ${styles.group} ${className ?? ""}`} data-testid={testId}>
       <legend className="visually-hidden">{label}</legend>
       {options.map((option) => (
         <button
