@@ -2,6 +2,7 @@
 // How much of the budget the study has spent (trials, steps, time) and its best result so far.
 import type { StudySpec } from "@attune/core/tuning/spec";
 import Link from "next/link";
+import type { CSSProperties } from "react";
 import { formatDuration, formatNumber } from "~/lib/format.ts";
 import { budgetSummary, percent } from "~/lib/study-live.ts";
 import styles from "./study.module.css";
@@ -10,7 +11,7 @@ import type { Study, StudyTrial } from "./study-data.ts";
 function Meter({ done, total }: { done: number; total: number }) {
   return (
     <div className={styles.meter} aria-hidden="true">
-      <div style={{ width: `${percent(done, total)}%` }} />
+      <div style={{ "--meter-fill": `${percent(done, total)}%` } as CSSProperties} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 // The trial's curves as small multiples: training and validation loss together, learning rate,
 // throughput and gradient norm, each on its own scale.
-import { useState } from "react";
+import { type CSSProperties, useState } from "react";
 import { LineChart, type LineSeries } from "~/components/line-chart.tsx";
 import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
 import { seriesColor } from "~/lib/curves.ts";
@@ -126,7 +126,7 @@ export function TrialCurves({
                       <li key={entry.id}>
                         <span
                           className={styles.swatch}
-                          style={{ background: seriesColor(position) }}
+                          style={{ "--series-color": seriesColor(position) } as CSSProperties}
                           aria-hidden
                         />
                         {entry.label}

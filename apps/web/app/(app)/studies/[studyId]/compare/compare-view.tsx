@@ -6,7 +6,7 @@ import type { StudySpec } from "@attune/core/tuning/spec";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
+import { type CSSProperties, useCallback, useMemo, useState } from "react";
 import { LineChart, type LineSeries } from "~/components/line-chart.tsx";
 import {
   Card,
@@ -93,7 +93,7 @@ export function CompareView({ studyId }: { studyId: string }) {
             <span
               key={trial.id}
               className={styles.chip}
-              style={{ borderColor: seriesColor(position) }}
+              style={{ "--series-color": seriesColor(position) } as CSSProperties}
               data-testid="compare-chip"
             >
               <Link href={`/trials/${trial.id}`} prefetch={false}>
@@ -236,7 +236,11 @@ function CompareConfigs({ spec, trials }: { spec: StudySpec; trials: readonly St
             <tr>
               <th>setting</th>
               {trials.map((trial, position) => (
-                <th key={trial.id} style={{ borderBottom: `3px solid ${seriesColor(position)}` }}>
+                <th
+                  key={trial.id}
+                  className={styles.trialHead}
+                  style={{ "--series-color": seriesColor(position) } as CSSProperties}
+                >
                   <Link href={`/trials/${trial.id}`} prefetch={false}>
                     #{trial.number}
                   </Link>
