@@ -9,7 +9,8 @@ import { parse } from "yaml";
 import type { TextDataset } from "../src/data/text-dataset.ts";
 import { Random } from "../src/random.ts";
 import { checkObjectives, modelMetrics } from "../src/trial/metrics.ts";
-import { buildTrialPlan, knownSettings } from "../src/trial/settings.ts";
+import { buildTrialPlan } from "../src/trial/settings.ts";
+import { knownSettings } from "../src/trial/settings-schema.ts";
 import {
   parseStrategyRequest,
   type StrategyKind,

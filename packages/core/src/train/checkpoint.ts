@@ -21,7 +21,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { TokenizerJson } from "../data/tokenizers.ts";
 import { type GPTConfig, parseConfig } from "../model/config.ts";
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
-import { Optimizer, type OptimizerConfig } from "./optimizers.ts";
+import type { OptimizerConfig } from "./optimizer-config.ts";
+import { Optimizer } from "./optimizers.ts";
 import type { TrainerState } from "./trainer.ts";
 
 const MAGIC = "ATTUNECK";

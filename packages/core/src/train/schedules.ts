@@ -91,6 +91,7 @@ export const scheduleSchema = z.discriminatedUnion(
 );
 
 export type Schedule = z.infer<typeof scheduleSchema>;
+export type ScheduleKind = Schedule["kind"];
 
 export function learningRateAt(schedule: Schedule, baseLr: number, step: number): number {
   if (!Number.isInteger(step) || step < 0) {

@@ -6,47 +6,88 @@
 import { type GPTConfig, parameterCount, trainingFlopsPerToken } from "../model/config.ts";
 import type { EvalReport, StepReport } from "../train/trainer.ts";
 import type { Objective } from "../tuning/spec.ts";
-import { TrialConfigError, type TrialTask } from "./settings.ts";
+import { TrialConfigError } from "./config-error.ts";
+import type { TrialTask } from "./settings.ts";
 
 interface MetricDefinition {
+  /** A short name for forms and charts. */
+  label: string;
   /** After every step, at every evaluation, or once, fixed by the model config. */
   reported: "step" | "evaluation" | "once";
   /** Whether a study may optimise it: it has a value at every evaluation and at the end. */
   objective: boolean;
+  /** Which values are better, where a study may optimise it. */
+  better?: "lower" | "higher";
+  /** Its values span orders of magnitude, so a chart reads best on a log axis. */
+  logScale?: boolean;
   /** Only trials of this task report it. */
   task?: TrialTask;
   description: string;
 }
 
 export const trialMetrics = {
-  train_loss: { reported: "step", objective: false, description: "Training loss of the step." },
-  lr: { reported: "step", objective: false, description: "Learning rate of the step." },
-  grad_norm: {
-    reported: "step",
-    objective: false,
-    description: "Global gradient norm before clipping.",
-  },
-  tokens_per_s: {
-    reported: "step",
-    objective: true,
-    description: "Training throughput of the step; as a result, the trial's mean.",
-  },
-  val_loss: { reported: "evaluation", objective: true, description: "Validation loss." },
-  val_perplexity: {
+  val_loss: {
+    label: "Validation loss",
     reported: "evaluation",
     objective: true,
-    description: "exp(val_loss).",
+    better: "lower",
+    description: "Validation loss.",
   },
   val_accuracy: {
+    label: "Validation accuracy",
     reported: "evaluation",
     objective: true,
+    better: "higher",
     task: "classification",
     description: "Share of validation samples classified right.",
   },
-  param_count: { reported: "once", objective: true, description: "Trainable weights." },
-  flops_per_token: {
+  train_loss: {
+    label: "Training loss",
+    reported: "step",
+    objective: false,
+    description: "Training loss of the step.",
+  },
+  val_perplexity: {
+    label: "Validation perplexity",
+    reported: "evaluation",
+    objective: true,
+    better: "lower",
+    logScale: true,
+    description: "exp(val_loss).",
+  },
+  lr: {
+    label: "Learning rate",
+    reported: "step",
+    objective: false,
+    logScale: true,
+    description: "Learning rate of the step.",
+  },
+  grad_norm: {
+    label: "Gradient norm",
+    reported: "step",
+    objective: false,
+    logScale: true,
+    description: "Global gradient norm before clipping.",
+  },
+  tokens_per_s: {
+    label: "Tokens per second",
+    reported: "step",
+    objective: true,
+    better: "higher",
+    description: "Training throughput of the step; as a result, the trial's mean.",
+  },
+  param_count: {
+    label: "Parameter count",
     reported: "once",
     objective: true,
+    better: "lower",
+    description: "Trainable weights.",
+  },
+  flops_per_token: {
+    label: "FLOPs per token",
+    reported: "once",
+    objective: true,
+    better: "lower",
     description: "Training FLOPs per token (6N plus attention).",
   },
 } as const satisfies Record<string, MetricDefinition>;

@@ -34,6 +34,7 @@ import {
 } from "../train/trainer.ts";
 import { isBetter } from "../tuning/pruners/pruner.ts";
 import type { Objective } from "../tuning/spec.ts";
+import { TrialConfigError } from "./config-error.ts";
 import {
   checkObjectives,
   evaluationMetrics,
@@ -45,7 +46,6 @@ import {
 import {
   buildTrialPlan,
   inSettingNames,
-  TrialConfigError,
   type TrialPlan,
   type TrialSettingsInput,
   type TrialTask,

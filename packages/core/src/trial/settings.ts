@@ -1,153 +1,28 @@
 /**
- * The settings a trial trains with: one flat record, the study's `fixed` merged with the sampled
- * parameters, named in snake_case as users write them in specs. `buildTrialPlan` turns them into
- * the engine's configs (model, optimizer, schedule) and the trainer's numbers.
+ * The settings a trial trains with (settings-schema.ts): the study's `fixed` merged with the sampled
+ * parameters. `buildTrialPlan` turns them into the engine's configs (model, optimizer, schedule) and
+ * the trainer's numbers.
  *
- * Each setting that the engine knows is checked and defaulted by the engine's own field schema, and
- * the assembled configs by the engine's schemas again (for rules across fields, like heads dividing
- * d_model), so a trial accepts exactly what the engine accepts. Problems are reported in the users'
- * names, because the runner fails the trial with that message.
+ * The assembled configs are checked by the engine's schemas again (for rules across fields, like
+ * heads dividing d_model), so a trial accepts exactly what the engine accepts. Problems are reported
+ * in the users' names, because the runner fails the trial with that message.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import type { TextDataset } from "../data/text-dataset.ts";
-import { createTokenizer, type Tokenizer, type TokenizerKind } from "../data/tokenizers.ts";
+import { createTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
-import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizers.ts";
+import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { type Schedule, scheduleSchema } from "../train/schedules.ts";
 import type { Budget } from "../train/trainer.ts";
 import type { StudySpec } from "../tuning/spec.ts";
 import type { ParamValue } from "../tuning/types.ts";
+import { TrialConfigError } from "./config-error.ts";
+import { knownSettings, type TrialSettings, trialSettingsSchema } from "./settings-schema.ts";
 
 export type TrialTask = StudySpec["task"];
 
 /** Settings as a study gives them: unchecked, possibly partial. */
 export type TrialSettingsInput = Record<string, ParamValue>;
-
-/** A trial's settings cannot be built into a model and training run; retrying will not help. */
-export class TrialConfigError extends Error {
-  /** Each problem on its own, naming the setting. */
-  readonly problems: string[];
-
-  constructor(problems: string[]) {
-    super(problems.join("; "));
-    this.name = "TrialConfigError";
-    this.problems = problems;
-  }
-}
-
-// The engine's field schemas, reused so that each setting is checked and defaulted as the engine does.
-const modelFields = gptConfigSchema.in.shape;
-const [adam, adamw, sgd] = optimizerConfigSchema.options;
-const [constant, stepDecay, exponential, cosine, oneCycle] = scheduleSchema.options;
-
-const wholeNumber = z.number().int({ error: "must be a whole number" });
-const tokenizerKinds: TokenizerKind[] = ["char", "byte", "gpt2"];
-
-export const trialSettingsSchema = z.strictObject({
-  lr: z
-    .number()
-    .positive()
-    .default(1e-3)
-    .describe("Peak learning rate.")
-    .meta({ examples: [3e-4] }),
-  batch_size: wholeNumber.min(1).default(16).describe("Sequences per microbatch."),
-  accumulation_steps: wholeNumber
-    .min(1)
-    .default(1)
-    .describe("Microbatches whose gradients are averaged into one optimizer step."),
-  seq_len: modelFields.seqLen.default(64).describe("Context length in tokens."),
-  layers: modelFields.layers.default(2).describe("Transformer blocks."),
-  d_model: modelFields.dModel.default(128).describe("Width of the residual stream."),
-  heads: modelFields.heads.default(4).describe("Attention heads; must divide d_model."),
-  kv_heads: modelFields.kvHeads
-    .describe("Key/value heads (default: heads); 1 is multi-query, in between is grouped-query.")
-    .meta({ examples: [1] }),
-  mlp_ratio: modelFields.mlpRatio.describe("MLP hidden width as a multiple of d_model."),
-  activation: modelFields.activation.describe("MLP activation."),
-  dropout: modelFields.dropout.describe("Dropout probability while training."),
-  norm: modelFields.norm.describe("LayerNorm before each sub-layer (pre) or after it (post)."),
-  positions: modelFields.positions.describe("Positional scheme."),
-  tie_embeddings: modelFields.tieEmbeddings.describe(
-    "The output projection shares the token embedding matrix.",
-  ),
-  optimizer: z
-    .enum(optimizerConfigSchema.options.map((option) => option.shape.kind.value))
-    .default("adamw")
-    .describe("Optimizer."),
-  beta1: adam.shape.beta1.describe("Adam(W)'s first-moment decay."),
-  beta2: adam.shape.beta2.describe("Adam(W)'s second-moment decay."),
-  epsilon: adam.shape.epsilon.describe("Adam(W)'s denominator term."),
-  weight_decay: adamw.shape.weightDecay.describe("AdamW's decoupled weight decay."),
-  momentum: sgd.shape.momentum.describe("SGD's momentum."),
-  grad_clip: z
-    .number()
-    .min(0)
-    .default(1)
-    .describe("Clip gradients to this global L2 norm; 0 turns clipping off."),
-  schedule: z
-    .enum(scheduleSchema.options.map((option) => option.shape.kind.value))
-    .default("cosine")
-    .describe("Learning-rate schedule after the warmup."),
-  warmup_steps: constant.shape.warmupSteps
-    .describe("Linear warmup from 0, in steps.")
-    .meta({ examples: [100] }),
-  step_size: stepDecay.shape.stepSize
-    .optional()
-    .describe(
-      "step: multiply the rate by step_gamma every this many steps (default: a third of the scheduled steps).",
-    )
-    .meta({ examples: [500] }),
-  step_gamma: stepDecay.shape.gamma
-    .default(0.1)
-    .describe("step: the factor each drop multiplies by."),
-  decay_rate: exponential.shape.decayRate
-    .default(0.1)
-    .describe("exponential: the factor over decay_steps."),
-  decay_steps: cosine.shape.decaySteps
-    .optional()
-    .describe("exponential and cosine: the decay length (default: the trial's steps after warmup).")
-    .meta({ examples: [1000] }),
-  staircase: exponential.shape.staircase.describe("exponential: decay in whole periods."),
-  min_lr: cosine.shape.minLr.describe("cosine: the rate at the end of the decay."),
-  pct_start: oneCycle.shape.pctStart.describe("one-cycle: share of the steps spent rising."),
-  div_factor: oneCycle.shape.divFactor.describe("one-cycle: lr / div_factor is the starting rate."),
-  final_div_factor: oneCycle.shape.finalDivFactor.describe(
-    "one-cycle: the final rate is the starting rate / final_div_factor.",
-  ),
-  eval_every: wholeNumber
-    .min(1)
-    .optional()
-    .describe(
-      "Evaluate every this many steps, and at the end (default: a tenth of the trial's steps).",
-    )
-    .meta({ examples: [50] }),
-  eval_windows: wholeNumber
-    .min(1)
-    .default(128)
-    .describe(
-      "Language modelling: validation windows per evaluation, spread over the validation text.",
-    ),
-  tokenizer: z
-    .enum(tokenizerKinds)
-    .default("char")
-    .describe("char: the dataset's characters; byte: UTF-8 bytes; gpt2: GPT-2's BPE."),
-  validation_fraction: z
-    .number()
-    .gt(0)
-    .lt(1)
-    .default(0.1)
-    .describe("Share of the dataset held out for validation."),
-});
-
-export type TrialSettings = z.output<typeof trialSettingsSchema>;
-export type SettingName = keyof TrialSettings;
-
-export const knownSettings: readonly SettingName[] = trialSettingsSchema.keyof().options;
-
-/** Every setting with its type, range, default and description, for docs and forms. */
-export function trialSettingsJsonSchema() {
-  return z.toJSONSchema(trialSettingsSchema, { io: "input" });
-}
 
 /** What a trial trains with, in the engine's terms. */
 export interface TrialPlan {

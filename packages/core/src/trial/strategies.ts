@@ -29,12 +29,12 @@ import {
   type LrRangeTestOptions,
   lrRangeTest,
 } from "../tuning/strategies/lr-range-test.ts";
+import { TrialConfigError } from "./config-error.ts";
 import { objectiveValue } from "./metrics.ts";
 import { freshStart, prepareData, runTrial, stopRequested, trialSeeds } from "./run.ts";
 import {
   buildTrialPlan,
   parseTrialSettings,
-  TrialConfigError,
   type TrialSettingsInput,
   type TrialTask,
 } from "./settings.ts";

@@ -1,30 +1,14 @@
-// Markdown for the fields of a JSON Schema made by zod's toJSONSchema: each field's type, default,
-// allowed values and bounds, description and example, read from the schema alone. The study-spec
+// Markdown for the fields of a JSON Schema made by zod's toJSONSchema (read with json-schema.ts):
+// each field's type, default, allowed values and bounds, description and example. The study-spec
 // reference (spec-reference.ts) is built from these.
 import { stringify } from "yaml";
-
-/** The part of JSON Schema that zod writes for our schemas and that the reference reads. */
-export interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  oneOf?: JsonSchema[];
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  description?: string;
-  examples?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minLength?: number;
-  minItems?: number;
-  format?: string;
-}
+import {
+  alternatives,
+  discriminator,
+  type FieldRow,
+  isBound,
+  type JsonSchema,
+} from "./json-schema.ts";
 
 /** A value as it is written in YAML, on one line. */
 export function inlineYaml(value: unknown): string {
@@ -38,19 +22,6 @@ function code(text: string): string {
 /** A table cell: no line breaks, and pipes that do not end the cell. */
 function cell(text: string): string {
   return text.replace(/\n+/g, " ").replace(/\|/g, "\\|");
-}
-
-/** The alternatives of a union, or undefined. */
-function alternatives(schema: JsonSchema): JsonSchema[] | undefined {
-  return schema.oneOf ?? schema.anyOf;
-}
-
-/** The field a union's object alternatives are told apart by (kind, type), if they have one. */
-export function discriminator(variants: JsonSchema[]): string | undefined {
-  const names = Object.keys(variants[0]?.properties ?? {});
-  return names.find((name) =>
-    variants.every((variant) => variant.properties?.[name]?.const !== undefined),
-  );
 }
 
 /** `number`, `list of integer`, `map: name → float or int parameter`, … */
@@ -81,15 +52,14 @@ function grouped(name: string): string {
   return name.includes(" or ") ? `(${name})` : name;
 }
 
-/** JSON Schema's stand-ins for "no bound" on integers (Number.MAX_SAFE_INTEGER and its negative). */
-function isBound(value: number | undefined): value is number {
-  return value !== undefined && Math.abs(value) < Number.MAX_SAFE_INTEGER;
-}
-
-/** Allowed values and bounds: `adam`, `adamw`; ≥ 1; > 0 and < 1; not empty; at least 1 item. */
-export function allowedValues(schema: JsonSchema): string {
+/**
+ * Allowed values and bounds: `adam`, `adamw`; ≥ 1; > 0 and < 1; not empty; at least 1 item. Values
+ * are quoted as Markdown code unless told otherwise (a form shows them as plain text).
+ */
+export function allowedValues(schema: JsonSchema, quote = code): string {
   const parts: string[] = [];
-  if (schema.enum !== undefined) parts.push(schema.enum.map((v) => code(inlineYaml(v))).join(", "));
+  if (schema.enum !== undefined)
+    parts.push(schema.enum.map((v) => quote(inlineYaml(v))).join(", "));
   if (isBound(schema.minimum)) parts.push(`≥ ${schema.minimum}`);
   if (isBound(schema.exclusiveMinimum)) parts.push(`> ${schema.exclusiveMinimum}`);
   if (isBound(schema.maximum)) parts.push(`≤ ${schema.maximum}`);
@@ -120,23 +90,6 @@ export function exampleValue(schema: JsonSchema): unknown {
   return schema.default;
 }
 
-export interface FieldRow {
-  name: string;
-  schema: JsonSchema;
-  required: boolean;
-}
-
-/** The fields of an object schema, in order, without the one named `skip` (a discriminator). */
-export function fieldsOf(schema: JsonSchema, skip?: string): FieldRow[] {
-  return Object.entries(schema.properties ?? {})
-    .filter(([name]) => name !== skip)
-    .map(([name, field]) => ({
-      name,
-      schema: field,
-      required: schema.required?.includes(name) ?? false,
-    }));
-}
-
 /**
  * A Markdown table of the fields. `path` names the object in error messages: every field must
  * have a description and an example, which the schemas give (`.describe()`, `.meta()`).
@@ -151,7 +104,8 @@ export function fieldTable(path: string, fields: FieldRow[]): string {
       throw new Error(`${path}${name} has no example: add .meta({ examples: […] }) to its schema`);
     }
     const fallback = required ? "required" : "—";
-    const byDefault = schema.default === undefined ? fallback : code(inlineYaml(schema.default));
+    const otherwise = schema.defaultNote ?? fallback;
+    const byDefault = schema.default === undefined ? otherwise : code(inlineYaml(schema.default));
     return [
       code(name),
       typeName(schema),

@@ -2,16 +2,10 @@
 // drift from what the parser accepts: every field's type, default, allowed values, description and
 // example come from the schemas (their JSON Schema, as zod writes it for inputs). Regenerate it
 // with `npm run docs`; a test fails while the committed file differs.
-import { z } from "zod";
 import { trialMetrics } from "../trial/metrics.ts";
-import { trialSettingsSchema } from "../trial/settings.ts";
-import {
-  discriminator,
-  fieldsOf,
-  fieldTable,
-  inlineYaml,
-  type JsonSchema,
-} from "./schema-markdown.ts";
+import { trialSettingsSchema } from "../trial/settings-schema.ts";
+import { fieldsOf, inputJsonSchema, type JsonSchema, variantsOf } from "./json-schema.ts";
+import { fieldTable, inlineYaml } from "./schema-markdown.ts";
 import { studySpecSchema } from "./spec.ts";
 
 const intro = `# Study spec reference
@@ -46,10 +40,6 @@ finite (\`gridPoints\` for continuous parameters). When a study is created, the 
 one of the project's, every name in \`fixed\` and \`searchSpace\` a trainer setting, and every
 objective a metric that the task's trials report.`;
 
-function inputSchema(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
-}
-
 /** The object or union a field holds, where it needs a section of its own, with that section's title. */
 function nested(
   name: string,
@@ -64,12 +54,6 @@ function nested(
     return { title: `${name}.<name>`, schema: values };
   }
   return undefined;
-}
-
-function variantsOf(schema: JsonSchema): { key: string; variants: JsonSchema[] } | undefined {
-  const variants = schema.oneOf ?? schema.anyOf;
-  const key = variants && discriminator(variants);
-  return variants && key ? { key, variants } : undefined;
 }
 
 /** The sections of an object's nested fields, and of theirs, in field order. */
@@ -106,7 +90,7 @@ function sections(prefix: string, object: JsonSchema): string[] {
 }
 
 function trainerSettings(): string[] {
-  const settings = inputSchema(trialSettingsSchema);
+  const settings = inputJsonSchema(trialSettingsSchema);
   return [
     "## Trainer settings",
     `What each trial trains with, named as the trainer knows them. Each may be set for every trial in
@@ -144,7 +128,7 @@ function metrics(): string[] {
 
 /** docs/study-spec.md. */
 export function studySpecReference(): string {
-  const spec = inputSchema(studySpecSchema);
+  const spec = inputJsonSchema(studySpecSchema);
   const parts = [
     intro,
     "## Fields",

@@ -3,6 +3,7 @@
 // and an unknown one is an error, so a typo never silently falls back to a default.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { objectiveFits, suitsObjectives } from "./field-meta.ts";
 import { prunerSpecSchema } from "./pruner-spec.ts";
 import { gridValues } from "./samplers/grid.ts";
 import { samplerSpecSchema } from "./samplers/index.ts";
@@ -100,6 +101,10 @@ const budgetSchema = z
     examples: [{ trials: 20, parallelTrials: 2, stepsPerTrial: 200 }],
   });
 
+// Which samplers and pruners take one objective, and which several: their schemas say so.
+const samplerFits = objectiveFits(samplerSpecSchema.options);
+const prunerFits = objectiveFits(prunerSpecSchema.options);
+
 export const studySpecSchema = z
   .strictObject({
     name: z
@@ -175,21 +180,22 @@ export const studySpecSchema = z
     if (Object.keys(spec.searchSpace).length === 0) {
       issue(["searchSpace"], "needs at least one parameter");
     }
-    if (spec.sampler.kind === "tpe" && spec.objectives.length > 1) {
+    const objectives = spec.objectives.length;
+    const samplerFit = samplerFits.get(spec.sampler.kind) ?? "any";
+    if (!suitsObjectives(samplerFit, objectives)) {
       issue(
         ["sampler", "kind"],
-        `tpe optimises one objective, the study has ${spec.objectives.length}; use nsga2`,
+        `${spec.sampler.kind} optimises one objective, the study has ${objectives}; use nsga2`,
       );
     }
-    const singleObjectivePruners = ["median", "asha", "hyperband"];
-    if (spec.objectives.length > 1 && singleObjectivePruners.includes(spec.pruner.kind)) {
+    const prunerFit = prunerFits.get(spec.pruner.kind) ?? "any";
+    if (!suitsObjectives(prunerFit, objectives)) {
       issue(
         ["pruner", "kind"],
-        `${spec.pruner.kind} prunes on one objective, the study has ${spec.objectives.length}; use multi-objective`,
+        prunerFit === "one"
+          ? `${spec.pruner.kind} prunes on one objective, the study has ${objectives}; use multi-objective`
+          : `${spec.pruner.kind} needs several objectives; use median or asha`,
       );
-    }
-    if (spec.objectives.length === 1 && spec.pruner.kind === "multi-objective") {
-      issue(["pruner", "kind"], "multi-objective needs several objectives; use median or asha");
     }
     if (spec.sampler.kind === "grid") {
       for (const [name, param] of Object.entries(spec.searchSpace)) {

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { GPTConfigInput } from "../../src/model/config.ts";
 import { Random } from "../../src/random.ts";
-import type { OptimizerConfigInput } from "../../src/train/optimizers.ts";
+import type { OptimizerConfigInput } from "../../src/train/optimizer-config.ts";
 
 const originalEnvironment = { ...process.env };
 afterAll(() => {

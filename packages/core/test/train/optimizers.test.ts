@@ -1,11 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import {
-  clipByGlobalNorm,
-  type Gradients,
-  Optimizer,
-  type OptimizerConfigInput,
-} from "../../src/train/optimizers.ts";
+import type { OptimizerConfigInput } from "../../src/train/optimizer-config.ts";
+import { clipByGlobalNorm, type Gradients, Optimizer } from "../../src/train/optimizers.ts";
 import { useWasmBackend } from "../tf-backend.ts";
 
 useWasmBackend();

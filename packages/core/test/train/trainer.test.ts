@@ -11,7 +11,8 @@ import {
 import type { GPTConfigInput } from "../../src/model/config.ts";
 import { createGPT, disposeGPT, type GPT } from "../../src/model/gpt.ts";
 import { Random } from "../../src/random.ts";
-import { Optimizer, type OptimizerConfigInput } from "../../src/train/optimizers.ts";
+import type { OptimizerConfigInput } from "../../src/train/optimizer-config.ts";
+import { Optimizer } from "../../src/train/optimizers.ts";
 import {
   type BatchSource,
   type EvalReport,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parameterCount, parseConfig, trainingFlopsPerToken } from "../../src/model/config.ts";
+import { TrialConfigError } from "../../src/trial/config-error.ts";
 import {
   checkObjectives,
   evaluationMetrics,
@@ -9,7 +10,6 @@ import {
   objectiveValue,
   stepMetrics,
 } from "../../src/trial/metrics.ts";
-import { TrialConfigError } from "../../src/trial/settings.ts";
 
 describe("trial metrics", () => {
   it("name the trainer's reports by key", () => {
@@ -72,7 +72,7 @@ describe("trial metrics", () => {
       checkObjectives([{ metric, direction: "maximize" }], "language-modelling");
     expect(check("accuracy")).toThrow(TrialConfigError);
     expect(check("accuracy")).toThrow(
-      'objective metric "accuracy" is not one trials report at evaluations or at the end (use one of tokens_per_s, val_loss, val_perplexity, val_accuracy, param_count, flops_per_token)',
+      'objective metric "accuracy" is not one trials report at evaluations or at the end (use one of val_loss, val_accuracy, val_perplexity, tokens_per_s, param_count, flops_per_token)',
     );
     expect(check("train_loss")).toThrow(/objective metric "train_loss" is not one/);
     expect(check("val_accuracy")).toThrow(

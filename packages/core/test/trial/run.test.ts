@@ -4,8 +4,8 @@ import { loadCorpus } from "../../src/data/corpora.ts";
 import { parseDataset, type TextDataset } from "../../src/data/text-dataset.ts";
 import { Random } from "../../src/random.ts";
 import type { EvalReport, StepReport } from "../../src/train/trainer.ts";
+import { TrialConfigError } from "../../src/trial/config-error.ts";
 import { runTrial, type TrialCheckpoint, type TrialRunOptions } from "../../src/trial/run.ts";
-import { TrialConfigError } from "../../src/trial/settings.ts";
 import { useWasmBackend } from "../tf-backend.ts";
 
 useWasmBackend();

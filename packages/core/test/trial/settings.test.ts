@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
+import { TrialConfigError } from "../../src/trial/config-error.ts";
 import {
   buildTrialPlan,
-  knownSettings,
-  TrialConfigError,
   type TrialContext,
   type TrialSettingsInput,
-  trialSettingsJsonSchema,
 } from "../../src/trial/settings.ts";
+import { knownSettings, trialSettingsJsonSchema } from "../../src/trial/settings-schema.ts";
 
 const dataset: TextDataset = { format: "text", samples: [{ text: "abcabcabd, a tiny corpus" }] };
 const context: TrialContext = { task: "language-modelling", dataset, budget: { steps: 100 } };

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { splitSamplesFold, splitTokenStreamFold } from "../../src/data/batches.ts";
 import { loadCorpus } from "../../src/data/corpora.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
-import { TrialConfigError } from "../../src/trial/settings.ts";
+import { TrialConfigError } from "../../src/trial/config-error.ts";
 import {
   parseStrategyRequest,
   runBatchSizeCrossValidation,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { knownSettings } from "../../src/trial/settings.ts";
+import { knownSettings } from "../../src/trial/settings-schema.ts";
 import { prunerSpecSchema } from "../../src/tuning/pruner-spec.ts";
 import { samplerSpecSchema } from "../../src/tuning/samplers/index.ts";
 import { fieldTable } from "../../src/tuning/schema-markdown.ts";

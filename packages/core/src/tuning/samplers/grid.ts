@@ -12,13 +12,14 @@ import type { Params, ParamValue, StudyHistory } from "../types.ts";
 import { parseSettings, type Sampler, SamplerExhaustedError } from "./sampler.ts";
 
 export const gridSettingsSchema = z.strictObject({
-  /** Points across a float without a step, or a log-scale int, evenly spaced on its scale. */
   gridPoints: z
     .number()
     .int()
     .min(2)
     .optional()
     .meta({
+      label: "Grid points",
+      defaultNote: "required for continuous ranges",
       description:
         "Values taken across a float without a step or a log-scale int, evenly spaced on its scale; needed when the space has one.",
       examples: [4],

@@ -13,27 +13,32 @@ export const samplerSpecSchema = z
       .extend({ kind: z.literal("random") })
       .describe(
         "Random search: each active parameter drawn independently from its own distribution. A strong baseline for a few trials.",
-      ),
+      )
+      .meta({ label: "Random" }),
     gridSettingsSchema
       .extend({ kind: z.literal("grid") })
       .describe(
         "Every combination of the parameters' values once, in random order: every choice, every value of a linear int or a stepped float, and gridPoints values across the rest. The study completes when the grid is done, even below budget.trials.",
-      ),
+      )
+      .meta({ label: "Grid" }),
     sobolSettingsSchema
       .extend({ kind: z.literal("sobol") })
       .describe(
         "Sobol's quasi-random sequence: points spread evenly over the space, more evenly than random ones; best with a power of two trials.",
-      ),
+      )
+      .meta({ label: "Sobol (quasi-random)" }),
     tpeSettingsSchema
       .extend({ kind: z.literal("tpe") })
       .describe(
         "Tree-structured Parzen Estimator (as Optuna's): after startupTrials random trials, models good and bad trials and samples where good ones are likely. One objective only.",
-      ),
+      )
+      .meta({ label: "TPE (Bayesian)", objectives: "one" }),
     nsga2SettingsSchema
       .extend({ kind: z.literal("nsga2") })
       .describe(
         "NSGA-II, a genetic algorithm for several objectives: children of the best trials by Pareto rank and crowding, with crossover and mutation; random until populationSize trials have completed.",
-      ),
+      )
+      .meta({ label: "NSGA-II (evolutionary, multi-objective)" }),
   ])
   .meta({
     description: "How the parameters of each new trial are chosen: a kind and its settings.",

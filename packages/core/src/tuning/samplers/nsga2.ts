@@ -20,43 +20,44 @@ import { randomParams } from "./random.ts";
 import { parseSettings, type Sampler } from "./sampler.ts";
 
 export const nsga2SettingsSchema = z.strictObject({
-  /** Parents kept; until this many trials completed, trials are random. */
   populationSize: z
     .number()
     .int()
     .min(2)
     .default(50)
-    .describe("Parents kept; until this many trials have completed, trials are random."),
-  /** "sbx" blends numeric parameters (categoricals are always taken from either parent). */
+    .describe("Parents kept; until this many trials have completed, trials are random.")
+    .meta({ label: "Population" }),
   crossover: z
     .enum(["sbx", "uniform"])
     .default("sbx")
     .describe(
       "sbx: simulated binary crossover blends numeric parameters; uniform: each parameter from either parent (categoricals always are).",
-    ),
+    )
+    .meta({ label: "Crossover" }),
   crossoverProbability: z
     .number()
     .min(0)
     .max(1)
     .default(0.9)
-    .describe("Chance that a child is a crossover of two parents rather than a copy of one."),
-  /** Chance that a parameter is redrawn from its distribution; 1 / parameters by default. */
+    .describe("Chance that a child is a crossover of two parents rather than a copy of one.")
+    .meta({ label: "Crossover probability" }),
   mutationProbability: z
     .number()
     .min(0)
     .max(1)
     .optional()
     .meta({
-      description:
-        "Chance that a parameter is redrawn from its distribution (default: 1 / the number of parameters).",
+      label: "Mutation probability",
+      defaultNote: "1 / the number of parameters",
+      description: "Chance that a parameter is redrawn from its distribution.",
       examples: [0.2],
     }),
-  /** SBX distribution index η_c: the larger, the closer a child stays to its parents. */
   sbxEta: z
     .number()
     .positive()
     .default(20)
-    .describe("SBX distribution index η_c: the larger, the closer a child stays to its parents."),
+    .describe("SBX distribution index η_c: the larger, the closer a child stays to its parents.")
+    .meta({ label: "SBX η" }),
 });
 export type Nsga2Settings = z.output<typeof nsga2SettingsSchema>;
 export type Nsga2Options = z.input<typeof nsga2SettingsSchema>;

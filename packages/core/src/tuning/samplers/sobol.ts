@@ -6,13 +6,13 @@ import { parseSettings, type Sampler } from "./sampler.ts";
 import { SOBOL_DIRECTIONS } from "./sobol-directions.ts";
 
 export const sobolSettingsSchema = z.strictObject({
-  /** Randomise the sequence (linear matrix scramble and digital shift, as SciPy's default). */
   scramble: z
     .boolean()
     .default(true)
     .describe(
       "Randomise the sequence from the study's seed (linear matrix scramble and digital shift, as SciPy's default); false: the plain sequence, without its first point (every parameter's low end).",
-    ),
+    )
+    .meta({ label: "Scramble" }),
 });
 export type SobolOptions = z.input<typeof sobolSettingsSchema>;
 

@@ -20,14 +20,13 @@ import { parseSettings, type Sampler } from "./sampler.ts";
 const PENDING_REDRAWS = 5;
 
 export const tpeSettingsSchema = z.strictObject({
-  /** Random trials before the model takes over (Optuna's n_startup_trials). */
   startupTrials: z
     .number()
     .int()
     .min(0)
     .default(10)
-    .describe("Random trials before the model takes over (Optuna's n_startup_trials)."),
-  /** Candidates drawn from the good density; the one with the best l(x)/g(x) wins. */
+    .describe("Random trials before the model takes over (Optuna's n_startup_trials).")
+    .meta({ label: "Random trials first" }),
   eiCandidates: z
     .number()
     .int()
@@ -35,8 +34,8 @@ export const tpeSettingsSchema = z.strictObject({
     .default(24)
     .describe(
       "Candidates drawn from the good trials' density; the one with the best l(x)/g(x) wins.",
-    ),
-  /** Share of the ranked trials that count as good (Optuna's gamma: min(ceil(0.1 n), 25)). */
+    )
+    .meta({ label: "EI candidates" }),
   goodFraction: z
     .number()
     .gt(0)
@@ -44,31 +43,33 @@ export const tpeSettingsSchema = z.strictObject({
     .default(0.1)
     .describe(
       "Share of the ranked trials that count as good (rounded up, at most maxGoodTrials; Optuna's gamma).",
-    ),
+    )
+    .meta({ label: "Good fraction" }),
   maxGoodTrials: z
     .number()
     .int()
     .min(1)
     .default(25)
-    .describe("The most trials that count as good, however many have run."),
-  /** Weight of the broad prior kernel against each observation's. */
+    .describe("The most trials that count as good, however many have run.")
+    .meta({ label: "Max good trials" }),
   priorWeight: z
     .number()
     .positive()
     .default(1)
-    .describe("Weight of the broad prior kernel against each observation's."),
-  /** Model the parameters that become active together jointly instead of one by one. */
+    .describe("Weight of the broad prior kernel against each observation's.")
+    .meta({ label: "Prior weight" }),
   multivariate: z
     .boolean()
     .default(false)
-    .describe("Model the parameters that become active together jointly instead of one by one."),
-  /** Count queued and running trials as bad, and redraw a pick equal to one of them. */
+    .describe("Model the parameters that become active together jointly instead of one by one.")
+    .meta({ label: "Multivariate" }),
   constantLiar: z
     .boolean()
     .default(true)
     .describe(
       "Count queued and running trials as bad, and redraw a pick equal to one of them, so that parallel trials spread out.",
-    ),
+    )
+    .meta({ label: "Constant liar" }),
 });
 export type TpeSettings = z.output<typeof tpeSettingsSchema>;
 export type TpeOptions = z.input<typeof tpeSettingsSchema>;
