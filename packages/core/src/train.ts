@@ -1,0 +1,6 @@
+// Public entry point `@attune/core/train` (Node, TensorFlow.js): the compute backend, checkpoints,
+// optimizers and the trainer's reports.
+export { type BackendChoice, backendNames, selectBackend } from "./train/backend.ts";
+export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
+export { Optimizer } from "./train/optimizers.ts";
+export type { EvalReport, StepReport } from "./train/trainer.ts";

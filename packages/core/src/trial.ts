@@ -1,0 +1,16 @@
+// Public entry point `@attune/core/trial` (Node, TensorFlow.js): running one trial or one strategy
+// (the LR range test, batch-size searches) and the metrics a run reports. The settings' schema and
+// the metrics' definitions are in `./spec.ts`.
+export { TrialConfigError } from "./trial/config-error.ts";
+export { evaluationMetrics, objectiveValue, stepMetrics } from "./trial/metrics.ts";
+export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
+export { parseTrialSettings } from "./trial/settings.ts";
+export {
+  parseStrategyRequest,
+  runStrategy,
+  type StrategyKind,
+  type StrategyRequest,
+  type StrategyResult,
+  StrategyStoppedError,
+  strategyOptionsSchemas,
+} from "./trial/strategies.ts";
