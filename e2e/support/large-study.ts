@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createAuth } from "@attune/api/auth";
 import { Random } from "@attune/core/random";
-import { validateStudySpec } from "@attune/core/tuning/spec";
+import { validateStudySpec } from "@attune/core/spec";
 import {
   addMember,
   createDatabase,

@@ -1,4 +1,4 @@
-import { loadCorpus } from "@attune/core/data/corpora";
+import { loadCorpus } from "@attune/core/data";
 
 /** The first `characters` of Moby Dick, a realistic text for benchmarks. */
 export async function mobyDickSample(characters: number): Promise<string> {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
-import { type BackendChoice, selectBackend } from "@attune/core/train/backend";
+import { type BackendChoice, selectBackend } from "@attune/core/train";
 
 export interface RunnerBackend extends BackendChoice {
   /** What the backend computes on, as shown on the dashboard. */

@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { backendNames } from "@attune/core/train/backend";
+import { backendNames } from "@attune/core/train";
 import { z } from "zod";
 
 const schema = z.object({

@@ -4,7 +4,7 @@
 // start again on another runner.
 import { Worker } from "node:worker_threads";
 import { readDatasetSamples } from "@attune/control";
-import { parseStrategyRequest } from "@attune/core/trial/strategies";
+import { parseStrategyRequest } from "@attune/core/trial";
 import {
   claimStrategyRun,
   completeStrategyRun,

@@ -1,7 +1,7 @@
 // A worker thread that runs one strategy with its own TensorFlow.js, reporting through messages.
 import { parentPort, workerData } from "node:worker_threads";
-import { selectBackend } from "@attune/core/train/backend";
-import { runStrategy, StrategyStoppedError } from "@attune/core/trial/strategies";
+import { selectBackend } from "@attune/core/train";
+import { runStrategy, StrategyStoppedError } from "@attune/core/trial";
 import type { StrategyToRunner, StrategyWork, ToStrategyWorker } from "./worker-protocol.ts";
 
 const port = parentPort;

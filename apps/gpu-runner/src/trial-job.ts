@@ -2,8 +2,12 @@
 // earlier attempt left one), stream its metrics and checkpoints, ask the pruner at every
 // evaluation, obey cancel and pause, and record how it ended. Then let the study queue the next.
 import { decideTrial, fillStudy, objectiveKeys, readDatasetSamples, specOf } from "@attune/control";
-import { evaluationMetrics, objectiveValue, stepMetrics } from "@attune/core/trial/metrics";
-import type { TrialOutcome } from "@attune/core/trial/run";
+import {
+  evaluationMetrics,
+  objectiveValue,
+  stepMetrics,
+  type TrialOutcome,
+} from "@attune/core/trial";
 import {
   claimTrial,
   type Database,

@@ -1,9 +1,8 @@
 // A worker thread that trains trials, one at a time, with its own TensorFlow.js; it reports
 // through messages and waits for the next trial when one is done.
 import { parentPort } from "node:worker_threads";
-import { selectBackend } from "@attune/core/train/backend";
-import { runTrial } from "@attune/core/trial/run";
-import { TrialConfigError } from "@attune/core/trial/settings";
+import { selectBackend } from "@attune/core/train";
+import { runTrial, TrialConfigError } from "@attune/core/trial";
 import type { ToRunner, ToWorker, TrialWork } from "./worker-protocol.ts";
 
 const port = parentPort;

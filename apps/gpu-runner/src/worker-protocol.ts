@@ -1,8 +1,12 @@
 // The messages between the runner and a trial's worker thread, typed once for both sides.
-import type { TextDataset } from "@attune/core/data/text-dataset";
-import type { EvalReport, StepReport } from "@attune/core/train/trainer";
-import type { TrialOutcome, TrialRunOptions } from "@attune/core/trial/run";
-import type { StrategyRequest, StrategyResult } from "@attune/core/trial/strategies";
+import type { TextDataset } from "@attune/core/data";
+import type { EvalReport, StepReport } from "@attune/core/train";
+import type {
+  StrategyRequest,
+  StrategyResult,
+  TrialOutcome,
+  TrialRunOptions,
+} from "@attune/core/trial";
 
 /** What a worker needs to train one trial (everything but the callbacks, which become messages). */
 export type TrialWork = Pick<

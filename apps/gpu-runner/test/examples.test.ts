@@ -2,7 +2,7 @@
 // runner process on the built-in corpus the example names.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseStudySpec } from "@attune/core/tuning/spec";
+import { parseStudySpec } from "@attune/core/spec";
 import { createStudy, getStudy, listTrials, updateStudyStatus } from "@attune/db";
 import { seedProject } from "@attune/db/seed";
 import { useTestDatabase } from "@attune/db/testing";

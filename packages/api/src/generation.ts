@@ -1,9 +1,7 @@
 // Text from a trial's trained model, streamed token by token as it is sampled.
-import { tokenizerFromJSON } from "@attune/core/data/tokenizers";
-import { generate } from "@attune/core/generate";
-import { disposeGPT } from "@attune/core/model/gpt";
-import { selectBackend } from "@attune/core/train/backend";
-import { loadCheckpoint } from "@attune/core/train/checkpoint";
+import { tokenizerFromJSON } from "@attune/core/data";
+import { disposeGPT, generate } from "@attune/core/model";
+import { loadCheckpoint, selectBackend } from "@attune/core/train";
 import { type Checkpoint, type Executor, getCheckpoint } from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";

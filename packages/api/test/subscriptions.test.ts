@@ -1,10 +1,8 @@
 // The two streams: text generated from a trial's checkpoint, and a study's live progress.
-import { createTokenizer } from "@attune/core/data/tokenizers";
-import { createGPT, disposeGPT } from "@attune/core/model/gpt";
+import { createTokenizer } from "@attune/core/data";
+import { createGPT, disposeGPT } from "@attune/core/model";
 import { Random } from "@attune/core/random";
-import { selectBackend } from "@attune/core/train/backend";
-import { saveCheckpoint as encodeCheckpoint } from "@attune/core/train/checkpoint";
-import { Optimizer } from "@attune/core/train/optimizers";
+import { saveCheckpoint as encodeCheckpoint, Optimizer, selectBackend } from "@attune/core/train";
 import { saveCheckpoint, updateStudyStatus, updateTrial, writeMetrics } from "@attune/db";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -2,13 +2,15 @@
 // asked from its sampler with the history so far, until the budget is spent; then complete it.
 // Any number of runners call this at once: the study row's lock makes each decision happen once.
 
-import { paretoFront } from "@attune/core/tuning/pareto";
-import { createPruner } from "@attune/core/tuning/pruners/index";
-import { createSampler } from "@attune/core/tuning/samplers/index";
-import { randomForTrial, SamplerExhaustedError } from "@attune/core/tuning/samplers/sampler";
-import type { StudySpec } from "@attune/core/tuning/spec";
-import type { StudyHistory, TrialRecord } from "@attune/core/tuning/types";
-import { warmStartHistory } from "@attune/core/tuning/warm-start";
+import type { StudyHistory, StudySpec, TrialRecord } from "@attune/core/spec";
+import {
+  createPruner,
+  createSampler,
+  paretoFront,
+  randomForTrial,
+  SamplerExhaustedError,
+  warmStartHistory,
+} from "@attune/core/tuning";
 import {
   createTrial,
   type Database,

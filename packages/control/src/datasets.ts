@@ -1,5 +1,4 @@
-import { builtinCorpora, loadCorpus } from "@attune/core/data/corpora";
-import { parseDataset, type TextDataset } from "@attune/core/data/text-dataset";
+import { builtinCorpora, loadCorpus, parseDataset, type TextDataset } from "@attune/core/data";
 import { type DatasetMeta, type Executor, getDatasetContent } from "@attune/db";
 
 /**

@@ -1,5 +1,5 @@
 // What a runner asks the study while a trial trains: should it go on, stop, or wait at a rung?
-import { createPruner, type PruneDecision } from "@attune/core/tuning/pruners/index";
+import { createPruner, type PruneDecision } from "@attune/core/tuning";
 import { type Executor, getStudy, listTrials, readStudySeries } from "@attune/db";
 import { objectiveKeys, specOf, toHistory } from "./history.ts";
 

@@ -1,12 +1,13 @@
 // A study as the algorithms in packages/core see it, built from its rows.
 
-import { type StudySpec, validateStudySpec } from "@attune/core/tuning/spec";
-import type {
-  IntermediateValue,
-  IntermediateVector,
-  StudyHistory,
-  TrialRecord,
-} from "@attune/core/tuning/types";
+import {
+  type IntermediateValue,
+  type IntermediateVector,
+  type StudyHistory,
+  type StudySpec,
+  type TrialRecord,
+  validateStudySpec,
+} from "@attune/core/spec";
 import type { SeriesPoint, Study, Trial } from "@attune/db";
 
 /** The stored spec, validated again: a spec from an older version fails here, loudly. */

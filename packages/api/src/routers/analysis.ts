@@ -1,6 +1,5 @@
 import { objectiveKeys, specOf, toHistory } from "@attune/control";
-import { parameterImportance } from "@attune/core/tuning/importance";
-import { paretoFront } from "@attune/core/tuning/pareto";
+import { parameterImportance, paretoFront } from "@attune/core/tuning";
 import { getStudy, listTrials } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";

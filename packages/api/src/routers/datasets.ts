@@ -1,17 +1,17 @@
 import { readDatasetSamples } from "@attune/control";
-import { type BuiltinCorpusName, builtinCorpora, loadCorpus } from "@attune/core/data/corpora";
-import { datasetStatistics } from "@attune/core/data/statistics";
 import {
+  type BuiltinCorpusName,
+  builtinCorpora,
+  createTokenizer,
   DatasetError,
   type DatasetFormat,
+  datasetStatistics,
+  loadCorpus,
   parseDataset,
   type TextDataset,
-} from "@attune/core/data/text-dataset";
-import { createTokenizer, type Tokenizer } from "@attune/core/data/tokenizers";
-import {
-  sequenceLengthFromData,
-  sequenceLengthPresets,
-} from "@attune/core/tuning/strategies/sequence-length";
+  type Tokenizer,
+} from "@attune/core/data";
+import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuning";
 import {
   createDataset,
   DATASET_MAX_BYTES,

@@ -1,10 +1,9 @@
+import { paramValueSchema, seedSchema } from "@attune/core/spec";
 import {
   parseStrategyRequest,
   type StrategyKind,
   strategyOptionsSchemas,
-} from "@attune/core/trial/strategies";
-import { paramValueSchema } from "@attune/core/tuning/space";
-import { seedSchema } from "@attune/core/tuning/spec";
+} from "@attune/core/trial";
 import { createStrategyRun, getDataset, getStrategyRun, listStrategyRuns } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";

@@ -1,16 +1,17 @@
 import { createHash, randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { specOf } from "@attune/control";
-import { checkObjectives } from "@attune/core/trial/metrics";
-import { knownSettings, TrialConfigError } from "@attune/core/trial/settings";
 import {
+  checkObjectives,
+  importWandbSweep,
+  knownSettings,
   parseStudySpec,
   type SpecError,
   type SpecResult,
   type StudySpec,
   seedSchema,
-} from "@attune/core/tuning/spec";
-import { importWandbSweep } from "@attune/core/tuning/wandb";
+} from "@attune/core/spec";
+import { TrialConfigError } from "@attune/core/trial";
 import {
   appendStudyTrials,
   createStudy,

@@ -1,5 +1,6 @@
 import { specOf } from "@attune/control";
-import { parseTrialSettings, type TrialSettings } from "@attune/core/trial/settings";
+import type { TrialSettings } from "@attune/core/spec";
+import { parseTrialSettings } from "@attune/core/trial";
 import {
   CANCELLABLE_TRIAL_STATES,
   cancelTrial,
