@@ -1,6 +1,6 @@
 // How a project's studies and strategy runs read in its lists: the objectives a study optimises,
 // its best values, and one line for what a strategy run found.
-import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudySpec } from "@attune/core/spec";
 import { formatNumber } from "./format.ts";
 
 /** "val_loss 1.234", or one pair per objective of a multi-objective study; "–" with no best yet. */

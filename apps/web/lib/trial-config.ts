@@ -1,7 +1,7 @@
 // A trial's training configuration as the trial page lists it: every setting the trainer reads,
 // each marked by where its value came from (searched by the study's sampler, fixed by its spec,
 // or the trainer's default), and the text that copies it.
-import type { SearchSpace } from "@attune/core/tuning/space";
+import type { SearchSpace } from "@attune/core/spec";
 import { formatParam } from "./format.ts";
 
 export type SettingSource = "searched" | "fixed" | "default";

@@ -2,7 +2,7 @@
 // What the finished trials say: parameters against the objective (parallel coordinates), how much
 // each parameter mattered (PED-ANOVA importance) and, with two or more objectives, the trade-off
 // between them (the Pareto front).
-import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudySpec } from "@attune/core/spec";
 import { useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { memo, type ReactNode, useMemo, useState } from "react";

@@ -1,6 +1,6 @@
 "use client";
 // How much of the budget the study has spent (trials, steps, time) and its best result so far.
-import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudySpec } from "@attune/core/spec";
 import Link from "next/link";
 import type { CSSProperties } from "react";
 import { formatDuration, formatNumber } from "~/lib/format.ts";

@@ -1,7 +1,7 @@
 "use client";
 // The whole training configuration of the trial, each setting marked searched, fixed or default,
 // with a copy of it as JSON.
-import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudySpec } from "@attune/core/spec";
 import { useState } from "react";
 import { CopyButton } from "~/components/copy-button.tsx";
 import { Card } from "~/components/ui.tsx";

@@ -2,7 +2,7 @@
 // One trial of a study: where it stands, its curves, the settings it trains with, the runner, its
 // history, its checkpoints, and a playground that generates text from it. While the trial has not
 // finished, the page reads it again every LIVE_INTERVAL_MS.
-import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudySpec } from "@attune/core/spec";
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";

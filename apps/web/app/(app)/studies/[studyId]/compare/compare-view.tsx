@@ -2,7 +2,7 @@
 // Trials of one study side by side: their curves overlaid, and their configurations in columns
 // with the settings that differ marked. Which trials is the `trials` query parameter, so a
 // comparison can be shared as a link; adding or removing a trial edits it.
-import type { StudySpec } from "@attune/core/tuning/spec";
+import type { StudySpec } from "@attune/core/spec";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
