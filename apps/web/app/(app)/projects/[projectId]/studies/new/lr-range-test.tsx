@@ -2,7 +2,7 @@
 // An LR range test from the new-study page: queued as a strategy run that a runner executes,
 // watched until it finishes, its loss drawn against the learning rate on a log axis, and its
 // suggested bounds applied to the form's learning rate.
-import { type LrRangeResult, narrowLrBounds } from "@attune/core/tuning/strategies/lr-range-test";
+import { type LrRangeResult, narrowLrBounds } from "@attune/core/spec";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { LineChart as EchartsLine } from "echarts/charts";
 import { MarkAreaComponent, MarkLineComponent } from "echarts/components";
@@ -12,7 +12,7 @@ import { EChart, type EChartsCoreOption } from "~/components/echart.tsx";
 import { TextField } from "~/components/form.tsx";
 import { ErrorNote, StateBadge } from "~/components/ui.tsx";
 import { formatDuration, formatNumber } from "~/lib/format.ts";
-import { roundLr } from "~/lib/study-form.ts";
+import { roundLr } from "~/lib/study-form/form-edits.ts";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { useNow } from "~/lib/use-now.ts";
 import styles from "./new-study.module.css";
@@ -102,7 +102,7 @@ export function LrRangeTestPanel({
 
   return (
     <div data-testid="lr-range-test">
-      <p className="muted" style={{ margin: "0 0 10px", fontSize: "0.88rem" }}>
+      <p className={`muted ${styles.panelIntro}`}>
         One short run that raises the learning rate exponentially and records the loss; a runner
         trains it with the study's fixed settings. Its suggestion narrows the learning-rate range.
       </p>
@@ -148,7 +148,7 @@ export function LrRangeTestPanel({
         />
       </div>
       {canEdit && (
-        <p className="row" style={{ marginTop: 12 }}>
+        <p className={`row ${styles.panelActions}`}>
           <button
             type="button"
             className="button secondary"
@@ -159,7 +159,7 @@ export function LrRangeTestPanel({
             {create.isPending ? "Queuing…" : runId ? "Run again" : "Run LR range test"}
           </button>
           {Object.keys(trialSettings).length > 0 && (
-            <span className="muted" style={{ fontSize: "0.8rem" }}>
+            <span className={`muted ${styles.tinyNote}`}>
               with{" "}
               {Object.entries(trialSettings)
                 .map(([name, value]) => `${name} ${value}`)
@@ -221,10 +221,15 @@ function RunProgress({ run, error }: { run: StrategyRun | undefined; error: unkn
   const since = (at: Date | string | null) =>
     at ? formatDuration(now - new Date(at).getTime()) : "";
   return (
-    <div style={{ marginTop: 12 }} role="status" aria-live="polite" data-testid="lr-test-status">
+    <div
+      className={styles.panelActions}
+      role="status"
+      aria-live="polite"
+      data-testid="lr-test-status"
+    >
       <span className="row">
         <StateBadge state={run.status} />
-        <span className="muted" style={{ fontSize: "0.88rem" }}>
+        <span className={`muted ${styles.panelNote}`}>
           {run.status === "queued" &&
             `Waiting for a runner to pick it up (${since(run.createdAt)})…`}
           {run.status === "running" && `A runner is training it (${since(run.startedAt)})…`}

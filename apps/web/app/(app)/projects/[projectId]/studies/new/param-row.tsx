@@ -3,16 +3,14 @@
 // searched as a range or among choices) and its values; and the fields of a sampler or pruner.
 import { type ReactNode, useId } from "react";
 import { Segmented } from "~/components/segmented.tsx";
+import { fieldHint, type SettingDefinition } from "~/lib/study-form/catalogue.ts";
 import {
   type AttentionKind,
   attentionKind,
-  type OptionField,
-  type ParamMode,
-  type ParamRow,
-  parseChoices,
-  type SettingDefinition,
   withAttentionKind,
-} from "~/lib/study-form.ts";
+} from "~/lib/study-form/form-edits.ts";
+import type { ParamMode, ParamRow } from "~/lib/study-form/form-state.ts";
+import { parseChoices } from "~/lib/study-form/values.ts";
 import styles from "./new-study.module.css";
 
 const MODE_LABELS: Record<ParamMode, { label: string; title: string }> = {
@@ -170,11 +168,7 @@ function ValueInputs({
 
 /** Muted words in a row's values column, where an input would otherwise be. */
 function ValueNote({ children }: { children: ReactNode }) {
-  return (
-    <span className="muted" style={{ fontSize: "0.85rem" }}>
-      {children}
-    </span>
-  );
+  return <span className={`muted ${styles.valueNote}`}>{children}</span>;
 }
 
 /** The layout every setting row shares: its name, how it is set, its values, a note, its errors. */
@@ -234,7 +228,7 @@ export function ParamRowEditor({
       name={setting.name}
       label={setting.label}
       mode={row.mode}
-      title={setting.hint}
+      title={fieldHint(setting)}
       note={note}
       errors={errors}
       modes={
@@ -277,7 +271,7 @@ export function AttentionRow({
       name="kv_heads"
       label={setting.label}
       mode={row.mode}
-      note={kind !== "mha" && setting.hint}
+      note={kind !== "mha" && setting.description}
       errors={errors}
       modes={
         <Segmented
@@ -326,7 +320,7 @@ export function OptionFields({
   onChange,
   testId,
 }: {
-  fields: readonly OptionField[];
+  fields: readonly SettingDefinition[];
   values: Record<string, string>;
   onChange: (values: Record<string, string>) => void;
   testId?: string;
@@ -336,11 +330,11 @@ export function OptionFields({
   return (
     <div className={styles.optionGrid} data-testid={testId}>
       {fields.map((field) => {
-        const value = values[field.key] ?? "";
-        const set = (next: string) => onChange({ ...values, [field.key]: next });
-        const inputId = `${id}-${field.key}`;
+        const value = values[field.name] ?? "";
+        const set = (next: string) => onChange({ ...values, [field.name]: next });
+        const inputId = `${id}-${field.name}`;
         return (
-          <label key={field.key} className="field" htmlFor={inputId} title={field.hint}>
+          <label key={field.name} className="field" htmlFor={inputId} title={fieldHint(field)}>
             <span>
               {field.label}
               {field.required ? " *" : ""}

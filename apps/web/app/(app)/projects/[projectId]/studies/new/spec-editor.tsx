@@ -1,8 +1,8 @@
 "use client";
 // The spec as text: a monospace textarea with line numbers (lines with a problem marked), and the
 // validation's problems, each of which moves the caret to its line.
-import { forwardRef, useImperativeHandle, useMemo, useRef } from "react";
-import { offsetOfLine, type SpecErrorLike } from "~/lib/study-form.ts";
+import { type CSSProperties, forwardRef, useImperativeHandle, useMemo, useRef } from "react";
+import { offsetOfLine, type SpecErrorLike } from "~/lib/study-form/spec-text.ts";
 import styles from "./new-study.module.css";
 
 export interface SpecEditorHandle {
@@ -44,7 +44,7 @@ export const SpecEditor = forwardRef<
         className={styles.gutter}
         ref={gutter}
         aria-hidden="true"
-        style={{ width: `${String(lineCount).length + 2}ch` }}
+        style={{ "--digits": String(lineCount).length } as CSSProperties}
       >
         <pre>
           {Array.from({ length: lineCount }, (_, i) => (

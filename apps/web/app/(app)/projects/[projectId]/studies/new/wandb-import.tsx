@@ -1,7 +1,7 @@
 "use client";
 // Import of a Weights & Biases sweep config: the API maps it to the parts of a spec it determines,
 // the page merges those into the spec, and every approximation is listed as a warning.
-import type { WandbImport } from "@attune/core/tuning/wandb";
+import type { WandbImport } from "@attune/core/spec";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "~/components/ui.tsx";
@@ -28,23 +28,22 @@ export function WandbImportPanel({ onImport }: { onImport: (imported: WandbImpor
   });
   return (
     <div data-testid="wandb-import">
-      <p className="muted" style={{ margin: "0 0 8px", fontSize: "0.88rem" }}>
+      <p className={`muted ${styles.panelIntro}`}>
         Paste a sweep config (YAML or JSON). Its metric, parameters, method, early termination and
         run cap replace the spec's objectives, search space, sampler, pruner and trial count; the
         dataset and the rest of the budget stay.
       </p>
       <textarea
-        className="code"
         aria-label="W&B sweep config"
         data-testid="wandb-config"
         rows={8}
-        style={{ width: "100%" }}
+        className={`code ${styles.sweepConfig}`}
         spellCheck={false}
         placeholder={EXAMPLE}
         value={config}
         onChange={(event) => setConfig(event.target.value)}
       />
-      <p className="row" style={{ marginTop: 8 }}>
+      <p className={`row ${styles.rowsBelow}`}>
         <button
           type="button"
           className="button secondary"
@@ -66,7 +65,7 @@ export function WandbImportPanel({ onImport }: { onImport: (imported: WandbImpor
       {importSweep.error && <ErrorNote error={importSweep.error} />}
       {warnings && warnings.length > 0 && (
         <div role="status">
-          <strong style={{ fontSize: "0.88rem" }}>
+          <strong className={styles.panelNote}>
             Imported with {warnings.length} warning{warnings.length > 1 ? "s" : ""}:
           </strong>
           <ul className={styles.warnings} data-testid="wandb-warnings">

@@ -1,36 +1,27 @@
-import { objectiveMetrics } from "@attune/core/trial/metrics";
-import { knownSettings } from "@attune/core/trial/settings";
-import { parseStudySpec } from "@attune/core/tuning/spec";
-import { narrowLrBounds } from "@attune/core/tuning/strategies/lr-range-test";
-import { importWandbSweep } from "@attune/core/tuning/wandb";
-import { describe, expect, it } from "vitest";
 import {
-  activeSchedules,
+  importWandbSweep,
+  knownSettings,
+  narrowLrBounds,
+  objectiveMetrics,
+  parseStudySpec,
+  trialSettingsSchema,
+} from "@attune/core/spec";
+import { describe, expect, it } from "vitest";
+import { OBJECTIVE_METRICS, prunersFor, SETTINGS, samplersFor } from "./catalogue.ts";
+import {
   applyLrBounds,
   attentionKind,
-  defaultStudyForm,
-  detectFormat,
-  differences,
-  errorField,
-  formToSpec,
   lrTestTrialSettings,
   mergeWandbImport,
-  OBJECTIVE_METRICS,
-  offsetOfLine,
-  type ParamRow,
-  parseChoices,
-  parseValue,
-  prunersFor,
-  readSpecText,
-  SETTINGS,
-  type StudyForm,
-  samplersFor,
   setObjectives,
-  specToForm,
-  specToText,
   specWithLrBounds,
   withAttentionKind,
-} from "./study-form.ts";
+} from "./form-edits.ts";
+import { defaultStudyForm, type ParamRow, type StudyForm } from "./form-state.ts";
+import { activeSchedules, formToSpec } from "./form-to-spec.ts";
+import { detectFormat, errorField, offsetOfLine, readSpecText, specToText } from "./spec-text.ts";
+import { differences, specToForm } from "./spec-to-form.ts";
+import { parseChoices, parseValue } from "./values.ts";
 
 function withRow(form: StudyForm, name: string, partial: Partial<ParamRow>): StudyForm {
   return {
@@ -52,10 +43,34 @@ describe("the catalogue", () => {
     expect(SETTINGS.map((setting) => setting.name).sort()).toEqual([...knownSettings].sort());
   });
 
+  it("shows each setting's default as core's schema fills it in", () => {
+    // Read by parsing an empty record, not from the catalogue's own source (JSON Schema).
+    const defaults = trialSettingsSchema.parse({}) as Record<string, unknown>;
+    for (const setting of SETTINGS) {
+      const value = defaults[setting.name];
+      if (value !== undefined) expect(setting.defaultText, setting.name).toBe(String(value));
+      else expect(setting.defaultText, setting.name).toMatch(/[a-z]/);
+    }
+    const row = defaultStudyForm().settings;
+    expect(row.grad_clip?.value).toBe(String(defaults.grad_clip));
+    expect(row.epsilon?.log).toBe(true);
+  });
+
   it("offers exactly the metrics a study may optimise", () => {
     expect(OBJECTIVE_METRICS.map((entry) => entry.metric).sort()).toEqual(
       [...objectiveMetrics].sort(),
     );
+    expect(OBJECTIVE_METRICS.find((entry) => entry.metric === "val_accuracy")).toMatchObject({
+      direction: "maximize",
+      task: "classification",
+    });
+  });
+
+  it("offers the samplers and pruners that suit the objectives", () => {
+    expect(samplersFor(1)).toContain("tpe");
+    expect(samplersFor(2)).not.toContain("tpe");
+    expect(prunersFor(1)).not.toContain("multi-objective");
+    expect(prunersFor(2)).toEqual(["none", "multi-objective", "threshold"]);
   });
 });
 

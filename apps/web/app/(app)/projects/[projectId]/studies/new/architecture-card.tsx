@@ -1,0 +1,63 @@
+"use client";
+// The model's shape, with the sequence length the dataset's samples suggest.
+import { useQuery } from "@tanstack/react-query";
+import { Card } from "~/components/ui.tsx";
+import { settingsOf } from "~/lib/study-form/catalogue.ts";
+import type { ParamRow } from "~/lib/study-form/form-state.ts";
+import { useTRPC } from "~/lib/trpc.tsx";
+import styles from "./new-study.module.css";
+import { type CardProps, SettingRow } from "./setting-row.tsx";
+import type { Dataset } from "./study-card.tsx";
+
+export function ArchitectureCard(props: CardProps & { dataset: Dataset | undefined }) {
+  const { dataset, form, onChange } = props;
+  const trpc = useTRPC();
+  const recommended = useQuery({
+    ...trpc.datasets.recommendSequenceLength.queryOptions({ datasetId: dataset?.id ?? "" }),
+    enabled: dataset !== undefined,
+    staleTime: 5 * 60_000,
+  });
+  const length = recommended.data?.length;
+  const seqLen = form.settings.seq_len as ParamRow;
+  const applyLength = () => {
+    if (length === undefined) return;
+    const next: ParamRow =
+      seqLen.mode === "choices"
+        ? {
+            ...seqLen,
+            choices: seqLen.choices.split(",").some((item) => item.trim() === String(length))
+              ? seqLen.choices
+              : [seqLen.choices.trim(), String(length)].filter(Boolean).join(", "),
+          }
+        : { ...seqLen, mode: "fixed", value: String(length) };
+    onChange({ ...form, settings: { ...form.settings, seq_len: next } });
+  };
+  const note =
+    dataset && recommended.data ? (
+      <span data-testid="recommended-seq-len">
+        Recommended for {dataset.name}: <strong>{length}</strong>{" "}
+        {recommended.data.basis === "data"
+          ? `(covers 95% of samples; ${Math.round(recommended.data.truncationRate * 100)}% get cut)`
+          : `(${recommended.data.reason})`}{" "}
+        <button type="button" className="button small secondary" onClick={applyLength}>
+          {seqLen.mode === "choices" ? `Add ${length}` : `Use ${length}`}
+        </button>
+      </span>
+    ) : dataset && recommended.isPending ? (
+      "Measuring the dataset's samples…"
+    ) : undefined;
+  return (
+    <Card title="Architecture" testId="architecture">
+      <div className={styles.rows}>
+        {settingsOf("architecture").map((setting) => (
+          <SettingRow
+            key={setting.name}
+            {...props}
+            name={setting.name}
+            note={setting.name === "seq_len" ? note : undefined}
+          />
+        ))}
+      </div>
+    </Card>
+  );
+}
