@@ -1,17 +1,13 @@
 "use client";
 // A row per training setting: how it enters the spec (trainer default, fixed for every trial, or
-// searched as a range or among choices) and its values; and the fields of a sampler or pruner.
-import { type ReactNode, useId } from "react";
+// searched as a range or among choices) and its values.
+import type { ReactNode } from "react";
 import { Segmented } from "~/components/segmented.tsx";
 import { fieldHint, type SettingDefinition } from "~/lib/study-form/catalogue.ts";
-import {
-  type AttentionKind,
-  attentionKind,
-  withAttentionKind,
-} from "~/lib/study-form/form-edits.ts";
 import type { ParamMode, ParamRow } from "~/lib/study-form/form-state.ts";
 import { parseChoices } from "~/lib/study-form/values.ts";
 import styles from "./new-study.module.css";
+import { SettingRowFrame, ValueNote } from "./row-frame.tsx";
 
 const MODE_LABELS: Record<ParamMode, { label: string; title: string }> = {
   default: { label: "default", title: "Leave it out: the trainer's default applies" },
@@ -166,49 +162,6 @@ function ValueInputs({
   }
 }
 
-/** Muted words in a row's values column, where an input would otherwise be. */
-function ValueNote({ children }: { children: ReactNode }) {
-  return <span className={`muted ${styles.valueNote}`}>{children}</span>;
-}
-
-/** The layout every setting row shares: its name, how it is set, its values, a note, its errors. */
-function SettingRowFrame({
-  name,
-  label,
-  mode,
-  title,
-  modes,
-  note,
-  errors,
-  children,
-}: {
-  name: string;
-  label: string;
-  mode: ParamMode;
-  title?: string;
-  modes: ReactNode;
-  note?: ReactNode;
-  errors?: readonly string[];
-  children: ReactNode;
-}) {
-  return (
-    <div className={styles.paramRow} data-testid={`param-${name}`} data-mode={mode} title={title}>
-      <div className={styles.paramLabel}>
-        {label}
-        <code>{name}</code>
-      </div>
-      {modes}
-      <div className={styles.values}>{children}</div>
-      {note && <p className={styles.rowNote}>{note}</p>}
-      {errors?.map((error) => (
-        <p key={error} className={styles.rowError} role="alert">
-          {error}
-        </p>
-      ))}
-    </div>
-  );
-}
-
 export function ParamRowEditor({
   setting,
   row,
@@ -243,125 +196,5 @@ export function ParamRowEditor({
     >
       <ValueInputs setting={setting} row={row} onChange={onChange} />
     </SettingRowFrame>
-  );
-}
-
-const ATTENTION_LABELS: { value: AttentionKind; label: string; title: string }[] = [
-  { value: "mha", label: "MHA", title: "Multi-head: a key/value head per query head" },
-  { value: "gqa", label: "GQA", title: "Grouped-query: fewer key/value heads, shared by groups" },
-  { value: "mqa", label: "MQA", title: "Multi-query: one key/value head" },
-  { value: "search", label: "search", title: "Search the number of key/value heads" },
-];
-
-/** Attention kind, as the kv_heads setting names it: MHA leaves it out, MQA is 1, GQA in between. */
-export function AttentionRow({
-  setting,
-  row,
-  onChange,
-  errors,
-}: {
-  setting: SettingDefinition;
-  row: ParamRow;
-  onChange: (row: ParamRow) => void;
-  errors?: readonly string[];
-}) {
-  const kind = attentionKind(row);
-  return (
-    <SettingRowFrame
-      name="kv_heads"
-      label={setting.label}
-      mode={row.mode}
-      note={kind !== "mha" && setting.description}
-      errors={errors}
-      modes={
-        <Segmented
-          className={styles.modes}
-          label="Attention kind"
-          value={kind}
-          options={ATTENTION_LABELS}
-          onChange={(next) => onChange(withAttentionKind(row, next))}
-        />
-      }
-    >
-      {kind === "mha" && <ValueNote>key/value heads = heads</ValueNote>}
-      {kind === "mqa" && <ValueNote>one key/value head</ValueNote>}
-      {kind === "gqa" && (
-        <label className={styles.inline}>
-          key/value heads
-          <input
-            type="text"
-            inputMode="numeric"
-            className={styles.narrow}
-            aria-label="Key/value heads"
-            value={row.value}
-            onChange={(event) => onChange({ ...row, value: event.target.value })}
-          />
-        </label>
-      )}
-      {kind === "search" && (
-        <input
-          type="text"
-          inputMode="numeric"
-          className={styles.wide}
-          aria-label="Key/value heads choices"
-          placeholder="comma-separated, e.g. 1, 2, 4"
-          value={row.choices}
-          onChange={(event) => onChange({ ...row, mode: "choices", choices: event.target.value })}
-        />
-      )}
-    </SettingRowFrame>
-  );
-}
-
-/** The fields of a sampler or pruner; a blank field leaves the setting out (its default applies). */
-export function OptionFields({
-  fields,
-  values,
-  onChange,
-  testId,
-}: {
-  fields: readonly SettingDefinition[];
-  values: Record<string, string>;
-  onChange: (values: Record<string, string>) => void;
-  testId?: string;
-}) {
-  const id = useId();
-  if (fields.length === 0) return null;
-  return (
-    <div className={styles.optionGrid} data-testid={testId}>
-      {fields.map((field) => {
-        const value = values[field.name] ?? "";
-        const set = (next: string) => onChange({ ...values, [field.name]: next });
-        const inputId = `${id}-${field.name}`;
-        return (
-          <label key={field.name} className="field" htmlFor={inputId} title={fieldHint(field)}>
-            <span>
-              {field.label}
-              {field.required ? " *" : ""}
-            </span>
-            {field.kind === "bool" || field.kind === "enum" ? (
-              <select id={inputId} value={value} onChange={(event) => set(event.target.value)}>
-                <option value="">default ({field.defaultText})</option>
-                {(field.options ?? ["true", "false"]).map((option) => (
-                  <option key={option} value={option}>
-                    {option}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                id={inputId}
-                type="text"
-                inputMode="decimal"
-                value={value}
-                required={field.required}
-                placeholder={field.defaultText ?? "required"}
-                onChange={(event) => set(event.target.value)}
-              />
-            )}
-          </label>
-        );
-      })}
-    </div>
   );
 }

@@ -10,7 +10,7 @@ import {
   samplersFor,
 } from "~/lib/study-form/catalogue.ts";
 import styles from "./new-study.module.css";
-import { OptionFields } from "./param-row.tsx";
+import { OptionFields } from "./option-fields.tsx";
 import { type CardProps, Errors } from "./setting-row.tsx";
 
 export function SearchCard({ form, onChange, fieldErrors }: CardProps) {

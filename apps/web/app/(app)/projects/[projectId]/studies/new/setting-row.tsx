@@ -3,8 +3,9 @@
 import type { ReactNode } from "react";
 import { type SettingDefinition, settingDefinition } from "~/lib/study-form/catalogue.ts";
 import type { ParamRow, StudyForm } from "~/lib/study-form/form-state.ts";
+import { AttentionRow } from "./attention-row.tsx";
 import styles from "./new-study.module.css";
-import { AttentionRow, ParamRowEditor } from "./param-row.tsx";
+import { ParamRowEditor } from "./param-row.tsx";
 
 export interface CardProps {
   form: StudyForm;
