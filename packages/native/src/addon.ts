@@ -185,9 +185,11 @@ export interface Addon {
   ): void;
 }
 
-const addonPath = fileURLToPath(new URL("../build/Release/attune_native.node", import.meta.url));
-
 export function loadAddon(): Addon {
+  // Found on first use, not on import: in a page's server bundle (the API's router, imported to
+  // prefetch) Turbopack makes this URL a relative one that fileURLToPath refuses, and reads
+  // never load the addon.
+  const addonPath = fileURLToPath(new URL("../build/Release/attune_native.node", import.meta.url));
   if (!existsSync(addonPath)) {
     throw new Error(
       `the addon is not built (no ${addonPath}): install g++, make and python3, then run npm rebuild @attune/native`,
