@@ -2,7 +2,7 @@
 // The browser's typed API: TanStack Query hooks generated from the tRPC router's types, so a page
 // reads `RouterOutputs` shapes the server itself returns.
 import type { AppRouter } from "@attune/api";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import {
   createTRPCClient,
   httpBatchStreamLink,
@@ -13,31 +13,14 @@ import {
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
+import { createQueryClient } from "./query-client.ts";
 
 export type { RouterInputs, RouterOutputs } from "@attune/api";
+export { isClientMistake } from "./query-client.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 const TRPC_URL = "/api/trpc";
-
-function createQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        staleTime: 5_000,
-        // A refused or missing resource will not appear by asking again.
-        retry: (failures, error) => failures < 2 && !isClientMistake(error),
-      },
-    },
-  });
-}
-
-/** Errors that say the request itself is wrong, not that the server had trouble. */
-export function isClientMistake(error: unknown): boolean {
-  if (!isTRPCClientError(error)) return false;
-  const code = (error.data as { code?: string } | undefined)?.code;
-  return code !== undefined && code !== "INTERNAL_SERVER_ERROR" && code !== "TIMEOUT";
-}
 
 /** The tRPC error code of a failed call ("NOT_FOUND", "FORBIDDEN", ...), if it has one. */
 export function errorCode(error: unknown): string | undefined {

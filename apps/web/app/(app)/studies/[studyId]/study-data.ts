@@ -8,13 +8,11 @@ import { useMemo, useRef } from "react";
 import { createCurveLoader } from "~/lib/curve-loader.ts";
 import type { CurvePoint } from "~/lib/curves.ts";
 import { isCurveOf, type LiveSnapshot, trialCurveKey, trialCurvePrefix } from "~/lib/study-live.ts";
+import { readStudyTrials, type StudyTrial, studyTrialsKey } from "~/lib/study-trials.ts";
 import { type RouterOutputs, useTRPC, useTRPCClient } from "~/lib/trpc.tsx";
 
-export type StudyTrial = RouterOutputs["trials"]["list"]["trials"][number];
 export type Study = RouterOutputs["studies"]["get"];
-
-/** Trials per trials.list call: the most it gives. */
-const PAGE = 500;
+export { type StudyTrial, studyTrialsKey };
 
 /** The study and its typed spec, as the API reads it. */
 export function useStudy(studyId: string) {
@@ -28,29 +26,13 @@ export function useStudy(studyId: string) {
   return { study, spec, project };
 }
 
-export function studyTrialsKey(studyId: string) {
-  return ["study-trials", studyId] as const;
-}
-
-/** Every trial of the study by number: one call for up to 500, more in parallel beyond. */
+/** Every trial of the study by number (read as the server's prefetch reads it). */
 export function useStudyTrials(studyId: string) {
   const client = useTRPCClient();
   return useQuery({
     queryKey: studyTrialsKey(studyId),
-    queryFn: async ({ signal }) => {
-      const first = await client.trials.list.query({ studyId, limit: PAGE }, { signal });
-      const rest = [];
-      for (let offset = PAGE; offset < first.total; offset += PAGE) {
-        rest.push(client.trials.list.query({ studyId, limit: PAGE, offset }, { signal }));
-      }
-      const pages = await Promise.all(rest);
-      // A trial created while the pages were read can appear twice; keep it once.
-      const byId = new Map<string, StudyTrial>();
-      for (const trial of [first, ...pages].flatMap((page) => page.trials)) {
-        byId.set(trial.id, trial);
-      }
-      return [...byId.values()].sort((a, b) => a.number - b.number);
-    },
+    queryFn: ({ signal }) =>
+      readStudyTrials(studyId, (input) => client.trials.list.query(input, { signal })),
   });
 }
 
