@@ -1,19 +1,16 @@
 // Validation as you type: the API checks the text a moment after the last keystroke; its errors
 // are shown at their lines in the editor and beside their fields in the form.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { errorField, type SpecErrorLike } from "~/lib/study-form/spec-text.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
+import { useSettled } from "~/lib/use-settled.ts";
 
 const VALIDATE_DEBOUNCE_MS = 300;
 
 export function useSpecValidation(projectId: string, text: string) {
   const trpc = useTRPC();
-  const [checkedText, setCheckedText] = useState(text);
-  useEffect(() => {
-    const timer = setTimeout(() => setCheckedText(text), VALIDATE_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const checkedText = useSettled(text, VALIDATE_DEBOUNCE_MS);
   const validation = useQuery({
     ...trpc.studies.validate.queryOptions({ projectId, spec: checkedText }),
     enabled: checkedText.trim() !== "",
