@@ -276,7 +276,8 @@ describe("studies", () => {
     });
     const untrainable = JSON.parse(studySpecText("x", dataset.name));
     untrainable.objectives = [{ metric: "val_accuracy", direction: "maximize" }];
-    untrainable.fixed = { learning_rate: 0.1 };
+    untrainable.fixed = { learning_rate: 0.1, dropout: 1 };
+    untrainable.searchSpace.layers = { type: "float", low: 1, high: 4 };
     const refused = await api
       .as(people.viewer)
       .studies.validate({ projectId: project.id, spec: JSON.stringify(untrainable) });
@@ -289,6 +290,15 @@ describe("studies", () => {
             'objective metric "val_accuracy" is reported only by classification trials, this one is language-modelling',
         },
         { path: "fixed.learning_rate", message: '"learning_rate" is not a training setting' },
+        {
+          path: "fixed.dropout",
+          message:
+            "Too big: expected number to be <1, got 1 (dropout: Dropout probability while training.)",
+        },
+        {
+          path: "searchSpace.layers.type",
+          message: "layers takes whole numbers: search it with type: int",
+        },
       ],
     });
   });

@@ -18,6 +18,7 @@ export {
   type TrialMetrics,
   trialMetrics,
 } from "./trial/metrics.ts";
+export { settingErrors } from "./trial/setting-errors.ts";
 export {
   knownSettings,
   type SettingName,

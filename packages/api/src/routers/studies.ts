@@ -4,12 +4,12 @@ import { specOf } from "@attune/control";
 import {
   checkObjectives,
   importWandbSweep,
-  knownSettings,
   parseStudySpec,
   type SpecError,
   type SpecResult,
   type StudySpec,
   seedSchema,
+  settingErrors,
 } from "@attune/core/spec";
 import { TrialConfigError } from "@attune/core/trial";
 import {
@@ -76,7 +76,7 @@ async function checkSpec(
   return errors.length === 0 ? result : { ok: false, errors };
 }
 
-/** What the runners would refuse: objectives trials do not report, settings the trainer does not know. */
+/** What the runners would refuse: objectives trials do not report, settings the trainer does not take. */
 function trainingSpecErrors(spec: StudySpec): SpecError[] {
   const errors: SpecError[] = [];
   try {
@@ -86,17 +86,7 @@ function trainingSpecErrors(spec: StudySpec): SpecError[] {
       error instanceof TrialConfigError ? error.problems : [(error as Error).message];
     for (const message of problems) errors.push({ path: "objectives", message });
   }
-  const known = new Set<string>(knownSettings);
-  for (const [section, names] of [
-    ["fixed", Object.keys(spec.fixed)],
-    ["searchSpace", Object.keys(spec.searchSpace)],
-  ] as const) {
-    for (const name of names) {
-      if (!known.has(name)) {
-        errors.push({ path: `${section}.${name}`, message: `"${name}" is not a training setting` });
-      }
-    }
-  }
+  errors.push(...settingErrors(spec));
   return errors;
 }
 
