@@ -15,21 +15,18 @@ import {
   PageError,
   PageHeader,
   QueryState,
-  StateBadge,
 } from "~/components/ui.tsx";
 import { formatAge, formatCount } from "~/lib/format.ts";
-import { bestValuesText, strategyKindLabel, strategyResultSummary } from "~/lib/project-lists.ts";
 import { useTeamScope } from "~/lib/team.tsx";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
 import { AddDataset } from "./add-dataset.tsx";
 import styles from "./project.module.css";
+import { StrategyRunsCard } from "./strategy-runs-card.tsx";
+import { StudiesCard } from "./studies-card.tsx";
 
 type Project = RouterOutputs["projects"]["get"];
 type Dataset = RouterOutputs["datasets"]["list"][number];
-
-/** How often lists with work in progress are read again. */
-const POLL_MS = 5_000;
 
 export function ProjectView({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -196,126 +193,5 @@ function DatasetTable({ projectId, datasets }: { projectId: string; datasets: Da
         </tr>
       ))}
     </DataTable>
-  );
-}
-
-function StudiesCard({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
-  const trpc = useTRPC();
-  const studies = useQuery({
-    ...trpc.studies.list.queryOptions({ projectId }),
-    // Trial counts and best values move while a study runs.
-    refetchInterval: (query) =>
-      query.state.data?.some((study) => study.status === "running") ? POLL_MS : false,
-  });
-  return (
-    <Card
-      title="Studies"
-      testId="studies"
-      actions={
-        canEdit && (
-          <Link className="button" href={`/projects/${projectId}/studies/new`}>
-            New study
-          </Link>
-        )
-      }
-    >
-      <QueryState
-        query={studies}
-        loading="Loading studies…"
-        empty={
-          <Empty>
-            No studies yet.
-            {canEdit
-              ? " A study searches hyperparameters and architectures on one of the datasets."
-              : ""}
-          </Empty>
-        }
-      >
-        {(data) => (
-          <DataTable
-            head={
-              <>
-                <th>Name</th>
-                <th>Status</th>
-                <th className="num">Trials done</th>
-                <th className="num">Running</th>
-                <th>Best</th>
-                <th>Created</th>
-              </>
-            }
-          >
-            {data.map((study) => (
-              <tr key={study.id} data-testid="study-row">
-                <td>
-                  <Link href={`/studies/${study.id}`}>{study.name}</Link>
-                </td>
-                <td>
-                  <StateBadge state={study.status} />
-                </td>
-                <td className="num">
-                  {study.trialCounts.completed} / {study.trialCounts.total}
-                </td>
-                <td className="num">{study.trialCounts.running}</td>
-                <td>{bestValuesText(study.spec, study.bestValues)}</td>
-                <td>{formatAge(study.createdAt)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </QueryState>
-    </Card>
-  );
-}
-
-function StrategyRunsCard({ projectId }: { projectId: string }) {
-  const trpc = useTRPC();
-  const runs = useQuery({
-    ...trpc.strategies.list.queryOptions({ projectId }),
-    refetchInterval: (query) =>
-      query.state.data?.some((run) => run.status === "queued" || run.status === "running")
-        ? POLL_MS
-        : false,
-  });
-  const datasets = useQuery(trpc.datasets.list.queryOptions({ projectId }));
-  const datasetName = new Map(datasets.data?.map((dataset) => [dataset.id, dataset.name]));
-  return (
-    <Card title="Strategy runs" testId="strategy-runs">
-      <QueryState
-        query={runs}
-        loading="Loading strategy runs…"
-        empty={
-          <Empty>
-            No strategy runs yet. LR range tests and batch-size searches started from the new-study
-            page appear here.
-          </Empty>
-        }
-      >
-        {(data) => (
-          <DataTable
-            head={
-              <>
-                <th>Strategy</th>
-                <th>Dataset</th>
-                <th>Status</th>
-                <th>Result</th>
-                <th>Started</th>
-              </>
-            }
-          >
-            {data.map((run) => (
-              <tr key={run.id} data-testid="strategy-run-row">
-                <td>{strategyKindLabel(run.kind)}</td>
-                <td>{datasetName.get(run.datasetId) ?? "–"}</td>
-                <td>
-                  <StateBadge state={run.status} />
-                </td>
-                <td className={styles.result}>{strategyResultSummary(run)}</td>
-                <td>{formatAge(run.createdAt)}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
-      </QueryState>
-    </Card>
   );
 }

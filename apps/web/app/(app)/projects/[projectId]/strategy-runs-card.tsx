@@ -1,0 +1,62 @@
+"use client";
+// A project's strategy runs (LR range tests, batch-size and sequence-length searches) and their results.
+import { useQuery } from "@tanstack/react-query";
+import { Card, DataTable, Empty, QueryState, StateBadge } from "~/components/ui.tsx";
+import { formatAge } from "~/lib/format.ts";
+import { strategyKindLabel, strategyResultSummary } from "~/lib/project-lists.ts";
+import { useTRPC } from "~/lib/trpc.tsx";
+import { POLL_MS } from "./poll.ts";
+import styles from "./project.module.css";
+
+export function StrategyRunsCard({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const runs = useQuery({
+    ...trpc.strategies.list.queryOptions({ projectId }),
+    refetchInterval: (query) =>
+      query.state.data?.some((run) => run.status === "queued" || run.status === "running")
+        ? POLL_MS
+        : false,
+  });
+  const datasets = useQuery(trpc.datasets.list.queryOptions({ projectId }));
+  const datasetName = new Map(datasets.data?.map((dataset) => [dataset.id, dataset.name]));
+  return (
+    <Card title="Strategy runs" testId="strategy-runs">
+      <QueryState
+        query={runs}
+        loading="Loading strategy runs…"
+        empty={
+          <Empty>
+            No strategy runs yet. LR range tests and batch-size searches started from the new-study
+            page appear here.
+          </Empty>
+        }
+      >
+        {(data) => (
+          <DataTable
+            head={
+              <>
+                <th>Strategy</th>
+                <th>Dataset</th>
+                <th>Status</th>
+                <th>Result</th>
+                <th>Started</th>
+              </>
+            }
+          >
+            {data.map((run) => (
+              <tr key={run.id} data-testid="strategy-run-row">
+                <td>{strategyKindLabel(run.kind)}</td>
+                <td>{datasetName.get(run.datasetId) ?? "–"}</td>
+                <td>
+                  <StateBadge state={run.status} />
+                </td>
+                <td className={styles.result}>{strategyResultSummary(run)}</td>
+                <td>{formatAge(run.createdAt)}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
