@@ -10,14 +10,14 @@ export {
   optimizerConfigSchema,
 } from "./train/optimizer-config.ts";
 export {
-  checkObjectives,
   isEvaluationMetric,
   isObjectiveMetric,
   type MetricKey,
   objectiveMetrics,
   type TrialMetrics,
   trialMetrics,
-} from "./trial/metrics.ts";
+} from "./trial/metric-definitions.ts";
+export { checkObjectives } from "./trial/metrics.ts";
 export { settingErrors } from "./trial/setting-errors.ts";
 export {
   knownSettings,

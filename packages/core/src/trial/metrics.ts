@@ -1,118 +1,19 @@
 /**
- * The metric keys trials report, in one place: when each is reported, which can be a study
- * objective, and how the trainer's reports become values by key. Keys are snake_case, as users
- * write them in a study's objectives.
+ * How the trainer's reports become metric values by key (metric-definitions.ts says what each key
+ * is), and which objectives a study's trials can report.
  */
 import { type GPTConfig, parameterCount, trainingFlopsPerToken } from "../model/config.ts";
 import type { EvalReport, StepReport } from "../train/trainer.ts";
 import type { Objective } from "../tuning/spec.ts";
 import { TrialConfigError } from "./config-error.ts";
+import {
+  isObjectiveMetric,
+  type MetricDefinition,
+  objectiveMetrics,
+  type TrialMetrics,
+  trialMetrics,
+} from "./metric-definitions.ts";
 import type { TrialTask } from "./settings.ts";
-
-interface MetricDefinition {
-  /** A short name for forms and charts. */
-  label: string;
-  /** After every step, at every evaluation, or once, fixed by the model config. */
-  reported: "step" | "evaluation" | "once";
-  /** Whether a study may optimise it: it has a value at every evaluation and at the end. */
-  objective: boolean;
-  /** Which values are better, where a study may optimise it. */
-  better?: "lower" | "higher";
-  /** Its values span orders of magnitude, so a chart reads best on a log axis. */
-  logScale?: boolean;
-  /** Only trials of this task report it. */
-  task?: TrialTask;
-  description: string;
-}
-
-export const trialMetrics = {
-  val_loss: {
-    label: "Validation loss",
-    reported: "evaluation",
-    objective: true,
-    better: "lower",
-    description: "Validation loss.",
-  },
-  val_accuracy: {
-    label: "Validation accuracy",
-    reported: "evaluation",
-    objective: true,
-    better: "higher",
-    task: "classification",
-    description: "Share of validation samples classified right.",
-  },
-  train_loss: {
-    label: "Training loss",
-    reported: "step",
-    objective: false,
-    description: "Training loss of the step.",
-  },
-  val_perplexity: {
-    label: "Validation perplexity",
-    reported: "evaluation",
-    objective: true,
-    better: "lower",
-    logScale: true,
-    description: "exp(val_loss).",
-  },
-  lr: {
-    label: "Learning rate",
-    reported: "step",
-    objective: false,
-    logScale: true,
-    description: "Learning rate of the step.",
-  },
-  grad_norm: {
-    label: "Gradient norm",
-    reported: "step",
-    objective: false,
-    logScale: true,
-    description: "Global gradient norm before clipping.",
-  },
-  tokens_per_s: {
-    label: "Tokens per second",
-    reported: "step",
-    objective: true,
-    better: "higher",
-    description: "Training throughput of the step; as a result, the trial's mean.",
-  },
-  param_count: {
-    label: "Parameter count",
-    reported: "once",
-    objective: true,
-    better: "lower",
-    description: "Trainable weights.",
-  },
-  flops_per_token: {
-    label: "FLOPs per token",
-    reported: "once",
-    objective: true,
-    better: "lower",
-    description: "Training FLOPs per token (6N plus attention).",
-  },
-} as const satisfies Record<string, MetricDefinition>;
-
-export type MetricKey = keyof typeof trialMetrics;
-/** Metric values by key; a key is absent until it has been measured. */
-export type TrialMetrics = Partial<Record<MetricKey, number>>;
-
-const metricKeys = Object.keys(trialMetrics) as MetricKey[];
-
-/** The keys a study objective may name. */
-export const objectiveMetrics: ReadonlySet<MetricKey> = new Set(
-  metricKeys.filter((key) => trialMetrics[key].objective),
-);
-
-export function isObjectiveMetric(key: string): key is MetricKey {
-  return objectiveMetrics.has(key as MetricKey);
-}
-
-/** Whether the metric is measured at evaluations (and so can tell a better checkpoint). */
-export function isEvaluationMetric(
-  key: string,
-): key is "val_loss" | "val_perplexity" | "val_accuracy" {
-  return key in trialMetrics && trialMetrics[key as MetricKey].reported === "evaluation";
-}
 
 export function stepMetrics(report: StepReport) {
   return {

@@ -35,14 +35,8 @@ import {
 import { isBetter } from "../tuning/pruners/pruner.ts";
 import type { Objective } from "../tuning/spec.ts";
 import { TrialConfigError } from "./config-error.ts";
-import {
-  checkObjectives,
-  evaluationMetrics,
-  isEvaluationMetric,
-  modelMetrics,
-  stepMetrics,
-  type TrialMetrics,
-} from "./metrics.ts";
+import { isEvaluationMetric, type TrialMetrics } from "./metric-definitions.ts";
+import { checkObjectives, evaluationMetrics, modelMetrics, stepMetrics } from "./metrics.ts";
 import {
   buildTrialPlan,
   inSettingNames,

@@ -2,7 +2,7 @@
 // drift from what the parser accepts: every field's type, default, allowed values, description and
 // example come from the schemas (their JSON Schema, as zod writes it for inputs). Regenerate it
 // with `npm run docs`; a test fails while the committed file differs.
-import { trialMetrics } from "../trial/metrics.ts";
+import { trialMetrics } from "../trial/metric-definitions.ts";
 import { trialSettingsSchema } from "../trial/settings-schema.ts";
 import { fieldsOf, inputJsonSchema, type JsonSchema, variantsOf } from "./json-schema.ts";
 import { fieldTable, inlineYaml } from "./schema-markdown.ts";

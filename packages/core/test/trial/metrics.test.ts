@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parameterCount, parseConfig, trainingFlopsPerToken } from "../../src/model/config.ts";
 import { TrialConfigError } from "../../src/trial/config-error.ts";
+import { isEvaluationMetric, objectiveMetrics } from "../../src/trial/metric-definitions.ts";
 import {
   checkObjectives,
   evaluationMetrics,
-  isEvaluationMetric,
   modelMetrics,
-  objectiveMetrics,
   objectiveValue,
   stepMetrics,
 } from "../../src/trial/metrics.ts";
