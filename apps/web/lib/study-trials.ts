@@ -1,5 +1,4 @@
-// The study dashboard's trial table as one query: every trial of a study, read in pages. The
-// browser's hook and the server's prefetch both build it from here, so they fill one cache entry.
+// The study dashboard's trial table as one query: every trial of a study, read in pages.
 import type { RouterInputs, RouterOutputs } from "@attune/api";
 
 type TrialPage = RouterOutputs["trials"]["list"];

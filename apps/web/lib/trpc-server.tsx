@@ -1,7 +1,7 @@
 // Server components' side of the typed API: a page reads what it shows first while it renders on
 // the server, and hands those reads to the browser's cache, so the client components' own
 // useQuery calls find their data there instead of asking /api/trpc again.
-import { type AppRouter, appRouter, createCallerFactory, createTRPCContext } from "@attune/api";
+import { type AppRouter, appRouter, createTRPCContext } from "@attune/api";
 import {
   dehydrate,
   type FetchQueryOptions,
@@ -13,7 +13,6 @@ import { headers } from "next/headers";
 import { cache, type ReactNode, Suspense } from "react";
 import { apiContextOptions } from "./api-context.ts";
 import { createQueryClient } from "./query-client.ts";
-import { readStudyTrials, studyTrialsKey } from "./study-trials.ts";
 
 /**
  * The context /api/trpc would make for this page request (once per request): built by the same
@@ -35,16 +34,6 @@ export const trpc = createTRPCOptionsProxy<AppRouter>({
   ctx: createContext,
   queryClient: getQueryClient,
 });
-
-const caller = createCallerFactory(appRouter)(createContext);
-
-/** The study dashboard's trial table, under the key its hook (useStudyTrials) reads. */
-export function studyTrialsQuery(studyId: string) {
-  return {
-    queryKey: studyTrialsKey(studyId),
-    queryFn: () => readStudyTrials(studyId, (input) => caller.trials.list(input)),
-  };
-}
 
 /**
  * Reads one query into this request's cache and returns its data. Never throws: a signed-out,
