@@ -8,6 +8,7 @@ import { SubmitButton, TextField } from "~/components/form.tsx";
 import { Card, DataTable, Empty, ErrorNote, QueryState } from "~/components/ui.tsx";
 import { formatAge, formatTime } from "~/lib/format.ts";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
+import { ApiKeyUsage } from "./api-key-usage.tsx";
 import styles from "./settings.module.css";
 
 const KEY_LIFETIMES = [
@@ -87,6 +88,7 @@ export function ApiKeysCard({ teamId }: { teamId: string }) {
             copyLabel="Copy key"
             testId="api-key-secret"
           />
+          <ApiKeyUsage apiKey={create.data.key} />
         </div>
       )}
       <QueryState query={keys} empty={<Empty>No keys yet.</Empty>}>
