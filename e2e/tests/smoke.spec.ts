@@ -15,3 +15,12 @@ test("GET /api/health answers 200 with the database ok", async ({ request }) => 
   const health = (await response.json()) as { database: string; status: string };
   expect(health.database).toBe("ok");
 });
+
+test("pages name an icon that the server serves", async ({ page, request }) => {
+  await page.goto("/");
+  const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(href).toBeTruthy();
+  const icon = await request.get(href as string);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+});
