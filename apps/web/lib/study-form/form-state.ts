@@ -89,7 +89,6 @@ export function defaultStudyForm(
   set("d_model", { mode: "fixed", value: "128", choices: "64, 128" });
   set("heads", { mode: "fixed", value: "4", choices: "2, 4" });
   set("kv_heads", { value: "2", choices: "1, 2, 4" });
-  set("eval_every", { mode: "fixed", value: "50" });
   const samplerSettings = emptyOptions(Object.keys(SAMPLERS) as SamplerKind[]);
   samplerSettings.tpe = { startupTrials: "4" };
   samplerSettings.grid = { gridPoints: "3" };

@@ -92,7 +92,9 @@ describe("the default form", () => {
       high: 0.01,
       log: true,
     });
-    expect(spec.fixed).toMatchObject({ schedule: "cosine", warmup_steps: 20, eval_every: 50 });
+    expect(spec.fixed).toMatchObject({ schedule: "cosine", warmup_steps: 20 });
+    // The trainer's default: about ten evaluations a trial, whatever its length.
+    expect(spec.fixed).not.toHaveProperty("eval_every");
   });
 
   it("writes lists of values on one line in YAML", () => {
