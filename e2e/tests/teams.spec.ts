@@ -1,6 +1,6 @@
 // Accounts, teams and their settings, projects and datasets, the runners page: what a user does
 // before any study, and what an invited viewer and an outsider can and cannot do.
-import { expect, test } from "@playwright/test";
+import { expect, request, test } from "@playwright/test";
 import { createProject, createTeam, newPage } from "../support/app.ts";
 import { newPerson, type Person, signInHere, signUp, signUpHere } from "../support/auth.ts";
 
@@ -92,6 +92,10 @@ test("a team's project gets an uploaded dataset and Moby Dick, with their statis
   await datasets.getByRole("link", { name: "whales" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "whales" })).toBeVisible();
   await expect(page.getByTestId("dataset-figures")).toContainText("40");
+  // Each figure says what it counts.
+  await expect(page.getByTestId("dataset-figures")).toContainText(
+    "Tokens the tokenizer knows: the rows of the model's embedding.",
+  );
   await expect(page.getByTestId("length-histogram-chart")).toBeVisible();
   const recommended = page.getByTestId("recommended-length");
   await expect(recommended).toHaveText(/^\d+ tokens$/);
@@ -167,4 +171,30 @@ test("an invited viewer reads the team but can change nothing; an outsider sees 
   );
   await outsider.goto(new URL(link).pathname);
   await expect(outsider.getByText("This invitation does not exist")).toBeVisible();
+});
+
+test("a new API key comes with a CLI login and a script, ready to paste, that reach this team", async ({
+  page,
+}) => {
+  await signUp(page, newPerson("Kai"));
+  const teamName = `Scripts ${Date.now()}`;
+  const teamId = await createTeam(page, teamName);
+  await page.goto(`/teams/${teamId}/settings`);
+  await page.getByLabel("Key name").fill("laptop");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByTestId("api-key-secret").inputValue();
+  const origin = new URL(page.url()).origin;
+  await expect(page.getByTestId("api-key-cli")).toContainText(
+    `npx attune login --url ${origin} --key ${key}`,
+  );
+  await expect(page.getByTestId("api-key-script")).toContainText(`url: "${origin}"`);
+
+  // The key in the snippets is one the API takes, as the client sends it, without the session.
+  const script = await request.newContext();
+  const response = await script.get(`${origin}/api/trpc/teams.list`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(response.ok()).toBe(true);
+  expect(JSON.stringify(await response.json())).toContain(teamName);
+  await script.dispose();
 });

@@ -29,6 +29,8 @@ test.afterAll(async () => {
 test("an owner signs up and makes a team with a project on Moby Dick", async () => {
   workspace = await signUpWithMobyDick(owner, "Ishmael");
   await expect(owner.getByTestId("dataset-row")).toHaveCount(1);
+  // An empty project points to its first study.
+  await expect(owner.getByTestId("first-study")).toHaveAttribute("href", /\/studies\/new$/);
 });
 
 test("a small study is set up on the new-study page", async () => {

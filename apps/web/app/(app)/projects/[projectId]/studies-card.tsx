@@ -34,9 +34,16 @@ export function StudiesCard({ projectId, canEdit }: { projectId: string; canEdit
         empty={
           <Empty>
             No studies yet.
-            {canEdit
-              ? " A study searches hyperparameters and architectures on one of the datasets."
-              : ""}
+            {canEdit && (
+              <>
+                {" "}
+                A study searches hyperparameters and architectures on one of the datasets:{" "}
+                <Link href={`/projects/${projectId}/studies/new`} data-testid="first-study">
+                  start the first one
+                </Link>{" "}
+                from a small preset that trains in minutes.
+              </>
+            )}
           </Empty>
         }
       >

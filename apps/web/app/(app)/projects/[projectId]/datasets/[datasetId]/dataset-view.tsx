@@ -89,28 +89,49 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
 
 function Figures({ dataset, statistics }: { dataset: Dataset; statistics: Statistics }) {
   const meanLength = statistics.tokens / Math.max(1, statistics.samples);
-  const figures: [string, string][] = [
-    ["Samples", formatCount(statistics.samples)],
-    ["Tokens", formatCount(statistics.tokens)],
-    ["Characters", formatCount(statistics.characters)],
-    ["Vocabulary", formatCount(statistics.vocabularySize)],
+  // Each figure with a line on what it counts, so "Vocabulary 90" beside "Tokens used 89" reads.
+  const figures: [string, string, string][] = [
+    [
+      "Samples",
+      formatCount(statistics.samples),
+      "Texts the dataset holds: lines, records or documents.",
+    ],
+    ["Tokens", formatCount(statistics.tokens), "All samples, split by the dataset's tokenizer."],
+    ["Characters", formatCount(statistics.characters), "Unicode characters of all samples."],
+    [
+      "Vocabulary",
+      formatCount(statistics.vocabularySize),
+      "Tokens the tokenizer knows: the rows of the model's embedding.",
+    ],
     ...(statistics.distinctTokens === undefined
       ? []
-      : ([["Tokens used", formatCount(statistics.distinctTokens)]] as [string, string][])),
+      : ([
+          [
+            "Tokens used",
+            formatCount(statistics.distinctTokens),
+            "Distinct vocabulary tokens that occur in the samples.",
+          ],
+        ] as [string, string, string][])),
     [
       "Mean tokens per sample",
       meanLength >= 1e4 ? formatCount(meanLength) : formatNumber(meanLength),
+      "Tokens divided by samples; the histogram below shows the spread.",
     ],
     ...(dataset.source === "upload"
-      ? ([["Size", formatBytes(dataset.sizeBytes)]] as [string, string][])
+      ? ([["Size", formatBytes(dataset.sizeBytes), "The uploaded file."]] as [
+          string,
+          string,
+          string,
+        ][])
       : []),
   ];
   return (
     <div className="stats" data-testid="dataset-figures">
-      {figures.map(([label, value]) => (
+      {figures.map(([label, value, meaning]) => (
         <div className="stat" key={label}>
           <div className="label">{label}</div>
           <div className="value">{value}</div>
+          <div className={styles.meaning}>{meaning}</div>
         </div>
       ))}
     </div>
