@@ -121,6 +121,10 @@ test("the best trial's playground streams generated text", async () => {
   await bestLink.click();
   await expect(owner).toHaveURL(/\/trials\/[^/]+$/);
   await expect(owner.getByRole("heading", { level: 1, name: `Trial ${bestNumber}` })).toBeVisible();
+  // One breadcrumb pattern: teams, the team, the project, the study, the trial.
+  await expect(
+    owner.getByRole("navigation", { name: "Breadcrumb" }).getByRole("listitem"),
+  ).toHaveText(["Teams", /'s lab /, "whales", /.+/, `Trial ${bestNumber}`]);
   await expect(owner.getByTestId("trial-curves")).toBeVisible();
   await expect(owner.getByTestId("trial-config")).toContainText("d_model");
   await expect(

@@ -9,13 +9,23 @@ export interface Crumb {
   href?: string;
 }
 
-/** The crumbs down to a project: its team's projects, then the project; none until it is loaded. */
+/** The one trail every page starts with: your teams, then the team (its name once loaded). */
+export function teamCrumbs(
+  teamId: string | undefined,
+  team: { name: string } | undefined,
+): Crumb[] {
+  const teams = { label: "Teams", href: "/teams" };
+  return teamId ? [teams, { label: team?.name ?? "…", href: `/teams/${teamId}` }] : [teams];
+}
+
+/** The trail down to a project: teams, its team, the project. Pages add their own crumbs below. */
 export function projectCrumbs(
   project: { id: string; name: string; teamId: string } | undefined,
+  team: { name: string } | undefined,
 ): Crumb[] {
-  if (!project) return [];
+  if (!project) return teamCrumbs(undefined, undefined);
   return [
-    { label: "Projects", href: `/teams/${project.teamId}` },
+    ...teamCrumbs(project.teamId, team),
     { label: project.name, href: `/projects/${project.id}` },
   ];
 }

@@ -15,6 +15,7 @@ import {
   PageError,
   PageHeader,
   QueryState,
+  teamCrumbs,
 } from "~/components/ui.tsx";
 import { formatAge, formatCount } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
@@ -32,13 +33,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const { team, teamError, canEdit } = useTeamScope(project.data?.teamId);
-  const crumbs = [
-    { label: "Teams", href: "/teams" },
-    ...(project.data
-      ? [{ label: team?.name ?? "Team", href: `/teams/${project.data.teamId}` }]
-      : []),
-    { label: project.data?.name ?? "…" },
-  ];
+  const crumbs = [...teamCrumbs(project.data?.teamId, team), { label: project.data?.name ?? "…" }];
 
   const error = project.error ?? teamError;
   if (error) {

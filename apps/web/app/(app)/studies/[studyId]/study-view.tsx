@@ -45,7 +45,7 @@ export function StudyView({ studyId }: { studyId: string }) {
   const queryClient = useQueryClient();
   const { study, spec, project } = useStudy(studyId);
   const trials = useStudyTrials(studyId);
-  const { canEdit } = useTeamScope(project.data?.teamId);
+  const { team, canEdit } = useTeamScope(project.data?.teamId);
   const [highlight] = useState(createHighlightStore);
   const [states, setStates] = useState<ReadonlySet<string>>(() => new Set());
 
@@ -101,7 +101,7 @@ export function StudyView({ studyId }: { studyId: string }) {
           </span>
         }
         subtitle={`${spec.task} on ${spec.dataset} · ${spec.sampler.kind} sampler · pruner ${spec.pruner.kind}`}
-        crumbs={[...projectCrumbs(project.data), { label: study.data.name }]}
+        crumbs={[...projectCrumbs(project.data, team), { label: study.data.name }]}
         actions={<StudyControls study={study.data} canEdit={canEdit} />}
       />
       {trials.error ? (

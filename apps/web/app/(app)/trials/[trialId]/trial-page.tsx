@@ -13,6 +13,7 @@ import {
   PageHeader,
   projectCrumbs,
   StateBadge,
+  teamCrumbs,
 } from "~/components/ui.tsx";
 import { formatDuration, formatNumber } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
@@ -46,7 +47,7 @@ export function TrialPage({ trialId }: { trialId: string }) {
   const study = useQuery(trpc.studies.get.queryOptions(studyId ? { studyId } : skipToken));
   const projectId = study.data?.projectId;
   const project = useQuery(trpc.projects.get.queryOptions(projectId ? { projectId } : skipToken));
-  const { canEdit } = useTeamScope(project.data?.teamId);
+  const { team, canEdit } = useTeamScope(project.data?.teamId);
 
   const state = trial.data?.state;
   const training = state === "running";
@@ -81,7 +82,7 @@ export function TrialPage({ trialId }: { trialId: string }) {
     return (
       <PageError
         title="Trial"
-        crumbs={[{ label: "Your teams", href: "/teams" }]}
+        crumbs={teamCrumbs(undefined, undefined)}
         error={trial.error ?? study.error}
         what={trial.isError ? "trial" : "trial's study"}
       />
@@ -103,6 +104,7 @@ export function TrialPage({ trialId }: { trialId: string }) {
         study={study.data}
         spec={spec}
         project={project.data}
+        team={team}
         canEdit={canEdit}
         onCancelled={() => void trial.refetch()}
       />
@@ -141,6 +143,7 @@ function TrialHeader({
   study,
   spec,
   project,
+  team,
   canEdit,
   onCancelled,
 }: {
@@ -148,6 +151,7 @@ function TrialHeader({
   study: Study;
   spec: StudySpec;
   project: RouterOutputs["projects"]["get"] | undefined;
+  team: { name: string } | undefined;
   canEdit: boolean;
   onCancelled: () => void;
 }) {
@@ -157,7 +161,7 @@ function TrialHeader({
   return (
     <PageHeader
       crumbs={[
-        ...projectCrumbs(project),
+        ...projectCrumbs(project, team),
         { label: study.name, href: `/studies/${study.id}` },
         { label: `Trial ${trial.number}` },
       ]}

@@ -23,6 +23,7 @@ import { type CurvePoint, seriesColor } from "~/lib/curves.ts";
 import { formatDuration, formatNumber, formatParam } from "~/lib/format.ts";
 import { curveMetrics, prefersLogScale } from "~/lib/metric-keys.ts";
 import { curvesToRefresh, isStudyFinished, type LiveSnapshot } from "~/lib/study-live.ts";
+import { useTeamScope } from "~/lib/team.tsx";
 import { trialDuration } from "~/lib/trial-table.ts";
 import { type CurveControls, CurveToolbar } from "../curves-card.tsx";
 import styles from "../study.module.css";
@@ -57,6 +58,7 @@ export function CompareView({ studyId }: { studyId: string }) {
     },
     [queryClient, studyId],
   );
+  const { team } = useTeamScope(project.data?.teamId);
   const status = study.data?.status;
   useStudyLive(studyId, status !== undefined && !isStudyFinished(status), onSnapshot);
 
@@ -74,7 +76,7 @@ export function CompareView({ studyId }: { studyId: string }) {
   if (!study.data || !spec) return <Loading label="Loading the study…" />;
 
   const crumbs = [
-    ...projectCrumbs(project.data),
+    ...projectCrumbs(project.data, team),
     { label: study.data.name, href: `/studies/${studyId}` },
     { label: "Compare" },
   ];

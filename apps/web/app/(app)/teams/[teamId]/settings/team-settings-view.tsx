@@ -1,5 +1,5 @@
 "use client";
-import { Loading, PageError, PageHeader } from "~/components/ui.tsx";
+import { Loading, PageError, PageHeader, teamCrumbs } from "~/components/ui.tsx";
 import { useTeamScope } from "~/lib/team.tsx";
 import { ApiKeysCard } from "./api-keys-card.tsx";
 import { InvitationsCard } from "./invitations-card.tsx";
@@ -9,11 +9,7 @@ import { TeamCard } from "./team-card.tsx";
 
 export function TeamSettingsView({ teamId }: { teamId: string }) {
   const { team, teamError, canManage, isOwner } = useTeamScope(teamId);
-  const crumbs = [
-    { label: "Teams", href: "/teams" },
-    { label: team?.name ?? "…", href: `/teams/${teamId}` },
-    { label: "Settings" },
-  ];
+  const crumbs = [...teamCrumbs(teamId, team), { label: "Settings" }];
   if (teamError) {
     return <PageError title="Team settings" crumbs={crumbs} error={teamError} what="team" />;
   }

@@ -4,7 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { EChart } from "~/components/echart.tsx";
-import { Card, Empty, Loading, PageError, PageHeader } from "~/components/ui.tsx";
+import { Card, Empty, Loading, PageError, PageHeader, projectCrumbs } from "~/components/ui.tsx";
 import { formatShare, lengthHistogramOption } from "~/lib/dataset-stats.ts";
 import { formatCount, formatNumber, formatTime, plural } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
@@ -22,14 +22,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const { team } = useTeamScope(project.data?.teamId);
   const [markedLength, setMarkedLength] = useState<number | undefined>();
-  const crumbs = [
-    { label: "Teams", href: "/teams" },
-    ...(project.data
-      ? [{ label: team?.name ?? "Team", href: `/teams/${project.data.teamId}` }]
-      : []),
-    { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
-    { label: dataset.data?.name ?? "…" },
-  ];
+  const crumbs = [...projectCrumbs(project.data, team), { label: dataset.data?.name ?? "…" }];
 
   if (dataset.error) {
     return <PageError title="Dataset" crumbs={crumbs} error={dataset.error} what="dataset" />;

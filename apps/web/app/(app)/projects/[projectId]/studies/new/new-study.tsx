@@ -7,7 +7,7 @@
 import type { WandbImport } from "@attune/core/spec";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { Card, Loading, PageError, PageHeader } from "~/components/ui.tsx";
+import { Card, Loading, PageError, PageHeader, projectCrumbs } from "~/components/ui.tsx";
 import {
   applyLrBounds,
   lrTestTrialSettings,
@@ -92,11 +92,7 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
       <PageHeader
         title="New study"
         subtitle="Choose what to tune and how; the spec beside the form is what the study runs."
-        crumbs={[
-          ...(team ? [{ label: team.name, href: `/teams/${team.id}` }] : []),
-          { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
-          { label: "New study" },
-        ]}
+        crumbs={[...projectCrumbs(project.data, team), { label: "New study" }]}
       />
       {teamLoaded && !canEdit && (
         <p className={`notice ${styles.viewerNote}`} data-testid="viewer-note">
