@@ -70,6 +70,10 @@ export async function fillStudy(
       await readStudySeries(tx, studyId, objectiveKeys(spec)),
     );
 
+    // The best so far, as results arrive: the dashboard, the export and the CLI follow it.
+    const best = bestTrial(trials, history);
+    if (best && best.id !== study.bestTrialId) await setBestTrial(tx, study.id, best.id);
+
     const requeued = await requeueTrials(tx, queue, spec, trials, history);
     const active = trials.filter((trial) => trial.state === "queued" || trial.state === "running");
     const created: number[] = [];
@@ -178,9 +182,19 @@ function wallTimeSpent(study: Study, spec: StudySpec): boolean {
 }
 
 /**
- * Completes the study and records its best trial: of the Pareto front (for one objective, the
- * trials with the best value), the one best on the first objective. Trials still waiting at a rung lost there.
+ * The study's best completed trial: of the Pareto front (for one objective, the trials with the
+ * best value), the one best on the first objective.
  */
+function bestTrial(trials: readonly Trial[], history: StudyHistory): Trial | undefined {
+  const [firstDirection] = history.directions;
+  const best = paretoFront(history.trials, history.directions).sort((a, b) => {
+    const difference = (a.values?.[0] ?? 0) - (b.values?.[0] ?? 0);
+    return firstDirection === "maximize" ? -difference : difference;
+  })[0];
+  return best && trials.find((trial) => trial.number === best.number);
+}
+
+/** Completes the study and records its best trial. Trials still waiting at a rung lost there. */
 async function completeStudy(
   tx: Transaction,
   study: Study,
@@ -197,13 +211,8 @@ async function completeStudy(
       });
     }
   }
-  const [firstDirection] = history.directions;
-  const best = paretoFront(history.trials, history.directions).sort((a, b) => {
-    const difference = (a.values?.[0] ?? 0) - (b.values?.[0] ?? 0);
-    return firstDirection === "maximize" ? -difference : difference;
-  })[0];
-  const bestRow = best && trials.find((trial) => trial.number === best.number);
-  if (bestRow) await setBestTrial(tx, study.id, bestRow.id);
+  const best = bestTrial(trials, history);
+  if (best && best.id !== study.bestTrialId) await setBestTrial(tx, study.id, best.id);
   await updateStudyStatus(tx, study.id, "completed");
   log.info("study.completed", {
     studyId: study.id,

@@ -116,6 +116,31 @@ describe("study control", () => {
     expect(row).toEqual({ status: "completed", best_trial_id: trials[1]?.id });
   });
 
+  it("records the best completed trial as results arrive, while the study runs", async () => {
+    const study = await runningStudy({
+      budget: { trials: 4, parallelTrials: 2, stepsPerTrial: 10 },
+    });
+    const bestId = async () =>
+      (
+        await test.db.execute<{ best_trial_id: string | null }>(
+          sql`select best_trial_id from studies where id = ${study.id}`,
+        )
+      ).rows[0]?.best_trial_id;
+    await fillStudy(test.db, queue, study.id);
+    expect(await bestId()).toBeNull();
+    const [first, second] = await listTrials(test.db, study.id);
+    await updateTrial(test.db, first?.id as string, { state: "completed", values: [2.5] });
+    // A pruned trial's last value does not count: it did not train its whole length.
+    await updateTrial(test.db, second?.id as string, { state: "pruned", values: [1.0] });
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ completed: false });
+    expect(await bestId()).toBe(first?.id);
+
+    const third = (await listTrials(test.db, study.id))[2];
+    await updateTrial(test.db, third?.id as string, { state: "completed", values: [1.5] });
+    await fillStudy(test.db, queue, study.id);
+    expect(await bestId()).toBe(third?.id);
+  });
+
   it("trains appended trials after the study completed, continuing its numbering", async () => {
     const study = await runningStudy({
       budget: { trials: 2, parallelTrials: 2, stepsPerTrial: 10 },

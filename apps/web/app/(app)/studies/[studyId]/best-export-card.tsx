@@ -11,6 +11,7 @@ import {
   exportMimeType,
   exportText,
 } from "~/lib/best-export.ts";
+import { isStudyFinished } from "~/lib/study-live.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
 import type { Study } from "./study-data.ts";
 
@@ -77,7 +78,9 @@ export function BestExportCard({ study }: { study: Study }) {
   return (
     <Card
       title={
-        best.data ? `Best configuration: trial #${best.data.trialNumber}` : "Best configuration"
+        best.data
+          ? `Best configuration${isStudyFinished(study.status) ? "" : " so far"}: trial #${best.data.trialNumber}`
+          : "Best configuration"
       }
       testId="best-export"
     >

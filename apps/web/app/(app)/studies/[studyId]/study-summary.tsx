@@ -4,7 +4,7 @@ import type { StudySpec } from "@attune/core/spec";
 import Link from "next/link";
 import type { CSSProperties } from "react";
 import { formatDuration, formatNumber } from "~/lib/format.ts";
-import { budgetSummary, percent } from "~/lib/study-live.ts";
+import { budgetSummary, isStudyFinished, percent } from "~/lib/study-live.ts";
 import styles from "./study.module.css";
 import type { Study, StudyTrial } from "./study-data.ts";
 
@@ -29,6 +29,8 @@ export function StudySummary({
   const best = study.bestTrialId
     ? trials.find((trial) => trial.id === study.bestTrialId)
     : undefined;
+  // While trials still train, the best is the best of those that finished.
+  const soFar = isStudyFinished(study.status) ? "" : " so far";
   return (
     <div className="stats" data-testid="study-summary">
       <div className="stat">
@@ -59,7 +61,8 @@ export function StudySummary({
       {spec.objectives.map((objective, index) => (
         <div className="stat" key={objective.metric}>
           <div className="label">
-            Best {objective.metric} ({objective.direction === "minimize" ? "lowest" : "highest"})
+            Best {objective.metric}
+            {soFar} ({objective.direction === "minimize" ? "lowest" : "highest"})
           </div>
           <div className="value" data-testid={`best-value-${index}`}>
             {formatNumber(best?.values?.[index])}
