@@ -16,6 +16,9 @@ function Snippet({ title, text, testId }: { title: string; text: string; testId:
   );
 }
 
+/** The variable a script reads the key from, as the README's example does. */
+const KEY_VARIABLE = "ATTUNE_KEY";
+
 export function ApiKeyUsage({ apiKey }: { apiKey: string }) {
   const url = window.location.origin;
   const cli = [
@@ -24,11 +27,12 @@ export function ApiKeyUsage({ apiKey }: { apiKey: string }) {
     "npx attune study list --project <project id>",
   ].join("\n");
   const script = [
+    `// Run with ${KEY_VARIABLE}=${apiKey} in the environment.`,
     'import { createAttuneClient } from "@attune/client";',
     "",
     "const attune = createAttuneClient({",
     `  url: "${url}",`,
-    "  apiKey: process.env.ATTUNE_KEY!, // the key above",
+    `  apiKey: process.env.${KEY_VARIABLE}!,`,
     "});",
     "const [team] = await attune.teams.list.query();",
     "const projects = await attune.projects.list.query({ teamId: team!.id });",
