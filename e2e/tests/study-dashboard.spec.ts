@@ -134,6 +134,14 @@ test("a running study updates within seconds of a metric being written, and stop
   await page.goto(`/studies/${study.studyId}`);
   await expect(page.getByTestId("live-indicator")).toHaveText("Live");
   await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+  // The best of the finished trials shows while the others still train, said to be so far.
+  await expect(page.getByTestId("study-summary")).toContainText("so far");
+  await expect(page.getByTestId("best-value-0")).toHaveText(/^\d+(\.\d+)?$/);
+  await expect(
+    page
+      .getByTestId("best-export")
+      .getByRole("heading", { name: /^Best configuration so far: trial #\d+$/ }),
+  ).toBeVisible();
 
   await page.getByTestId("state-filter-running").click();
   const rows = page.getByTestId("trial-row");
@@ -156,6 +164,7 @@ test("a running study updates within seconds of a metric being written, and stop
   });
   await expect(page.getByTestId("live-indicator")).toHaveCount(0);
   await expect(page.getByTestId("budget-trials")).toHaveText("6 / 6");
+  await expect(page.getByTestId("study-summary")).not.toContainText("so far");
   // The running filter stays on offer with no trial left in it, to be turned off.
   await expect(page.getByTestId("state-filter-running")).toContainText("0");
   await expect(rows).toHaveCount(0);
