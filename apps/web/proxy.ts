@@ -15,6 +15,7 @@ export function proxy(request: NextRequest) {
   return NextResponse.redirect(signIn);
 }
 
+// Static files skip the check: the icon shows on the sign-in page too.
 export const config = {
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };
