@@ -102,7 +102,7 @@ export async function fillStudy(
     const idle = active.length + requeued.length + created.length === 0;
     const budgetSpent = trials.length >= spec.budget.trials || exhausted;
     if (idle && budgetSpent) {
-      await completeStudy(tx, study, spec, trials, history);
+      await completeStudy(tx, study, spec, trials, best);
       return { created, requeued, completed: true };
     }
     if (created.length > 0 || requeued.length > 0) {
@@ -194,13 +194,16 @@ function bestTrial(trials: readonly Trial[], history: StudyHistory): Trial | und
   return best && trials.find((trial) => trial.number === best.number);
 }
 
-/** Completes the study and records its best trial. Trials still waiting at a rung lost there. */
+/**
+ * Completes the study, whose best trial this round has recorded. Trials still waiting at a rung
+ * lost there (a paused trial never counts as best: only completed ones do).
+ */
 async function completeStudy(
   tx: Transaction,
   study: Study,
   spec: StudySpec,
   trials: readonly Trial[],
-  history: StudyHistory,
+  best: Trial | undefined,
 ): Promise<void> {
   for (const trial of trials) {
     if (trial.state === "paused") {
@@ -211,8 +214,6 @@ async function completeStudy(
       });
     }
   }
-  const best = bestTrial(trials, history);
-  if (best && best.id !== study.bestTrialId) await setBestTrial(tx, study.id, best.id);
   await updateStudyStatus(tx, study.id, "completed");
   log.info("study.completed", {
     studyId: study.id,

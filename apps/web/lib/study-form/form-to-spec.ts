@@ -6,6 +6,7 @@ import {
   type ScheduleKind,
   SETTINGS,
   type SettingDefinition,
+  settingDefinition,
 } from "./catalogue.ts";
 import type { ParamRow, StudyForm } from "./form-state.ts";
 import { parseChoices, parseValue, type SpecObject } from "./values.ts";
@@ -18,7 +19,7 @@ export function activeSchedules(form: StudyForm): ScheduleKind[] {
       ? [schedule.value.trim()]
       : schedule.mode === "choices"
         ? parseChoices(schedule.choices, "enum").map(String)
-        : [SETTINGS.find((setting) => setting.name === "schedule")?.defaultText];
+        : [settingDefinition("schedule")?.defaultText];
   return SCHEDULE_KINDS.filter((kind) => named.includes(kind));
 }
 
