@@ -8,11 +8,18 @@ import { useMemo, useRef } from "react";
 import { createCurveLoader } from "~/lib/curve-loader.ts";
 import type { CurvePoint } from "~/lib/curves.ts";
 import { isCurveOf, type LiveSnapshot, trialCurveKey, trialCurvePrefix } from "~/lib/study-live.ts";
-import { readStudyTrials, type StudyTrial, studyTrialsKey } from "~/lib/study-trials.ts";
 import { type RouterOutputs, useTRPC, useTRPCClient } from "~/lib/trpc.tsx";
 
 export type Study = RouterOutputs["studies"]["get"];
-export { type StudyTrial, studyTrialsKey };
+type TrialPage = RouterOutputs["trials"]["list"];
+export type StudyTrial = TrialPage["trials"][number];
+
+/** Trials per trials.list call: the most it gives. */
+const TRIAL_PAGE = 500;
+
+export function studyTrialsKey(studyId: string) {
+  return ["study-trials", studyId] as const;
+}
 
 /** The study and its typed spec, as the API reads it. */
 export function useStudy(studyId: string) {
@@ -26,13 +33,27 @@ export function useStudy(studyId: string) {
   return { study, spec, project };
 }
 
-/** Every trial of the study by number (read as the server's prefetch reads it). */
+/** Every trial of the study by number: one call for up to 500, more in parallel beyond. */
 export function useStudyTrials(studyId: string) {
   const client = useTRPCClient();
   return useQuery({
     queryKey: studyTrialsKey(studyId),
-    queryFn: ({ signal }) =>
-      readStudyTrials(studyId, (input) => client.trials.list.query(input, { signal })),
+    queryFn: async ({ signal }) => {
+      const list = (offset: number) =>
+        client.trials.list.query({ studyId, limit: TRIAL_PAGE, offset }, { signal });
+      const first = await list(0);
+      const rest = [];
+      for (let offset = TRIAL_PAGE; offset < first.total; offset += TRIAL_PAGE) {
+        rest.push(list(offset));
+      }
+      const pages = await Promise.all(rest);
+      // A trial created while the pages were read can appear twice; keep it once.
+      const byId = new Map<string, StudyTrial>();
+      for (const trial of [first, ...pages].flatMap((page) => page.trials)) {
+        byId.set(trial.id, trial);
+      }
+      return [...byId.values()].sort((a, b) => a.number - b.number);
+    },
   });
 }
 
