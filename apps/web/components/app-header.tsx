@@ -61,7 +61,11 @@ export function AppHeader() {
       </nav>
       <div className="app-user">
         {session.data && (
-          <span className="muted" data-testid="signed-in-as">
+          <span
+            className="muted signed-in-as"
+            title={session.data.user.email}
+            data-testid="signed-in-as"
+          >
             {session.data.user.email}
           </span>
         )}

@@ -1,7 +1,7 @@
 // The small pieces every page is built from: headers, loading, empty and error states, badges.
 import type { UseQueryResult } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import type { ReactNode, Ref } from "react";
 import { errorCode } from "../lib/trpc.tsx";
 
 export interface Crumb {
@@ -145,6 +145,37 @@ export function QueryState<T, E>({
   return children(query.data);
 }
 
+/**
+ * The box a wide table scrolls sideways in. It takes focus and carries the table's name, so that
+ * keyboard users can scroll it too: a scrolling region that nothing in it can focus is out of reach.
+ */
+export function TableScroll({
+  label,
+  className,
+  testId,
+  ref,
+  children,
+}: {
+  label: string;
+  className?: string;
+  testId?: string;
+  ref?: Ref<HTMLElement>;
+  children: ReactNode;
+}) {
+  return (
+    <section
+      ref={ref}
+      className={`table-wrap ${className ?? ""}`}
+      aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+      tabIndex={0}
+      data-testid={testId}
+    >
+      {children}
+    </section>
+  );
+}
+
 /** A table of rows that scrolls sideways on a narrow screen; `head` is the header row's cells. */
 export function DataTable({
   head,
@@ -155,20 +186,21 @@ export function DataTable({
 }: {
   head: ReactNode;
   children: ReactNode;
-  caption?: ReactNode;
+  /** What the table lists, for screen readers. */
+  caption: string;
   className?: string;
   testId?: string;
 }) {
   return (
-    <div className={`table-wrap ${className ?? ""}`}>
+    <TableScroll label={caption} className={className}>
       <table className="data" data-testid={testId}>
-        {caption && <caption className="visually-hidden">{caption}</caption>}
+        <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>{head}</tr>
         </thead>
         <tbody>{children}</tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -76,6 +76,7 @@ export function RunnersView() {
               </Empty>
             ) : (
               <DataTable
+                caption="Runners"
                 testId="runners"
                 head={
                   <>

@@ -31,6 +31,7 @@ export function TeamsView() {
           >
             {(data) => (
               <DataTable
+                caption="Your teams"
                 head={
                   <>
                     <th>Team</th>

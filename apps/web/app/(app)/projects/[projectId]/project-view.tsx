@@ -155,6 +155,7 @@ function DatasetsCard({ projectId, canEdit }: { projectId: string; canEdit: bool
 function DatasetTable({ projectId, datasets }: { projectId: string; datasets: Dataset[] }) {
   return (
     <DataTable
+      caption="The project's datasets"
       head={
         <>
           <th>Name</th>

@@ -33,6 +33,7 @@ export function StrategyRunsCard({ projectId }: { projectId: string }) {
       >
         {(data) => (
           <DataTable
+            caption="LR range tests and batch-size searches"
             head={
               <>
                 <th>Strategy</th>

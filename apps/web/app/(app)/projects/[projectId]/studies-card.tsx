@@ -49,6 +49,7 @@ export function StudiesCard({ projectId, canEdit }: { projectId: string; canEdit
       >
         {(data) => (
           <DataTable
+            caption="The project's studies"
             head={
               <>
                 <th>Name</th>

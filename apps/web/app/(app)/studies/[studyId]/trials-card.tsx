@@ -6,7 +6,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import { Card, StateBadge } from "~/components/ui.tsx";
+import { Card, StateBadge, TableScroll } from "~/components/ui.tsx";
 import { compareHref, MAX_COMPARED } from "~/lib/compare.ts";
 import { formatDuration, formatParam } from "~/lib/format.ts";
 import type { HighlightStore } from "~/lib/highlight.ts";
@@ -126,7 +126,7 @@ export const TrialsCard = memo(function TrialsCard({
     return [...present, ...absent.map((state): [string, number] => [state, 0])];
   }, [trials, states]);
 
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -216,10 +216,11 @@ export const TrialsCard = memo(function TrialsCard({
           </button>
         )}
       </div>
-      <div
+      <TableScroll
         ref={scroller}
-        className={`table-wrap ${styles.tableScroll}`}
-        data-testid="trial-table-scroll"
+        label="The study's trials"
+        className={styles.tableScroll}
+        testId="trial-table-scroll"
       >
         <table className={`data ${styles.trialTable}`} data-testid="trial-table">
           <thead>
@@ -281,7 +282,7 @@ export const TrialsCard = memo(function TrialsCard({
           </tbody>
         </table>
         {rows.length === 0 && <p className={styles.note}>No trial is in the chosen states.</p>}
-      </div>
+      </TableScroll>
     </Card>
   );
 });

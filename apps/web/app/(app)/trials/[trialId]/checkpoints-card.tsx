@@ -1,6 +1,6 @@
 "use client";
 // The trial's saved checkpoints, each a download of the bytes that resume its training.
-import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
+import { Card, Empty, ErrorNote, Loading, TableScroll } from "~/components/ui.tsx";
 import { formatAge, formatNumber, formatTime } from "~/lib/format.ts";
 import type { RouterOutputs } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
@@ -28,7 +28,7 @@ export function CheckpointsCard({
         <Empty>No checkpoint yet: the trial saves one as it trains.</Empty>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll label="The trial's checkpoints">
             <table className="data">
               <thead>
                 <tr>
@@ -72,7 +72,7 @@ export function CheckpointsCard({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="muted small">
             Best: saved at the trial's best evaluation. Last: its latest state, which training
             resumes from. Each file holds the weights, optimizer state and tokenizer.

@@ -4,7 +4,7 @@
 import type { StudySpec } from "@attune/core/spec";
 import { useState } from "react";
 import { CopyButton } from "~/components/copy-button.tsx";
-import { Card } from "~/components/ui.tsx";
+import { Card, TableScroll } from "~/components/ui.tsx";
 import { formatParam } from "~/lib/format.ts";
 import { configJson, type SettingSource, trialConfigRows } from "~/lib/trial-config.ts";
 import type { TrialView } from "~/lib/trial-timeline.ts";
@@ -57,7 +57,7 @@ export function ConfigCard({ trial, spec }: { trial: TrialView; spec: StudySpec 
           {json}
         </pre>
       ) : (
-        <div className={`table-wrap ${styles.configTable}`}>
+        <TableScroll label="The trial's settings" className={styles.configTable}>
           <table className="data">
             <thead>
               <tr>
@@ -92,7 +92,7 @@ export function ConfigCard({ trial, spec }: { trial: TrialView; spec: StudySpec 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Card>
   );

@@ -17,6 +17,7 @@ import {
   PageHeader,
   projectCrumbs,
   StateBadge,
+  TableScroll,
 } from "~/components/ui.tsx";
 import { compareHref, diffConfigs, MAX_COMPARED, parseTrialIds } from "~/lib/compare.ts";
 import { type CurvePoint, seriesColor } from "~/lib/curves.ts";
@@ -232,7 +233,7 @@ function CompareConfigs({ spec, trials }: { spec: StudySpec; trials: readonly St
         </label>
       }
     >
-      <div className="table-wrap">
+      <TableScroll label="The trials' settings side by side">
         <table className={`data ${styles.configTable}`} data-testid="compare-configs">
           <thead>
             <tr>
@@ -282,7 +283,7 @@ function CompareConfigs({ spec, trials }: { spec: StudySpec; trials: readonly St
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className={styles.note}>
         Each trial's settings are the study's fixed settings with its own parameters; marked rows
         differ between the trials.

@@ -94,6 +94,7 @@ export function ApiKeysCard({ teamId }: { teamId: string }) {
       <QueryState query={keys} empty={<Empty>No keys yet.</Empty>}>
         {(data) => (
           <DataTable
+            caption="Your API keys for this team"
             head={
               <>
                 <th>Name</th>

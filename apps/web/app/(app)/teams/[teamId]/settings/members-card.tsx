@@ -53,6 +53,7 @@ export function MembersCard({
       <QueryState query={members}>
         {(data) => (
           <DataTable
+            caption="The team's members"
             head={
               <>
                 <th>Name</th>

@@ -4,7 +4,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { EChart } from "~/components/echart.tsx";
-import { Card, Empty, Loading, PageError, PageHeader, projectCrumbs } from "~/components/ui.tsx";
+import {
+  Card,
+  Empty,
+  Loading,
+  PageError,
+  PageHeader,
+  projectCrumbs,
+  TableScroll,
+} from "~/components/ui.tsx";
 import { formatShare, lengthHistogramOption } from "~/lib/dataset-stats.ts";
 import { formatCount, formatNumber, formatTime, plural } from "~/lib/format.ts";
 import { useTeamScope } from "~/lib/team.tsx";
@@ -158,7 +166,7 @@ function Labels({ counts }: { counts: Record<string, number> }) {
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   return (
     <Card title="Labels">
-      <div className="table-wrap">
+      <TableScroll label="Samples per label">
         <table className="data">
           <thead>
             <tr>
@@ -177,7 +185,7 @@ function Labels({ counts }: { counts: Record<string, number> }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </Card>
   );
 }

@@ -3,7 +3,7 @@
 // what shorter and longer lengths would cost.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { Card, ErrorNote, Loading } from "~/components/ui.tsx";
+import { Card, ErrorNote, Loading, TableScroll } from "~/components/ui.tsx";
 import { formatShare, withChosenLength } from "~/lib/dataset-stats.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
 import { useSettled } from "~/lib/use-settled.ts";
@@ -108,7 +108,7 @@ export function SequenceLength({
             of all tokens are cut off, and padding fills {formatShare(result.paddingWaste)} of a
             padded batch.
           </p>
-          <div className="table-wrap">
+          <TableScroll label="What each candidate sequence length costs">
             <table className="data">
               <caption className="visually-hidden">
                 What each candidate sequence length costs
@@ -135,7 +135,7 @@ export function SequenceLength({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </div>
       )}
     </Card>

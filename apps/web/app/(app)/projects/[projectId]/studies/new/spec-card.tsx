@@ -51,7 +51,12 @@ export function SpecCard({
         invalid={current && !valid}
         readOnly={readOnly}
       />
-      <div className={styles.specStatus} aria-live="polite" data-testid="spec-status">
+      <div
+        className={styles.specStatus}
+        aria-live="polite"
+        aria-busy={!empty && !current}
+        data-testid="spec-status"
+      >
         {empty ? (
           <span className="bad">The spec is empty.</span>
         ) : validation.error ? (

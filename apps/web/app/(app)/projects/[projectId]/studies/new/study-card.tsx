@@ -62,7 +62,7 @@ export function StudyCard({
             )}
             {datasets.map((dataset) => (
               <option key={dataset.id} value={dataset.name}>
-                {dataset.name} ({dataset.origin})
+                {dataset.name}
               </option>
             ))}
           </select>
