@@ -164,6 +164,12 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
       tell({ type: "train", work });
     });
     workerHealthy = true;
+    if (ended.type === "done") {
+      // The model's size, stored once beside its tokens/s: together they give the runner's
+      // FLOP/s, which prices other settings before they run (runnerThroughput).
+      const { param_count, flops_per_token } = ended.outcome.metrics;
+      writer.add(ended.outcome.step, { param_count, flops_per_token });
+    }
     await writer.close();
     if (ended.type === "failed") {
       if (!ended.configError)

@@ -55,6 +55,8 @@ describe("a study on three runners", () => {
     for (const trial of trials) {
       const steps = (await readMetrics(test.db, trial.id, "train_loss")).map((point) => point.step);
       expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      const model = await readMetrics(test.db, trial.id, "flops_per_token");
+      expect(model.map((point) => [point.step, point.value > 0])).toEqual([[20, true]]);
       expect(trial.values?.[0]).toBeGreaterThan(0);
     }
     const best = (await getStudy(test.db, study.id))?.bestTrialId;

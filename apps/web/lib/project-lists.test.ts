@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { bestValuesText, strategyKindLabel, strategyResultSummary } from "./project-lists.ts";
+import {
+  batchSizeCost,
+  bestValuesText,
+  strategyKindLabel,
+  strategyResultSummary,
+} from "./project-lists.ts";
 
 const spec = {
   objectives: [
@@ -66,5 +71,30 @@ describe("strategyKindLabel", () => {
   it("names the kinds, and passes an unknown one through", () => {
     expect(strategyKindLabel("lr-range-test")).toBe("LR range test");
     expect(strategyKindLabel("new-kind")).toBe("new-kind");
+  });
+});
+
+describe("batchSizeCost", () => {
+  // The reference GPT (cost-advice.test.ts) at 1,000 tokens/s: 1.024 s per step of batch 16.
+  const pricing = { vocabSize: 65, flopsPerSecond: 2_627_328 * 1000 };
+
+  it("prices the recommended batch size against the one the run trained with", () => {
+    const run = { kind: "batch-size-sweep", result: { recommended: 64 } };
+    expect(batchSizeCost({ ...run, settings: { trial: { batch_size: 32 } } }, pricing)?.text).toBe(
+      "≈ 2× the compute per step of batch_size 32; about 4.1 s per step on your runners",
+    );
+    expect(batchSizeCost({ ...run, settings: {} }, pricing)?.text).toBe(
+      "≈ 4× the compute per step of batch_size 16; about 4.1 s per step on your runners",
+    );
+  });
+
+  it("has nothing to price for an LR range test or before a result", () => {
+    const settings = {};
+    expect(
+      batchSizeCost({ kind: "lr-range-test", result: { suggestedLr: 0.01 }, settings }, pricing),
+    ).toBe(undefined);
+    expect(batchSizeCost({ kind: "batch-size-sweep", result: null, settings }, pricing)).toBe(
+      undefined,
+    );
   });
 });

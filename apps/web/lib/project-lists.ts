@@ -1,6 +1,8 @@
 // How a project's studies and strategy runs read in its lists: the objectives a study optimises,
-// its best values, and one line for what a strategy run found.
-import type { StudySpec } from "@attune/core/spec";
+// its best values, and one line for what a strategy run found, with what a recommended batch size
+// costs.
+import type { ParamValue, StudySpec } from "@attune/core/spec";
+import { type CostAdvice, changeCost, type Pricing } from "./cost-advice.ts";
 import { formatNumber } from "./format.ts";
 
 /** "val_loss 1.234", or one pair per objective of a multi-objective study; "–" with no best yet. */
@@ -57,4 +59,21 @@ export function strategyResultSummary(run: {
   const text = `recommended batch size ${recommended}`;
   const noiseScale = numberField(result, "simpleNoiseScale");
   return noiseScale === undefined ? text : `${text} (noise scale ${formatNumber(noiseScale)})`;
+}
+
+/**
+ * What a batch-size strategy's recommendation costs per step against the batch size its trials
+ * trained with (stored with the run's settings); undefined for other runs and before a result.
+ */
+export function batchSizeCost(
+  run: { kind: string; result: Record<string, unknown> | null; settings: Record<string, unknown> },
+  pricing: Pricing,
+): CostAdvice | undefined {
+  if (run.kind === "lr-range-test" || !run.result) return undefined;
+  const recommended = numberField(run.result, "recommended");
+  if (recommended === undefined) return undefined;
+  const trial = run.settings.trial;
+  const settings =
+    typeof trial === "object" && trial !== null ? (trial as Record<string, ParamValue>) : {};
+  return changeCost({ settings, change: { batch_size: recommended }, pricing });
 }

@@ -1,5 +1,13 @@
 // What the procedures do when they are allowed to: the rules beyond who may call them.
-import { getMemberRole, getStudy, getTrial, listAudit } from "@attune/db";
+import {
+  createNextTrial,
+  getMemberRole,
+  getStudy,
+  getTrial,
+  listAudit,
+  registerRunner,
+  writeMetrics,
+} from "@attune/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { APP_URL, uniqueName, useApi } from "./harness.ts";
 import {
@@ -440,5 +448,43 @@ describe("trials", () => {
       message: `trial ${bestTrial.id} is completed; only a queued or running trial can be cancelled`,
     });
     expect((await getTrial(api.db, bestTrial.id))?.state).toBe("completed");
+  });
+});
+
+describe("runners", () => {
+  it("measures the team's runners in FLOP/s for pricing trials", async () => {
+    const { project, runningStudy } = await freshWorld();
+    const runner = await registerRunner(api.db, {
+      name: uniqueName("runner"),
+      host: "localhost",
+      pid: 1,
+      backend: "native",
+      device: "cpu",
+      cores: 2,
+      capacity: 2,
+    });
+    const trial = await createNextTrial(api.db, {
+      studyId: runningStudy.id,
+      params: { lr: 0.001 },
+      state: "completed",
+      runnerId: runner.id,
+      finishedAt: new Date(),
+    });
+    await writeMetrics(api.db, [
+      { trialId: trial.id, key: "tokens_per_s", step: 1, value: 2000 },
+      { trialId: trial.id, key: "flops_per_token", step: 1, value: 2.5e6 },
+    ]);
+    const throughput = await api.as(people.viewer).runners.throughput({ projectId: project.id });
+    expect(throughput.measured).toContainEqual(
+      expect.objectContaining({
+        runnerId: runner.id,
+        alive: true,
+        trainedForTeam: true,
+        measuredTrials: 1,
+        flopsPerSecond: 5e9,
+      }),
+    );
+    // Other tests' runners may be alive too: the price is the median live runner's.
+    expect(throughput).toMatchObject({ basis: "live", flopsPerSecond: expect.any(Number) });
   });
 });

@@ -190,6 +190,7 @@ export const procedureCases: ProcedureCase[] = [
   row("strategies.get", viewerUp, (w) => ({ ...project(w), strategyRunId: w.strategyRun.id })),
 
   row("runners.list", signedIn, () => ({ limit: 10 })),
+  row("runners.throughput", viewerUp, project),
 ];
 
 /** An id of the right shape that names nothing. */

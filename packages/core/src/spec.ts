@@ -1,6 +1,6 @@
 // Public entry point `@attune/core/spec`: what a study is, without running one. The study spec and
 // its search space, the sampler and pruner specs, the trainer settings and metrics a spec names, the
-// W&B sweep import and the LR range test's arithmetic.
+// W&B sweep import, the LR range test's arithmetic and what a trial costs.
 //
 // Browser-safe: the web app's client components import it, so nothing here may reach TensorFlow.js,
 // @attune/native or a Node built-in (test/entry-points.test.ts bundles it for a browser to check).
@@ -9,6 +9,7 @@ export {
   type OptimizerConfigInput,
   optimizerConfigSchema,
 } from "./train/optimizer-config.ts";
+export { type TrialCost, trialCost } from "./trial/cost.ts";
 export {
   isEvaluationMetric,
   isObjectiveMetric,

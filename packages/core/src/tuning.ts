@@ -4,6 +4,7 @@ export { parameterImportance } from "./tuning/importance.ts";
 export { paretoFront } from "./tuning/pareto.ts";
 export { createPruner } from "./tuning/pruners/index.ts";
 export type { PruneDecision } from "./tuning/pruners/pruner.ts";
+export { median } from "./tuning/pruners/reports.ts";
 export { createSampler } from "./tuning/samplers/index.ts";
 export { randomForTrial, SamplerExhaustedError } from "./tuning/samplers/sampler.ts";
 export {

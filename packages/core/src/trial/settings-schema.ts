@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import type { TokenizerKind } from "../data/tokenizers.ts";
-import { gptConfigSchema } from "../model/config.ts";
+import { type GPTConfigInput, gptConfigSchema } from "../model/config.ts";
 import { optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { scheduleSchema } from "../train/schedules.ts";
 import type {} from "../tuning/field-meta.ts";
@@ -205,4 +205,25 @@ export const knownSettings: readonly SettingName[] = trialSettingsSchema.keyof()
 /** Every setting with its type, range, default and description, for docs and forms. */
 export function trialSettingsJsonSchema() {
   return z.toJSONSchema(trialSettingsSchema, { io: "input" });
+}
+
+/**
+ * The model the settings describe, in the engine's terms, for a vocabulary of `vocabSize` tokens
+ * (the tokenizer's, which the settings do not fix). Unchecked: gptConfigSchema checks it.
+ */
+export function modelConfigInput(settings: TrialSettings, vocabSize: number): GPTConfigInput {
+  return {
+    vocabSize,
+    seqLen: settings.seq_len,
+    layers: settings.layers,
+    dModel: settings.d_model,
+    heads: settings.heads,
+    kvHeads: settings.kv_heads,
+    mlpRatio: settings.mlp_ratio,
+    activation: settings.activation,
+    dropout: settings.dropout,
+    norm: settings.norm,
+    positions: settings.positions,
+    tieEmbeddings: settings.tie_embeddings,
+  };
 }

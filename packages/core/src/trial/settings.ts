@@ -17,7 +17,13 @@ import type { Budget } from "../train/trainer.ts";
 import type { StudySpec } from "../tuning/spec.ts";
 import type { ParamValue } from "../tuning/types.ts";
 import { TrialConfigError } from "./config-error.ts";
-import { knownSettings, type TrialSettings, trialSettingsSchema } from "./settings-schema.ts";
+import { stepsInBudget, tokensPerOptimizerStep } from "./cost.ts";
+import {
+  knownSettings,
+  modelConfigInput,
+  type TrialSettings,
+  trialSettingsSchema,
+} from "./settings-schema.ts";
 
 export type TrialTask = StudySpec["task"];
 
@@ -67,25 +73,14 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     settings.tokenizer,
     dataset.samples.map((sample) => sample.text).join(""),
   );
-  const tokensPerStep = settings.batch_size * settings.seq_len * settings.accumulation_steps;
-  const steps = "steps" in budget ? budget.steps : Math.ceil(budget.tokens / tokensPerStep);
+  const tokensPerStep = tokensPerOptimizerStep(settings);
+  const steps = stepsInBudget(budget, tokensPerStep);
   // Decaying schedules span the trial unless told otherwise; they start after the warmup.
   const scheduledSteps = Math.max(1, steps - settings.warmup_steps);
 
   const problems: string[] = [];
   const model = checked(gptConfigSchema, problems, {
-    vocabSize: tokenizer.vocabSize,
-    seqLen: settings.seq_len,
-    layers: settings.layers,
-    dModel: settings.d_model,
-    heads: settings.heads,
-    kvHeads: settings.kv_heads,
-    mlpRatio: settings.mlp_ratio,
-    activation: settings.activation,
-    dropout: settings.dropout,
-    norm: settings.norm,
-    positions: settings.positions,
-    tieEmbeddings: settings.tie_embeddings,
+    ...modelConfigInput(settings, tokenizer.vocabSize),
     ...(task === "classification" ? { numClasses: classCount(dataset) } : {}),
   });
   // The optimizer and schedule schemas drop the fields their kind does not use.

@@ -92,3 +92,96 @@ export async function getRunner(
     .where(eq(runners.id, id));
   return row && { ...row.runner, alive: row.alive };
 }
+
+/** How a runner's speed was measured: the FLOP/s of its latest trials. */
+export interface RunnerThroughput {
+  runnerId: string;
+  name: string;
+  backend: string;
+  device: string;
+  alive: boolean;
+  /** It trained one of the team's trials within THROUGHPUT_TEAM_DAYS. */
+  trainedForTeam: boolean;
+  /** Trials measured: its latest finished ones that stored flops_per_token, at most 20. */
+  measuredTrials: number;
+  /** The median over them of tokens_per_s (each trial's median step) × flops_per_token. */
+  flopsPerSecond: number | null;
+}
+
+/** A runner that trained the team's trials this recently counts as one of the team's runners. */
+export const THROUGHPUT_TEAM_DAYS = 30;
+const THROUGHPUT_TRIALS = 20;
+
+/**
+ * The measured speed of the runners a team's next trial may train on: every live runner, and the
+ * runners that trained the team's trials recently (a runner may be down between studies). Runners
+ * are shared by all teams and their speed is no team's business, so each is measured on its latest
+ * trials of any team; only FLOP/s comes back, nothing of those trials.
+ *
+ * FLOP/s rather than tokens/s: it carries over between model sizes (core's trialCost prices any
+ * setting with it). Each trial's median step counts, so its first, slow step does not. Live runners
+ * come first, then by latest heartbeat.
+ */
+export async function runnerThroughput(db: Executor, teamId: string): Promise<RunnerThroughput[]> {
+  const result = await db.execute<{
+    id: string;
+    name: string;
+    backend: string;
+    device: string;
+    alive: boolean;
+    trained_for_team: boolean;
+    measured_trials: number;
+    flops_per_second: number | null;
+  }>(sql`
+    with team_runners as (
+      select distinct trials.runner_id
+      from trials
+        join studies on studies.id = trials.study_id
+        join projects on projects.id = studies.project_id
+      where projects.team_id = ${teamId} and trials.runner_id is not null
+        and trials.finished_at > now() - make_interval(days => ${THROUGHPUT_TEAM_DAYS})
+    ),
+    chosen as (
+      select runners.id, runners.id in (select runner_id from team_runners) as trained_for_team,
+        ${isAlive} as alive
+      from runners
+    ),
+    recent as (
+      select trials.id, trials.runner_id, size.flops_per_token,
+        row_number() over (partition by trials.runner_id order by trials.finished_at desc) as recency
+      from trials
+        cross join lateral (
+          select max(value) as flops_per_token from metrics
+          where metrics.trial_id = trials.id and metrics.key = 'flops_per_token'
+        ) as size
+      where trials.runner_id in (select id from chosen where alive or trained_for_team)
+        and trials.finished_at is not null and size.flops_per_token is not null
+    ),
+    measured as (
+      select recent.runner_id, speed.tokens_per_s * recent.flops_per_token as flops_per_second
+      from recent
+        cross join lateral (
+          select percentile_cont(0.5) within group (order by value) as tokens_per_s from metrics
+          where metrics.trial_id = recent.id and metrics.key = 'tokens_per_s'
+        ) as speed
+      where recent.recency <= ${THROUGHPUT_TRIALS} and speed.tokens_per_s is not null
+    )
+    select runners.id, runners.name, runners.backend, runners.device, chosen.alive,
+      chosen.trained_for_team, count(measured.flops_per_second)::int as measured_trials,
+      percentile_cont(0.5) within group (order by measured.flops_per_second) as flops_per_second
+    from runners
+      join chosen on chosen.id = runners.id and (chosen.alive or chosen.trained_for_team)
+      left join measured on measured.runner_id = runners.id
+    group by runners.id, chosen.alive, chosen.trained_for_team
+    order by chosen.alive desc, runners.last_heartbeat_at desc`);
+  return result.rows.map((row) => ({
+    runnerId: row.id,
+    name: row.name,
+    backend: row.backend,
+    device: row.device,
+    alive: row.alive,
+    trainedForTeam: row.trained_for_team,
+    measuredTrials: row.measured_trials,
+    flopsPerSecond: row.flops_per_second,
+  }));
+}

@@ -1,10 +1,12 @@
 "use client";
 // A project's strategy runs (LR range tests, batch-size and sequence-length searches) and their results.
 import { useQuery } from "@tanstack/react-query";
+import { CostNote } from "~/components/cost-note.tsx";
 import { Card, DataTable, Empty, QueryState, StateBadge } from "~/components/ui.tsx";
 import { formatAge } from "~/lib/format.ts";
-import { strategyKindLabel, strategyResultSummary } from "~/lib/project-lists.ts";
+import { batchSizeCost, strategyKindLabel, strategyResultSummary } from "~/lib/project-lists.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
+import { pricingFor, useRunnerSpeed } from "~/lib/use-pricing.ts";
 import { POLL_MS } from "./poll.ts";
 import styles from "./project.module.css";
 
@@ -18,7 +20,12 @@ export function StrategyRunsCard({ projectId }: { projectId: string }) {
         : false,
   });
   const datasets = useQuery(trpc.datasets.list.queryOptions({ projectId }));
-  const datasetName = new Map(datasets.data?.map((dataset) => [dataset.id, dataset.name]));
+  const datasetById = new Map(datasets.data?.map((dataset) => [dataset.id, dataset]));
+  const speed = useRunnerSpeed(projectId);
+  const costOf = (run: { datasetId: string } & Parameters<typeof batchSizeCost>[0]) => {
+    const pricing = pricingFor(datasetById.get(run.datasetId), speed);
+    return pricing && batchSizeCost(run, pricing);
+  };
   return (
     <Card title="Strategy runs" testId="strategy-runs">
       <QueryState
@@ -47,11 +54,14 @@ export function StrategyRunsCard({ projectId }: { projectId: string }) {
             {data.map((run) => (
               <tr key={run.id} data-testid="strategy-run-row">
                 <td>{strategyKindLabel(run.kind)}</td>
-                <td>{datasetName.get(run.datasetId) ?? "–"}</td>
+                <td>{datasetById.get(run.datasetId)?.name ?? "–"}</td>
                 <td>
                   <StateBadge state={run.status} />
                 </td>
-                <td className={styles.result}>{strategyResultSummary(run)}</td>
+                <td className={styles.result}>
+                  {strategyResultSummary(run)}
+                  <CostNote advice={costOf(run)} />
+                </td>
                 <td>{formatAge(run.createdAt)}</td>
               </tr>
             ))}

@@ -1,16 +1,22 @@
 "use client";
-// The model's shape, with the sequence length the dataset's samples suggest.
+// The model's shape, with the sequence length the dataset's samples suggest and what it would cost.
 import { useQuery } from "@tanstack/react-query";
+import { CostNote } from "~/components/cost-note.tsx";
 import { Card } from "~/components/ui.tsx";
+import { changeCost } from "~/lib/cost-advice.ts";
 import { settingsOf } from "~/lib/study-form/catalogue.ts";
+import { costliestTrial, formBudget, formWallTimeMinutes } from "~/lib/study-form/form-cost.ts";
 import type { ParamRow } from "~/lib/study-form/form-state.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
+import { pricingFor, useRunnerSpeed } from "~/lib/use-pricing.ts";
 import styles from "./new-study.module.css";
 import { type CardProps, SettingRow } from "./setting-row.tsx";
 import type { Dataset } from "./study-card.tsx";
 
-export function ArchitectureCard(props: CardProps & { dataset: Dataset | undefined }) {
-  const { dataset, form, onChange } = props;
+export function ArchitectureCard(
+  props: CardProps & { dataset: Dataset | undefined; projectId: string },
+) {
+  const { dataset, form, onChange, projectId } = props;
   const trpc = useTRPC();
   const recommended = useQuery({
     ...trpc.datasets.recommendSequenceLength.queryOptions({ datasetId: dataset?.id ?? "" }),
@@ -18,6 +24,17 @@ export function ArchitectureCard(props: CardProps & { dataset: Dataset | undefin
     staleTime: 5 * 60_000,
   });
   const length = recommended.data?.length;
+  const pricing = pricingFor(dataset, useRunnerSpeed(projectId));
+  const cost =
+    length === undefined || !pricing
+      ? undefined
+      : changeCost({
+          settings: costliestTrial(form),
+          change: { seq_len: length },
+          pricing,
+          budget: formBudget(form),
+          wallTimeMinutes: formWallTimeMinutes(form),
+        });
   const seqLen = form.settings.seq_len as ParamRow;
   const applyLength = () => {
     if (length === undefined) return;
@@ -42,6 +59,7 @@ export function ArchitectureCard(props: CardProps & { dataset: Dataset | undefin
         <button type="button" className="button small secondary" onClick={applyLength}>
           {seqLen.mode === "choices" ? `Add ${length}` : `Use ${length}`}
         </button>
+        <CostNote advice={cost} />
       </span>
     ) : dataset && recommended.isPending ? (
       "Measuring the dataset's samples…"

@@ -5,11 +5,14 @@
 import { narrowLrBounds } from "@attune/core/spec";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { CostNote } from "~/components/cost-note.tsx";
 import { TextField } from "~/components/form.tsx";
 import { ErrorNote } from "~/components/ui.tsx";
+import { runCost } from "~/lib/cost-advice.ts";
 import { formatNumber } from "~/lib/format.ts";
 import { roundLr } from "~/lib/study-form/form-edits.ts";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
+import { pricingFor, useRunnerSpeed } from "~/lib/use-pricing.ts";
 import { LrCurve, lrResult } from "./lr-range-curve.tsx";
 import { FINISHED, RunProgress } from "./lr-range-progress.tsx";
 import styles from "./new-study.module.css";
@@ -48,6 +51,12 @@ export function LrRangeTestPanel({
     (dataset) => dataset.name === datasetName || dataset.id === datasetName,
   );
   const chosen = datasets.find((dataset) => dataset.id === datasetId) ?? formDataset ?? datasets[0];
+  const pricing = pricingFor(chosen, useRunnerSpeed(projectId));
+  const stepCount = Number(steps);
+  const cost =
+    pricing && Number.isInteger(stepCount) && stepCount > 0
+      ? runCost({ settings: trialSettings, steps: stepCount, pricing })
+      : undefined;
 
   const create = useMutation(
     trpc.strategies.create.mutationOptions({
@@ -128,6 +137,11 @@ export function LrRangeTestPanel({
           disabled={!canEdit}
         />
       </div>
+      {cost && (
+        <p className={styles.tinyNote}>
+          <CostNote advice={cost} />
+        </p>
+      )}
       {canEdit && (
         <p className={`row ${styles.panelActions}`}>
           <button

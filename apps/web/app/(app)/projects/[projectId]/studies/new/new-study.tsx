@@ -123,7 +123,11 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
             />
             <ObjectivesCard {...cardProps} />
             <TrainingCard {...cardProps} />
-            <ArchitectureCard {...cardProps} dataset={findDataset(datasetList, form.dataset)} />
+            <ArchitectureCard
+              {...cardProps}
+              dataset={findDataset(datasetList, form.dataset)}
+              projectId={projectId}
+            />
             <SearchCard {...cardProps} />
             <BudgetCard {...cardProps} />
             <MoreSettingsCard {...cardProps} />
