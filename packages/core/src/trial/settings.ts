@@ -58,6 +58,26 @@ export function parseTrialSettings(input: TrialSettingsInput): TrialSettings {
   return parsed.data;
 }
 
+/** A study's budget for each trial, in the trainer's terms. */
+export function trialBudget(budget: StudySpec["budget"]): Budget {
+  return budget.stepsPerTrial !== undefined
+    ? { steps: budget.stepsPerTrial }
+    : { tokens: budget.tokensPerTrial ?? 0 };
+}
+
+/**
+ * Tokens per optimizer step (padding included, as the trainer counts them), so that step n has seen
+ * n × tokensPerStep; and the steps the budget comes to.
+ */
+export function trialLength(
+  settings: TrialSettings,
+  budget: Budget,
+): { tokensPerStep: number; steps: number } {
+  const tokensPerStep = settings.batch_size * settings.seq_len * settings.accumulation_steps;
+  const steps = "steps" in budget ? budget.steps : Math.ceil(budget.tokens / tokensPerStep);
+  return { tokensPerStep, steps };
+}
+
 export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext): TrialPlan {
   const settings = parseTrialSettings(input);
   const { task, dataset, budget } = context;
@@ -67,8 +87,7 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     settings.tokenizer,
     dataset.samples.map((sample) => sample.text).join(""),
   );
-  const tokensPerStep = settings.batch_size * settings.seq_len * settings.accumulation_steps;
-  const steps = "steps" in budget ? budget.steps : Math.ceil(budget.tokens / tokensPerStep);
+  const { tokensPerStep, steps } = trialLength(settings, budget);
   // Decaying schedules span the trial unless told otherwise; they start after the warmup.
   const scheduledSteps = Math.max(1, steps - settings.warmup_steps);
 
