@@ -130,6 +130,11 @@ test("the best trial's playground streams generated text", async () => {
   await expect(
     owner.getByTestId("checkpoint-best").or(owner.getByTestId("checkpoint-last")).first(),
   ).toBeVisible();
+  // Above the prompt: how far the checkpoint it generates from had trained, judged against a
+  // model that knows only how often each character occurs.
+  await expect(owner.getByTestId("generation-source")).toHaveText(
+    /^Generates from the trial's (best|last) checkpoint, at step [\d,]+ of [\d,]+ \([\d,]+ characters seen\): validation loss \d+\.\d\d nats( at step [\d,]+)? against \d+\.\d\d for a model that only knows character frequencies \(the unigram baseline\): (barely|partly|well) trained\.$/,
+  );
 
   const playground = owner.getByTestId("playground");
   await playground.getByLabel("Prompt").fill("Call me Ishmael. ");

@@ -7,6 +7,7 @@ import {
   objectiveValue,
   stepMetrics,
   type TrialOutcome,
+  trialBudget,
 } from "@attune/core/trial";
 import {
   claimTrial,
@@ -93,10 +94,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
     task: spec.task,
     dataset: await readDatasetSamples(db, dataset),
     settings: { ...spec.fixed, ...trial.params },
-    budget:
-      spec.budget.stepsPerTrial !== undefined
-        ? { steps: spec.budget.stepsPerTrial }
-        : { tokens: spec.budget.tokensPerTrial ?? 0 },
+    budget: trialBudget(spec.budget),
     seed: (study.seed + trial.number) >>> 0,
     checkpointEvery: context.checkpointInterval,
     objective: objective ?? { metric: "val_loss", direction: "minimize" },
@@ -138,6 +136,10 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
     const ended = await new Promise<ToRunner & { type: "done" | "failed" }>((resolve, reject) => {
       worker.on("message", async (message: ToRunner) => {
         switch (message.type) {
+          // At step 0, before any training: a resumed attempt rewrites the same values.
+          case "baseline":
+            writer.add(0, message.metrics);
+            return;
           case "step":
             writer.add(message.report.step, stepMetrics(message.report));
             return;

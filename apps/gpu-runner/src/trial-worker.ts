@@ -30,6 +30,7 @@ async function train(work: TrialWork) {
     const outcome = await runTrial({
       ...work,
       stop: () => stopRequested,
+      onBaseline: (metrics) => send({ type: "baseline", metrics }),
       onStep: (report) => send({ type: "step", report }),
       onEval: (report) =>
         new Promise<"continue" | "stop">((resolve) => {

@@ -1,5 +1,6 @@
 // The messages between the runner and a trial's worker thread, typed once for both sides.
 import type { TextDataset } from "@attune/core/data";
+import type { TrialMetrics } from "@attune/core/spec";
 import type { EvalReport, StepReport } from "@attune/core/train";
 import type {
   StrategyRequest,
@@ -18,6 +19,8 @@ export type TrialWork = Pick<
 };
 
 export type ToRunner =
+  /** The validation data's frequency baseline, before the first step. */
+  | { type: "baseline"; metrics: TrialMetrics }
   | { type: "step"; report: StepReport }
   /** The worker waits for a "verdict" with the same id before the next step. */
   | { type: "eval"; id: number; report: EvalReport }

@@ -102,5 +102,10 @@ describe("a study on three runners", () => {
       (point) => point.step,
     );
     expect(steps).toEqual(Array.from({ length: 240 }, (_, i) => i + 1));
+    // Each attempt reports the validation text's letter frequencies at step 0: about those of one
+    // pangram (45 letters, 9 of them spaces), whose entropy is 3.0475 nats.
+    expect(await readMetrics(test.db, done?.id as string, "baseline_val_loss")).toEqual([
+      expect.objectContaining({ step: 0, value: expect.closeTo(3.0475, 1) }),
+    ]);
   });
 });

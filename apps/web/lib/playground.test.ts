@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_PLAYGROUND_FIELDS,
+  type GenerationSource,
   generateInput,
   generationErrorText,
+  generationSourceText,
   type PlaygroundFields,
 } from "./playground.ts";
 
@@ -77,5 +79,93 @@ describe("generationErrorText", () => {
       'The model cannot read this prompt: unknown character "Q"',
     );
     expect(generationErrorText("INTERNAL_SERVER_ERROR", "boom")).toBe("Generation failed: boom");
+  });
+});
+
+describe("generationSourceText", () => {
+  const source = (overrides: Partial<GenerationSource>): GenerationSource => ({
+    kind: "best",
+    step: 400,
+    steps: 400,
+    tokensSeen: 409_600,
+    task: "language-modelling",
+    tokenizer: "char",
+    metrics: {},
+    ...overrides,
+  });
+  const lossAgainst = (loss: number, baseline = 3.05) =>
+    generationSourceText(
+      source({
+        metrics: {
+          val_loss: { step: 400, value: loss },
+          baseline_val_loss: { step: 0, value: baseline },
+        },
+      }),
+    );
+
+  it("gives the step, the tokens seen and the loss against the unigram baseline, judged", () => {
+    expect(lossAgainst(1.92)).toBe(
+      "Generates from the trial's best checkpoint, at step 400 of 400 (409,600 characters seen): validation loss 1.92 nats against 3.05 for a model that only knows character frequencies (the unigram baseline): partly trained.",
+    );
+    // The judgement turns at 0.9 and 0.6 of the baseline (3.05: 2.745 and 1.83).
+    expect(lossAgainst(3.2)).toMatch(/: barely trained\.$/);
+    expect(lossAgainst(2.75)).toMatch(/: barely trained\.$/);
+    expect(lossAgainst(2.74)).toMatch(/: partly trained\.$/);
+    expect(lossAgainst(1.84)).toMatch(/: partly trained\.$/);
+    expect(lossAgainst(1.82)).toMatch(/: well trained\.$/);
+  });
+
+  it("says when the validation loss is from an evaluation before the checkpoint, or missing", () => {
+    const last = {
+      kind: "last" as const,
+      step: 250,
+      tokensSeen: 256_000,
+      tokenizer: "gpt2" as const,
+    };
+    expect(
+      generationSourceText(
+        source({
+          ...last,
+          metrics: {
+            val_loss: { step: 200, value: 6.8 },
+            baseline_val_loss: { step: 0, value: 7.1 },
+          },
+        }),
+      ),
+    ).toBe(
+      "Generates from the trial's last checkpoint, at step 250 of 400 (256,000 tokens seen): validation loss 6.80 nats at step 200 against 7.10 for a model that only knows token frequencies (the unigram baseline): barely trained.",
+    );
+    expect(generationSourceText(source({ ...last, metrics: {} }))).toBe(
+      "Generates from the trial's last checkpoint, at step 250 of 400 (256,000 tokens seen); it has not been evaluated yet.",
+    );
+    expect(generationSourceText(source({ metrics: { val_loss: { step: 400, value: 1.5 } } }))).toBe(
+      "Generates from the trial's best checkpoint, at step 400 of 400 (409,600 characters seen): validation loss 1.50 nats (no baseline was recorded to judge it by).",
+    );
+  });
+
+  it("judges a classifier's accuracy against always guessing the commonest label", () => {
+    const classifier = (accuracy: number, majority: number) =>
+      generationSourceText(
+        source({
+          task: "classification",
+          tokenizer: "byte",
+          tokensSeen: 12_800,
+          step: 50,
+          steps: 50,
+          metrics: {
+            val_loss: { step: 50, value: 0.6 },
+            val_accuracy: { step: 50, value: accuracy },
+            baseline_val_loss: { step: 0, value: 0.69 },
+            baseline_val_accuracy: { step: 0, value: majority },
+          },
+        }),
+      );
+    // (0.78 - 0.6) / (1 - 0.6) = 0.45 of the way to a perfect score; past 0.5 is well trained.
+    expect(classifier(0.78, 0.6)).toBe(
+      "Generates from the trial's best checkpoint, at step 50 of 50 (12,800 bytes seen): validation accuracy 78% against 60% for always guessing the commonest label: partly trained.",
+    );
+    expect(classifier(0.63, 0.6)).toMatch(/: barely trained\.$/);
+    expect(classifier(0.81, 0.6)).toMatch(/: well trained\.$/);
+    expect(classifier(1, 1)).toMatch(/commonest label\.$/);
   });
 });

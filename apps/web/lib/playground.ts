@@ -1,9 +1,10 @@
 // The trial page's playground as pure conversions: its form (every value kept as the text of its
-// input) into trials.generate's input, each field checked with the API's own bounds, and a failed
-// generation in words a user can act on.
-import type { RouterInputs } from "./trpc.tsx";
+// input) into trials.generate's input, each field checked with the API's own bounds, a failed
+// generation in words a user can act on, and how trained the checkpoint it generates from is.
+import type { RouterInputs, RouterOutputs } from "./trpc.tsx";
 
 export type GenerateInput = RouterInputs["trials"]["generate"];
+export type GenerationSource = NonNullable<RouterOutputs["trials"]["generationSource"]>;
 
 export interface PlaygroundFields {
   prompt: string;
@@ -135,4 +136,67 @@ export function generationErrorText(code: string | undefined, message: string): 
     return `The model cannot read this prompt: ${message.slice("prompt: ".length)}`;
   }
   return `Generation failed: ${message}`;
+}
+
+type Judgement = "barely trained" | "partly trained" | "well trained";
+
+/**
+ * A language model's loss as a share of the unigram baseline's. Knowing only how often each token
+ * occurs brings the loss to the baseline (a share of 1) within the first steps; within a tenth of
+ * it, the model has learnt little of which tokens follow which and writes a jumble of common ones.
+ * Small models that write word-like English reach about half the baseline (character models 1.3
+ * to 1.6 nats against about 3; GPT-2-token models about 3.5 against 7): below 0.6 is well trained.
+ */
+function lossJudgement(loss: number, baseline: number): Judgement {
+  const share = loss / baseline;
+  if (share > 0.9) return "barely trained";
+  return share > 0.6 ? "partly trained" : "well trained";
+}
+
+/**
+ * A classifier's share of the way from always guessing the commonest label to a perfect score: a
+ * tenth or less is hardly better than the guess; past half, most of what it can learn is learnt.
+ * Undefined when every validation sample has the commonest label (there is no way to go).
+ */
+function accuracyJudgement(accuracy: number, baseline: number): Judgement | undefined {
+  if (baseline >= 1) return undefined;
+  const share = (accuracy - baseline) / (1 - baseline);
+  if (share <= 0.1) return "barely trained";
+  return share <= 0.5 ? "partly trained" : "well trained";
+}
+
+/** What one token of each tokenizer is, in a newcomer's words. */
+const TOKEN_NAMES: Record<GenerationSource["tokenizer"], string> = {
+  char: "character",
+  byte: "byte",
+  gpt2: "token",
+};
+
+const count = new Intl.NumberFormat("en-US");
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/**
+ * One line above the prompt: which checkpoint the playground generates from, how far into the
+ * trial it was saved, and its validation result against what a model that knows only frequencies
+ * scores, judged barely, partly or well trained.
+ */
+export function generationSourceText(source: GenerationSource): string {
+  const { val_loss, val_accuracy, baseline_val_loss, baseline_val_accuracy } = source.metrics;
+  const token = TOKEN_NAMES[source.tokenizer];
+  const where = `Generates from the trial's ${source.kind} checkpoint, at step ${count.format(source.step)} of ${count.format(source.steps)} (${count.format(source.tokensSeen)} ${token}s seen)`;
+  // A last checkpoint between evaluations is judged by the evaluation before it.
+  const at = (point: { step: number }) =>
+    point.step === source.step ? "" : ` at step ${count.format(point.step)}`;
+  if (val_accuracy && baseline_val_accuracy) {
+    const judgement = accuracyJudgement(val_accuracy.value, baseline_val_accuracy.value);
+    return `${where}: validation accuracy ${percent(val_accuracy.value)}${at(val_accuracy)} against ${percent(baseline_val_accuracy.value)} for always guessing the commonest label${judgement ? `: ${judgement}` : ""}.`;
+  }
+  if (!val_loss) return `${where}; it has not been evaluated yet.`;
+  const loss = `validation loss ${val_loss.value.toFixed(2)} nats${at(val_loss)}`;
+  if (!baseline_val_loss) return `${where}: ${loss} (no baseline was recorded to judge it by).`;
+  const knows =
+    source.task === "classification"
+      ? "how often each label occurs"
+      : `${token} frequencies (the unigram baseline)`;
+  return `${where}: ${loss} against ${baseline_val_loss.value.toFixed(2)} for a model that only knows ${knows}: ${lossJudgement(val_loss.value, baseline_val_loss.value)}.`;
 }

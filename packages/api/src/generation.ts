@@ -2,20 +2,36 @@
 import { tokenizerFromJSON } from "@attune/core/data";
 import { disposeGPT, generate } from "@attune/core/model";
 import { loadCheckpoint, selectBackend } from "@attune/core/train";
-import { type Checkpoint, type Executor, getCheckpoint } from "@attune/db";
+import {
+  type Checkpoint,
+  type CheckpointKind,
+  type Executor,
+  getCheckpoint,
+  listCheckpoints,
+} from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { checkpointWithBytes } from "./checkpoints.ts";
 import { trialId } from "./inputs.ts";
 import { teamProcedure } from "./trpc.ts";
 
-/** The trial's best checkpoint, or its last when none was best yet; it must hold its bytes. */
+/** The trial's best checkpoint, or its last when none was best yet: the one generation samples from. */
+export function generationCheckpoint<T extends { kind: CheckpointKind }>(
+  checkpoints: readonly T[],
+): T | undefined {
+  return (
+    checkpoints.find((checkpoint) => checkpoint.kind === "best") ??
+    checkpoints.find((checkpoint) => checkpoint.kind === "last")
+  );
+}
+
+/** The checkpoint to generate from, which must hold its bytes. */
 async function checkpointToGenerateFrom(
   db: Executor,
   trial: string,
 ): Promise<Checkpoint & { data: Buffer }> {
-  const checkpoint =
-    (await getCheckpoint(db, trial, "best")) ?? (await getCheckpoint(db, trial, "last"));
+  const chosen = generationCheckpoint(await listCheckpoints(db, trial));
+  const checkpoint = chosen && (await getCheckpoint(db, trial, chosen.kind));
   if (!checkpoint) {
     throw new TRPCError({
       code: "PRECONDITION_FAILED",

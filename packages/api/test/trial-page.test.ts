@@ -1,11 +1,13 @@
-// What the trial page reads: the trial with its settings, runner and audit, its checkpoints, and a
-// checkpoint's bytes downloaded over plain HTTP under the same access rules as the API.
+// What the trial page reads: the trial with its settings, runner and audit, its checkpoints, how
+// trained the one the playground generates from is, and a checkpoint's bytes downloaded over plain
+// HTTP under the same access rules as the API.
 import {
   claimTrial,
   createApiKey,
   createNextTrial,
   registerRunner,
   saveCheckpoint,
+  writeMetrics,
 } from "@attune/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../src/api-keys.ts";
@@ -113,6 +115,56 @@ describe("trials.checkpoints", () => {
       }),
     ]);
     for (const checkpoint of listed) expect(checkpoint).not.toHaveProperty("data");
+  });
+});
+
+describe("trials.generationSource", () => {
+  it("says how trained the checkpoint generation uses is, as the metrics stood at its step", async () => {
+    const world = await seedWorld(api.db, people);
+    const trialId = world.bestTrial.id;
+    const source = () => api.as(people.viewer).trials.generationSource({ trialId });
+    expect(await source()).toBeNull();
+
+    const points: [string, number, number][] = [
+      ["baseline_val_loss", 0, 3.05],
+      ["val_loss", 4, 2.9],
+      ["val_loss", 8, 2.4],
+      ["val_loss", 10, 2.5],
+      ["train_loss", 8, 2.3],
+    ];
+    await writeMetrics(
+      api.db,
+      points.map(([key, step, value]) => ({ trialId, key, step, value })),
+    );
+    const save = (kind: "best" | "last", step: number) =>
+      saveCheckpoint(api.db, {
+        trialId,
+        kind,
+        step,
+        data: BYTES,
+        sizeBytes: BYTES.byteLength,
+      });
+    // The world's study trains 10 steps with default settings: 16 rows of 64 characters a step.
+    await save("last", 9);
+    expect(await source()).toEqual({
+      kind: "last",
+      step: 9,
+      steps: 10,
+      tokensSeen: 9 * 16 * 64,
+      task: "language-modelling",
+      tokenizer: "char",
+      metrics: {
+        val_loss: { step: 8, value: 2.4 },
+        baseline_val_loss: { step: 0, value: 3.05 },
+      },
+    });
+    await save("best", 4);
+    expect(await source()).toMatchObject({
+      kind: "best",
+      step: 4,
+      tokensSeen: 4 * 1024,
+      metrics: { val_loss: { step: 4, value: 2.9 } },
+    });
   });
 });
 

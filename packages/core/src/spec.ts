@@ -9,7 +9,12 @@ export {
   type OptimizerConfigInput,
   optimizerConfigSchema,
 } from "./train/optimizer-config.ts";
-export { type TrialCost, trialCost } from "./trial/cost.ts";
+export {
+  stepsInBudget,
+  type TrialCost,
+  tokensPerOptimizerStep,
+  trialCost,
+} from "./trial/cost.ts";
 export {
   isEvaluationMetric,
   isObjectiveMetric,

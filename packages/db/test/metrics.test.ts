@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getCheckpoint, listCheckpoints, saveCheckpoint } from "../src/queries/checkpoints.ts";
 import {
   type MetricPoint,
+  metricsAsOf,
   readMetrics,
   readTrialCurves,
   writeMetrics,
@@ -63,6 +64,35 @@ describe("metrics", () => {
     expect((await readMetrics(test.db, trial.id)).map((m) => m.value)).toEqual([2]);
     await writeMetrics(test.db, []);
     expect(await readMetrics(test.db, trial.id)).toHaveLength(1);
+  });
+
+  it("are read as they stood at a step: each key's latest point at or before it", async () => {
+    const trial = await seedTrial();
+    const point = (key: string, step: number, value: number) => ({
+      trialId: trial.id,
+      key,
+      step,
+      value,
+    });
+    await writeMetrics(test.db, [
+      point("baseline", 0, 3),
+      point("val_loss", 10, 2.5),
+      point("val_loss", 20, 2),
+      point("val_loss", 30, 1.5),
+      point("train_loss", 20, 1.9),
+    ]);
+    const asOf = async (step: number, keys = ["val_loss", "baseline", "val_accuracy"]) =>
+      (await metricsAsOf(test.db, trial.id, keys, step)).map((m) => [m.key, m.step, m.value]);
+    expect(await asOf(25)).toEqual([
+      ["baseline", 0, 3],
+      ["val_loss", 20, 2],
+    ]);
+    expect(await asOf(30)).toEqual([
+      ["baseline", 0, 3],
+      ["val_loss", 30, 1.5],
+    ]);
+    expect(await asOf(5)).toEqual([["baseline", 0, 3]]);
+    expect(await asOf(30, [])).toEqual([]);
   });
 
   it("are written in batches larger than one statement takes", async () => {

@@ -1,6 +1,12 @@
 import { specOf } from "@attune/control";
-import type { TrialSettings } from "@attune/core/spec";
-import { parseTrialSettings } from "@attune/core/trial";
+import {
+  type MetricKey,
+  type StudySpec,
+  stepsInBudget,
+  type TrialSettings,
+  tokensPerOptimizerStep,
+} from "@attune/core/spec";
+import { parseTrialSettings, trialBudget } from "@attune/core/trial";
 import {
   CANCELLABLE_TRIAL_STATES,
   cancelTrial,
@@ -10,6 +16,7 @@ import {
   getTrial,
   listCheckpoints,
   listTrialAudit,
+  metricsAsOf,
   pageTrials,
   readTrialCurves,
   type Trial,
@@ -18,7 +25,7 @@ import {
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
-import { generateText } from "../generation.ts";
+import { generateText, generationCheckpoint } from "../generation.ts";
 import { studyId, trialId } from "../inputs.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
 
@@ -29,23 +36,36 @@ const metricKey = z
   .max(100)
   .regex(/^[A-Za-z0-9_./-]+$/, "must be a metric key: letters, digits, _ . / and -");
 
+async function trialSpec(db: Executor, trial: Trial): Promise<StudySpec> {
+  const study = await getStudy(db, trial.studyId);
+  if (!study) throw new Error(`trial ${trial.id} has no study ${trial.studyId}`);
+  return specOf(study);
+}
+
 /**
  * Every setting the trial trains with, defaults included: the study's fixed settings merged with
  * the trial's parameters, as the runner reads them; or why the runner cannot.
  */
-async function trainingSettings(
-  db: Executor,
+function trainingSettings(
+  spec: StudySpec,
   trial: Trial,
-): Promise<{ ok: true; values: TrialSettings } | { ok: false; error: string }> {
-  const study = await getStudy(db, trial.studyId);
-  if (!study) throw new Error(`trial ${trial.id} has no study ${trial.studyId}`);
-  const spec = specOf(study);
+): { ok: true; values: TrialSettings } | { ok: false; error: string } {
   try {
     return { ok: true, values: parseTrialSettings({ ...spec.fixed, ...trial.params }) };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
 }
+
+/** What says how trained a checkpoint is: its validation values and the baseline they must beat. */
+const TRAINEDNESS_METRICS = [
+  "val_loss",
+  "val_accuracy",
+  "baseline_val_loss",
+  "baseline_val_accuracy",
+] as const satisfies readonly MetricKey[];
+
+type TrainednessMetric = (typeof TRAINEDNESS_METRICS)[number];
 
 export const trialsRouter = {
   /** A page of the study's trials, optionally only some states, with how many match in all. */
@@ -73,7 +93,7 @@ export const trialsRouter = {
     const trial = await getTrial(ctx.db, input.trialId);
     if (!trial) throw notFound("trial", input.trialId);
     const [settings, runner, audit] = await Promise.all([
-      trainingSettings(ctx.db, trial),
+      trialSpec(ctx.db, trial).then((spec) => trainingSettings(spec, trial)),
       trial.runnerId ? getRunner(ctx.db, trial.runnerId) : undefined,
       listTrialAudit(ctx.db, trial),
     ]);
@@ -83,6 +103,42 @@ export const trialsRouter = {
   /** The trial's saved checkpoints, best and last, without their bytes. */
   checkpoints: teamProcedure("viewer", z.strictObject({ trialId })).query(({ ctx, input }) =>
     listCheckpoints(ctx.db, input.trialId),
+  ),
+
+  /**
+   * How far the trial had trained at the checkpoint that trials.generate samples from: its step of
+   * the trial's steps, the tokens seen by then, and the validation values as they stood then (each
+   * with the step it was measured at) beside the baseline of a model that knows only how often each
+   * token or label occurs. Null before the trial has a checkpoint.
+   */
+  generationSource: teamProcedure("viewer", z.strictObject({ trialId })).query(
+    async ({ ctx, input }) => {
+      const trial = await getTrial(ctx.db, input.trialId);
+      if (!trial) throw notFound("trial", input.trialId);
+      const checkpoint = generationCheckpoint(await listCheckpoints(ctx.db, trial.id));
+      if (!checkpoint) return null;
+      const spec = await trialSpec(ctx.db, trial);
+      const settings = trainingSettings(spec, trial);
+      if (!settings.ok) {
+        throw new Error(
+          `trial ${trial.id} has a checkpoint, yet its settings fail: ${settings.error}`,
+        );
+      }
+      const tokensPerStep = tokensPerOptimizerStep(settings.values);
+      const steps = stepsInBudget(trialBudget(spec.budget), tokensPerStep);
+      const points = await metricsAsOf(ctx.db, trial.id, TRAINEDNESS_METRICS, checkpoint.step);
+      const metrics: Partial<Record<TrainednessMetric, { step: number; value: number }>> =
+        Object.fromEntries(points.map(({ key, step, value }) => [key, { step, value }]));
+      return {
+        kind: checkpoint.kind,
+        step: checkpoint.step,
+        steps,
+        tokensSeen: checkpoint.step * tokensPerStep,
+        task: spec.task,
+        tokenizer: settings.values.tokenizer,
+        metrics,
+      };
+    },
   ),
 
   /**

@@ -82,16 +82,25 @@ function percentile(sortedValues: readonly number[], p: number): number {
 
 /** -sum p log p over the token frequencies, in nats per token: the loss of the best unigram model. */
 export function unigramEntropy(tokens: ArrayLike<number>): number {
-  if (tokens.length === 0) throw new Error("the unigram entropy of no tokens is undefined");
-  const counts = new Map<number, number>();
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as number;
-    counts.set(token, (counts.get(token) ?? 0) + 1);
-  }
   let entropy = 0;
-  for (const count of counts.values()) {
+  for (const count of frequencies(tokens, "unigram entropy").values()) {
     const probability = count / tokens.length;
     entropy -= probability * Math.log(probability);
   }
   return entropy;
+}
+
+/** The share of the commonest value: the accuracy of always guessing it. */
+export function majorityShare(values: ArrayLike<number>): number {
+  return Math.max(...frequencies(values, "majority share").values()) / values.length;
+}
+
+function frequencies(values: ArrayLike<number>, what: string): Map<number, number> {
+  if (values.length === 0) throw new Error(`the ${what} of no tokens is undefined`);
+  const counts = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return counts;
 }

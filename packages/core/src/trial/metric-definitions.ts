@@ -9,7 +9,7 @@ import type { TrialTask } from "./settings.ts";
 export interface MetricDefinition {
   /** A short name for forms and charts. */
   label: string;
-  /** After every step, at every evaluation, or once, fixed by the model config. */
+  /** After every step, at every evaluation, or once, fixed by the model config or the data. */
   reported: "step" | "evaluation" | "once";
   /** Whether a study may optimise it: it has a value at every evaluation and at the end. */
   objective: boolean;
@@ -79,6 +79,21 @@ export const trialMetrics = {
     objective: true,
     better: "lower",
     description: "Trainable weights.",
+  },
+  baseline_val_loss: {
+    label: "Baseline validation loss",
+    reported: "once",
+    objective: false,
+    description:
+      "Validation loss of a model that knows only how often each token (for classification, each label) occurs in the validation data: the unigram entropy, which val_loss has to beat.",
+  },
+  baseline_val_accuracy: {
+    label: "Baseline validation accuracy",
+    reported: "once",
+    objective: false,
+    task: "classification",
+    description:
+      "Share of validation samples in the commonest label: the accuracy of always guessing it.",
   },
   flops_per_token: {
     label: "FLOPs per token",

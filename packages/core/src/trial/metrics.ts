@@ -2,8 +2,9 @@
  * How the trainer's reports become metric values by key (metric-definitions.ts says what each key
  * is), and which objectives a study's trials can report.
  */
+import { majorityShare, unigramEntropy } from "../data/statistics.ts";
 import { type GPTConfig, parameterCount, trainingFlopsPerToken } from "../model/config.ts";
-import type { EvalReport, StepReport } from "../train/trainer.ts";
+import type { Batch, EvalReport, StepReport } from "../train/trainer.ts";
 import type { Objective } from "../tuning/spec.ts";
 import { TrialConfigError } from "./config-error.ts";
 import {
@@ -37,6 +38,22 @@ export function modelMetrics(config: GPTConfig) {
     param_count: parameterCount(config),
     flops_per_token: trainingFlopsPerToken(config),
   } satisfies TrialMetrics;
+}
+
+/**
+ * What a model that knows only how often each token (for a classifier, each label) occurs in the
+ * validation targets scores on them: the bar training has to clear. Every target weighs the same,
+ * as in the trainer's evaluation (rows of equal length, weighted by rows).
+ */
+export function baselineMetrics(validation: readonly Batch[]): TrialMetrics {
+  const classifier = validation.some((batch) => "labels" in batch);
+  const targets = validation.flatMap((batch) =>
+    Array.from("labels" in batch ? batch.labels : batch.targets),
+  );
+  return {
+    baseline_val_loss: unigramEntropy(targets),
+    ...(classifier ? { baseline_val_accuracy: majorityShare(targets) } : {}),
+  };
 }
 
 /** Throws a TrialConfigError unless every objective is a metric that trials of this task report. */

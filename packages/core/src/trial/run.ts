@@ -36,7 +36,13 @@ import { isBetter } from "../tuning/pruners/pruner.ts";
 import type { Objective } from "../tuning/spec.ts";
 import { TrialConfigError } from "./config-error.ts";
 import { isEvaluationMetric, type TrialMetrics } from "./metric-definitions.ts";
-import { checkObjectives, evaluationMetrics, modelMetrics, stepMetrics } from "./metrics.ts";
+import {
+  baselineMetrics,
+  checkObjectives,
+  evaluationMetrics,
+  modelMetrics,
+  stepMetrics,
+} from "./metrics.ts";
 import {
   buildTrialPlan,
   inSettingNames,
@@ -80,6 +86,11 @@ export interface TrialRunOptions {
   // biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing means "continue".
   onEval?: (report: EvalReport) => EvalVerdict | void | Promise<EvalVerdict | void>;
   onCheckpoint?: (checkpoint: TrialCheckpoint) => void | Promise<void>;
+  /**
+   * The validation data's frequency baseline (baselineMetrics), once before training, on every
+   * attempt: a resumed trial reports the same values again.
+   */
+  onBaseline?: (metrics: TrialMetrics) => void | Promise<void>;
 }
 
 export interface TrialOutcome {
@@ -118,6 +129,7 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
   const plan = buildTrialPlan(options.settings, options);
   const seeds = trialSeeds(options.seed);
   const data = prepareData(plan, options.dataset, seeds.sampler, options.fold);
+  await options.onBaseline?.(baselineMetrics(data.validation));
   const start =
     options.resumeFrom === undefined
       ? freshStart(plan, seeds.model)

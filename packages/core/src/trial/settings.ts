@@ -64,6 +64,13 @@ export function parseTrialSettings(input: TrialSettingsInput): TrialSettings {
   return parsed.data;
 }
 
+/** A study's budget for each trial, in the trainer's terms. */
+export function trialBudget(budget: StudySpec["budget"]): Budget {
+  return budget.stepsPerTrial !== undefined
+    ? { steps: budget.stepsPerTrial }
+    : { tokens: budget.tokensPerTrial ?? 0 };
+}
+
 export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext): TrialPlan {
   const settings = parseTrialSettings(input);
   const { task, dataset, budget } = context;

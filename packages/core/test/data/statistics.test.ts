@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasetStatistics, unigramEntropy } from "../../src/data/statistics.ts";
+import { datasetStatistics, majorityShare, unigramEntropy } from "../../src/data/statistics.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
 import { createTokenizer } from "../../src/data/tokenizers.ts";
 
@@ -63,5 +63,13 @@ describe("unigramEntropy", () => {
     // p = 1/2, 1/4, 1/4: 1/2 ln 2 + 2 * 1/4 ln 4 = 1.5 ln 2
     expect(unigramEntropy([5, 5, 1, 2])).toBeCloseTo(1.0397207708399179, 12);
     expect(() => unigramEntropy([])).toThrow(/no tokens/);
+  });
+});
+
+describe("majorityShare", () => {
+  it("is the commonest value's share", () => {
+    expect(majorityShare([4, 4, 9, 4, 1])).toBe(0.6);
+    expect(majorityShare(Int32Array.from([2, 3]))).toBe(0.5);
+    expect(() => majorityShare([])).toThrow(/majority share of no tokens/);
   });
 });

@@ -3,6 +3,7 @@ import { parameterCount, parseConfig, trainingFlopsPerToken } from "../../src/mo
 import { TrialConfigError } from "../../src/trial/config-error.ts";
 import { isEvaluationMetric, objectiveMetrics } from "../../src/trial/metric-definitions.ts";
 import {
+  baselineMetrics,
   checkObjectives,
   evaluationMetrics,
   modelMetrics,
@@ -42,6 +43,32 @@ describe("trial metrics", () => {
       param_count: parameterCount(config),
       flops_per_token: trainingFlopsPerToken(config),
     });
+  });
+
+  it("score the validation targets' frequencies as a baseline, every target weighing the same", () => {
+    // Targets 1 1 1 2 | 3 3: p = 3/6, 1/6, 2/6.
+    const tokens = [
+      { inputs: new Int32Array(4), targets: Int32Array.from([1, 1, 1, 2]), batchSize: 2 },
+      { inputs: new Int32Array(2), targets: Int32Array.from([3, 3]), batchSize: 1 },
+    ];
+    const entropy = -(0.5 * Math.log(0.5) + (1 / 6) * Math.log(1 / 6) + (1 / 3) * Math.log(1 / 3));
+    expect(entropy).toBeCloseTo(1.0114042647, 9);
+    const baseline = baselineMetrics(tokens);
+    expect(Object.keys(baseline)).toEqual(["baseline_val_loss"]);
+    expect(baseline.baseline_val_loss).toBeCloseTo(entropy, 12);
+
+    // Labels 0 0 0 | 1: the commonest is 3 of 4; the loss of predicting 3/4, 1/4 is
+    // -(3/4 ln 3/4 + 1/4 ln 1/4) = 0.5623351446.
+    const classification = (labels: number[]) => ({
+      inputs: new Int32Array(labels.length * 2),
+      mask: new Float32Array(labels.length * 2).fill(1),
+      lengths: new Int32Array(labels.length).fill(2),
+      labels: Int32Array.from(labels),
+      batchSize: labels.length,
+    });
+    const labelled = baselineMetrics([classification([0, 0, 0]), classification([1])]);
+    expect(labelled.baseline_val_loss).toBeCloseTo(0.5623351446, 9);
+    expect(labelled.baseline_val_accuracy).toBe(0.75);
   });
 
   it("allow as objectives the keys measured at evaluations or at the end", () => {

@@ -5,6 +5,7 @@ import { parseDataset, type TextDataset } from "../../src/data/text-dataset.ts";
 import { Random } from "../../src/random.ts";
 import type { EvalReport, StepReport } from "../../src/train/trainer.ts";
 import { TrialConfigError } from "../../src/trial/config-error.ts";
+import type { TrialMetrics } from "../../src/trial/metric-definitions.ts";
 import { runTrial, type TrialCheckpoint, type TrialRunOptions } from "../../src/trial/run.ts";
 import { useWasmBackend } from "../tf-backend.ts";
 
@@ -25,6 +26,7 @@ async function recordedTrial(options: Partial<TrialRunOptions> = {}) {
   const evals: EvalReport[] = [];
   const checkpoints: TrialCheckpoint[] = [];
   const events: string[] = [];
+  const baselines: TrialMetrics[] = [];
   const outcome = await runTrial({
     task: "language-modelling",
     dataset: text,
@@ -47,6 +49,10 @@ async function recordedTrial(options: Partial<TrialRunOptions> = {}) {
       events.push(`${checkpoint.kind} ${checkpoint.step}`);
       await options.onCheckpoint?.(checkpoint);
     },
+    onBaseline: (metrics) => {
+      baselines.push(metrics);
+      events.push("baseline");
+    },
   });
   const stepsOf = (kind: TrialCheckpoint["kind"]) =>
     checkpoints.filter((c) => c.kind === kind).map((c) => c.step);
@@ -56,6 +62,7 @@ async function recordedTrial(options: Partial<TrialRunOptions> = {}) {
     evals,
     checkpoints,
     events,
+    baselines,
     lasts: stepsOf("last"),
     bests: stepsOf("best"),
   };
@@ -85,6 +92,9 @@ describe("runTrial", () => {
     expect(run.lasts).toEqual([2, 4, 6, 8]);
     expect(run.bests).toEqual(improvements(run.evals));
     expect(run.bests[0]).toBe(3);
+    // Once, before the first step: English letters' frequencies are worth about 3 nats a letter.
+    expect(run.events[0]).toBe("baseline");
+    expect(run.baselines).toEqual([{ baseline_val_loss: expect.closeTo(3, 0) }]);
     // A checkpoint at an evaluation step follows the evaluation, so that a resume does not skip it.
     expect(run.events.indexOf("last 6")).toBeGreaterThan(run.events.indexOf("eval 6"));
 
@@ -260,5 +270,10 @@ describe("runTrial", () => {
       accuracies.slice(0, i).every((a) => a < (e.accuracy ?? 0)),
     );
     expect(run.bests).toEqual(higher.map((e) => e.step));
+    // About half the texts have an x; the baseline is the commoner label's share of validation.
+    const [baseline] = run.baselines;
+    expect(baseline?.baseline_val_accuracy).toBeGreaterThanOrEqual(0.5);
+    expect(baseline?.baseline_val_accuracy).toBeLessThan(0.75);
+    expect(baseline?.baseline_val_loss).toBeCloseTo(Math.log(2), 1);
   });
 });

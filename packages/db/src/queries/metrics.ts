@@ -1,5 +1,5 @@
 // Metric points of trials: (trial, key, step) -> value.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { metrics } from "../schema/index.ts";
 
@@ -39,6 +39,26 @@ export async function readMetrics(db: Executor, trialId: string, key?: string): 
     .from(metrics)
     .where(and(eq(metrics.trialId, trialId), key === undefined ? undefined : eq(metrics.key, key)))
     .orderBy(asc(metrics.key), asc(metrics.step));
+}
+
+/**
+ * Each of the keys' latest point at or before `step`: the trial's values as they stood then (at a
+ * checkpoint's step, say). A key with no point by then is left out.
+ */
+export async function metricsAsOf(
+  db: Executor,
+  trialId: string,
+  keys: readonly string[],
+  step: number,
+): Promise<Metric[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectDistinctOn([metrics.key])
+    .from(metrics)
+    .where(
+      and(eq(metrics.trialId, trialId), inArray(metrics.key, [...keys]), lte(metrics.step, step)),
+    )
+    .orderBy(asc(metrics.key), desc(metrics.step));
 }
 
 /** One kept point of a trial's series, as readTrialCurves returns it. */

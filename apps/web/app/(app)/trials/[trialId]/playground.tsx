@@ -1,6 +1,7 @@
 "use client";
 // Text from the trial's model, streamed token by token from its best (else last) checkpoint over
-// trials.generate's subscription, with a Stop that ends the stream.
+// trials.generate's subscription, with a Stop that ends the stream; above it, how trained that
+// checkpoint is, so that a jumble from a barely trained model reads as such.
 import type { Unsubscribable } from "@trpc/server/observable";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Card } from "~/components/ui.tsx";
@@ -8,16 +9,16 @@ import { formatNumber } from "~/lib/format.ts";
 import {
   DEFAULT_PLAYGROUND_FIELDS,
   type FieldErrors,
+  type GenerationSource,
   generateInput,
   generationErrorText,
+  generationSourceText,
   MAX_GENERATED_TOKENS,
   MAX_PROMPT_LENGTH,
   type PlaygroundFields,
 } from "~/lib/playground.ts";
-import { errorCode, type RouterOutputs, useTRPCClient } from "~/lib/trpc.tsx";
+import { errorCode, useTRPCClient } from "~/lib/trpc.tsx";
 import styles from "./trial.module.css";
-
-type Checkpoint = RouterOutputs["trials"]["checkpoints"][number];
 
 interface Run {
   status: "generating" | "done" | "stopped" | "failed";
@@ -70,10 +71,11 @@ function statusText(run: Run): string {
 
 export function Playground({
   trialId,
-  checkpoints,
+  source,
 }: {
   trialId: string;
-  checkpoints: readonly Checkpoint[] | undefined;
+  /** Null while the trial has no checkpoint; undefined until read. */
+  source: GenerationSource | null | undefined;
 }) {
   const client = useTRPCClient();
   const [fields, setFields] = useState(DEFAULT_PLAYGROUND_FIELDS);
@@ -83,9 +85,6 @@ export function Playground({
   const subscription = useRef<Unsubscribable | null>(null);
   useEffect(() => () => subscription.current?.unsubscribe(), []);
 
-  const source =
-    checkpoints?.find((checkpoint) => checkpoint.kind === "best") ??
-    checkpoints?.find((checkpoint) => checkpoint.kind === "last");
   const generating = run?.status === "generating";
 
   /** Ends the running generation once: a late message from a stopped stream changes nothing. */
@@ -141,10 +140,10 @@ export function Playground({
 
   return (
     <Card title="Playground" testId="playground" className={styles.playground}>
-      <p className="muted">
+      <p className="muted" data-testid="generation-source">
         {source
-          ? `Generates from the trial's ${source.kind} checkpoint (step ${formatNumber(source.step)}).`
-          : checkpoints
+          ? generationSourceText(source)
+          : source === null
             ? "This trial has no checkpoint yet: it saves one as it trains."
             : "Generates from the trial's best checkpoint, or its last one."}
       </p>

@@ -63,19 +63,25 @@ export function TrialPage({ trialId }: { trialId: string }) {
     ...trpc.trials.checkpoints.queryOptions({ trialId }),
     refetchInterval: training ? LIVE_INTERVAL_MS : false,
   });
+  const generationSource = useQuery({
+    ...trpc.trials.generationSource.queryOptions({ trialId }),
+    refetchInterval: training ? LIVE_INTERVAL_MS : false,
+  });
 
   // Points and checkpoints written just before a state change (the last evaluation, the final
   // checkpoint) arrive with one more read once the polling above has stopped.
   const seenState = useRef(state);
   const refetchCurves = curves.refetch;
   const refetchCheckpoints = checkpoints.refetch;
+  const refetchGenerationSource = generationSource.refetch;
   useEffect(() => {
     if (seenState.current !== undefined && seenState.current !== state) {
       void refetchCurves();
       void refetchCheckpoints();
+      void refetchGenerationSource();
     }
     seenState.current = state;
-  }, [state, refetchCurves, refetchCheckpoints]);
+  }, [state, refetchCurves, refetchCheckpoints, refetchGenerationSource]);
 
   if (trial.isPending) return <Loading label="Loading the trial…" />;
   if (trial.isError || study.isError) {
@@ -120,7 +126,7 @@ export function TrialPage({ trialId }: { trialId: string }) {
         error={curves.error}
         live={training}
       />
-      <Playground trialId={trialId} checkpoints={checkpoints.data} />
+      <Playground trialId={trialId} source={generationSource.data} />
       <div className={styles.columns}>
         <ConfigCard trial={trial.data} spec={spec} />
         <div className="stack">
