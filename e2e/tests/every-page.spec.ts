@@ -93,9 +93,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 async function checkPage(page: Page, name: string, width: number) {
   await settled(page);
-  await page.screenshot({
-    path: `/tmp/shots/${name.replaceAll("/", "")}-${width}.png`,
-    fullPage: true,
   expect.soft(await seriousViolations(page), `${name} at ${width} px: accessibility`).toEqual([]);
   expect.soft(await clippedControls(page), `${name} at ${width} px: layout`).toEqual([]);
 }
