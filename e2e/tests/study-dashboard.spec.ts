@@ -92,6 +92,21 @@ test("a finished study: sorted trials, curves, analyses, the best configuration 
   await page.getByTestId("download-best").click();
   expect((await download).suggestedFilename()).toMatch(/-trial-\d+\.json$/);
 
+  // Another trial of the front, exported instead: said to be a configuration, not the best.
+  const picker = page.getByTestId("front-picker");
+  const other = picker.locator("option").nth(1);
+  const otherNumber = (await other.getAttribute("value")) as string;
+  await picker.selectOption(otherNumber);
+  await page.getByTestId("best-export").getByRole("button", { name: "YAML" }).click();
+  await expect(best).toContainText(
+    `# Configuration of study ${finished.studyId}: trial ${otherNumber}`,
+  );
+  await expect(
+    page
+      .getByTestId("best-export")
+      .getByRole("heading", { name: `Configuration: trial #${otherNumber}` }),
+  ).toBeVisible();
+
   // Two trials ticked, compared: their settings side by side, the ones that differ marked.
   await rows.nth(0).getByRole("checkbox").check();
   await rows.nth(1).getByRole("checkbox").check();
@@ -170,6 +185,50 @@ test("a running study updates within seconds of a metric being written, and stop
   await expect(rows).toHaveCount(0);
   await page.getByTestId("state-filter-running").click();
   await expect(rows).toHaveCount(6);
+});
+
+test("a running study of two objectives follows its Pareto front so far: table, summary and export", async ({
+  browser,
+  baseURL,
+}) => {
+  const study = await createLargeStudy(db, {
+    trials: 10,
+    points: 40,
+    objectives: 2,
+    running: 3,
+    sameTeamAs: finished,
+  });
+  const page = await ownerPage(browser, baseURL);
+  await page.goto(`/studies/${study.studyId}`);
+  await expect(page.getByTestId("live-indicator")).toHaveText("Live");
+  const summary = page.getByTestId("study-summary");
+  const frontSize = page.getByTestId("front-size");
+  const marked = page.getByTestId("trial-row").locator("[data-mark]");
+  /** The front's size as the summary states it, checked against the table's marks. */
+  async function frontAgrees(): Promise<number> {
+    await expect(frontSize).toHaveText(/^\d+ trials?$/);
+    const size = Number.parseInt((await frontSize.textContent()) ?? "", 10);
+    await expect(marked).toHaveCount(size);
+    await expect(page.getByTestId("trial-row").locator("[data-mark=best]")).toHaveCount(1);
+    await expect(page.getByTestId("pareto-count")).toContainText(`${size} of `);
+    return size;
+  }
+
+  await expect(summary).toContainText("On the Pareto front so far");
+  await expect(page.getByTestId("best-value-1")).toHaveText(/^\d/);
+  const midway = await frontAgrees();
+  await expect(page.getByTestId("front-picker").locator("option")).toHaveCount(
+    midway > 1 ? midway : 0,
+  );
+
+  let running = true;
+  while (running) running = await advanceRunningTrials(db, study, 10);
+  await expect(page.getByTestId("state-badge").first()).toHaveText("completed", {
+    timeout: 5_000,
+  });
+  await expect(summary).toContainText("On the Pareto front");
+  await expect(summary).not.toContainText("so far");
+  await frontAgrees();
 });
 
 test("a viewer reads a study without its controls; a missing study says so", async ({ page }) => {

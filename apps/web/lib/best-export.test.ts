@@ -5,6 +5,7 @@ import { type BestConfiguration, exportFileName, exportText } from "./best-expor
 const best: BestConfiguration = {
   studyId: "s1",
   trialNumber: 12,
+  isBest: true,
   objectives: [
     { metric: "val_loss", direction: "minimize" },
     { metric: "param_count", direction: "minimize" },
@@ -25,6 +26,11 @@ describe("exportText", () => {
     expect(parse(text)).toEqual(best.config);
     expect(text.split("\n")[0]).toBe("# Best configuration of study s1: trial 12");
     expect(text).toContain("# val_loss 1.25, param_count 80000 (minimize, minimize)");
+  });
+
+  it("names another trial of the front a configuration, not the best", () => {
+    const text = exportText({ ...best, isBest: false }, "yaml");
+    expect(text.split("\n")[0]).toBe("# Configuration of study s1: trial 12");
   });
 });
 

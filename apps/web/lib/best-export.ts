@@ -1,4 +1,4 @@
-// The best configuration of a study as text to copy or download: JSON as `attune study best`
+// The best configuration of a study (or another trial's of its Pareto front) as text to copy or download: JSON as `attune study best`
 // writes it (the configuration alone), or YAML with a comment saying where it came from.
 import { stringify } from "yaml";
 
@@ -8,6 +8,8 @@ export type ExportFormat = "json" | "yaml";
 export interface BestConfiguration {
   studyId: string;
   trialNumber: number;
+  /** The study's best trial; otherwise one of its Pareto front, chosen by the reader. */
+  isBest: boolean;
   objectives: readonly { metric: string; direction: string }[];
   values: readonly number[] | null;
   config: Readonly<Record<string, unknown>>;
@@ -19,7 +21,7 @@ export function exportText(best: BestConfiguration, format: ExportFormat): strin
     .map((objective, index) => `${objective.metric} ${best.values?.[index] ?? "?"}`)
     .join(", ");
   const header = [
-    `# Best configuration of study ${best.studyId}: trial ${best.trialNumber}`,
+    `# ${best.isBest ? "Best configuration" : "Configuration"} of study ${best.studyId}: trial ${best.trialNumber}`,
     `# ${results} (${best.objectives.map((objective) => objective.direction).join(", ")})`,
   ].join("\n");
   return `${header}\n${stringify(best.config)}`;

@@ -5,6 +5,7 @@ import {
   getStudy,
   getTrial,
   listAudit,
+  listTrials,
   registerRunner,
   writeMetrics,
 } from "@attune/db";
@@ -405,6 +406,7 @@ describe("studies", () => {
       studyId: runningStudy.id,
       trialId: bestTrial.id,
       trialNumber: bestTrial.number,
+      isBest: true,
       objectives: [{ metric: "val_loss", direction: "minimize" }],
       values: [1.25],
       config: { lr: 0.003 },
@@ -414,6 +416,31 @@ describe("studies", () => {
     ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
     });
+  });
+
+  it("export a completed trial of the study by its number", async () => {
+    const { runningStudy, paretoStudy, queuedTrial } = await freshWorld();
+    const asViewer = api.as(people.viewer).studies;
+    const [, second] = await listTrials(api.db, paretoStudy.id);
+    if (!second) throw new Error("the world's Pareto study has two trials");
+    expect(
+      await asViewer.exportBest({ studyId: paretoStudy.id, trialNumber: second.number }),
+    ).toEqual({
+      studyId: paretoStudy.id,
+      trialId: second.id,
+      trialNumber: second.number,
+      isBest: false,
+      objectives: paretoStudy.spec.objectives,
+      values: [1.25, 600],
+      config: { lr: 0.005 },
+    });
+    // A number the study has not reached is missing; a trial still waiting has nothing to export.
+    await expect(
+      asViewer.exportBest({ studyId: paretoStudy.id, trialNumber: 99 }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      asViewer.exportBest({ studyId: runningStudy.id, trialNumber: queuedTrial.number }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: /is queued/ });
   });
 
   it("import a W&B sweep with warnings, and refuse what is not one", async () => {

@@ -19,6 +19,7 @@ import {
   FINISHED_STUDY_STATUSES,
   getStudy,
   getTrial,
+  getTrialByNumber,
   listDatasets,
   listStudySummaries,
   readStudyProgress,
@@ -238,14 +239,35 @@ export const studiesRouter = {
   }),
 
   /** The best trial's whole training configuration: the spec's fixed settings and its parameters. */
-  exportBest: teamProcedure("viewer", z.strictObject({ studyId })).query(async ({ ctx, input }) => {
+  /**
+   * A finished trial's whole configuration: the study's best, or the completed trial of the number
+   * given (one of a multi-objective study's Pareto front, say).
+   */
+  exportBest: teamProcedure(
+    "viewer",
+    z.strictObject({ studyId, trialNumber: z.number().int().min(0).optional() }),
+  ).query(async ({ ctx, input }) => {
     const study = await getStudy(ctx.db, input.studyId);
     if (!study) throw notFound("study", input.studyId);
-    const best = study.bestTrialId ? await getTrial(ctx.db, study.bestTrialId) : undefined;
+    const best =
+      input.trialNumber !== undefined
+        ? await getTrialByNumber(ctx.db, study.id, input.trialNumber)
+        : study.bestTrialId
+          ? await getTrial(ctx.db, study.bestTrialId)
+          : undefined;
+    if (!best && input.trialNumber !== undefined) {
+      throw notFound("trial", `#${input.trialNumber} of study ${study.id}`);
+    }
     if (!best) {
       throw new TRPCError({
         code: "PRECONDITION_FAILED",
         message: `study ${study.id} has no best trial yet`,
+      });
+    }
+    if (best.state !== "completed") {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `trial #${best.number} of study ${study.id} is ${best.state}: only a completed trial's configuration is exported`,
       });
     }
     const spec = specOf(study);
@@ -253,6 +275,8 @@ export const studiesRouter = {
       studyId: study.id,
       trialId: best.id,
       trialNumber: best.number,
+      /** The study's best trial, rather than another one asked for by number. */
+      isBest: best.id === study.bestTrialId,
       objectives: spec.objectives,
       values: best.values,
       config: { ...spec.fixed, ...best.params },

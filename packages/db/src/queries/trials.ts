@@ -47,6 +47,19 @@ export async function getTrial(db: Executor, id: string): Promise<Trial | undefi
   return row;
 }
 
+/** The study's trial with this number (numbers are the study's own, from 0). */
+export async function getTrialByNumber(
+  db: Executor,
+  studyId: string,
+  number: number,
+): Promise<Trial | undefined> {
+  const [row] = await db
+    .select()
+    .from(trials)
+    .where(and(eq(trials.studyId, studyId), eq(trials.number, number)));
+  return row;
+}
+
 /** The study's trials by number, only those in `states` when given. */
 export async function listTrials(
   db: Executor,

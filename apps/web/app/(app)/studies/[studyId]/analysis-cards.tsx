@@ -17,7 +17,7 @@ import {
 import type { ObjectiveSpec } from "~/lib/trial-table.ts";
 import { errorCode, useTRPC } from "~/lib/trpc.tsx";
 import styles from "./study.module.css";
-import type { StudyTrial } from "./study-data.ts";
+import type { StudyTrial, useParetoFront } from "./study-data.ts";
 
 // ECharts is most of the page's script: loaded after the table and curves, not before them.
 const EChart = dynamic(() => import("~/components/echart.tsx").then((module) => module.EChart), {
@@ -191,22 +191,17 @@ export const ImportanceCard = memo(function ImportanceCard({
 });
 
 export const ParetoCard = memo(function ParetoCard({
-  studyId,
+  front,
   trials,
   objectives,
   onPick,
 }: {
-  studyId: string;
+  front: ReturnType<typeof useParetoFront>;
   trials: readonly StudyTrial[];
   objectives: readonly ObjectiveSpec[];
   onPick: (trialId: string | null) => void;
 }) {
-  const trpc = useTRPC();
   const finished = useFinished(trials);
-  const front = useQuery({
-    ...trpc.analysis.paretoFront.queryOptions({ studyId }),
-    enabled: finished.length > 0,
-  });
   const [x, y] = objectives;
   const option = useMemo(() => {
     const onFront = new Set(front.data?.trials.map((trial) => trial.trialId));

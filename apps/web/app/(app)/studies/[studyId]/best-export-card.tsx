@@ -1,7 +1,7 @@
 "use client";
 // The best trial's whole configuration (the spec's fixed settings and its parameters), to copy or
 // download as JSON or YAML and train with elsewhere.
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { CopyButton } from "~/components/copy-button.tsx";
 import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
@@ -13,7 +13,8 @@ import {
 } from "~/lib/best-export.ts";
 import { isStudyFinished } from "~/lib/study-live.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
-import type { Study } from "./study-data.ts";
+import { FrontPicker } from "./front-picker.tsx";
+import type { FrontTrial, Study } from "./study-data.ts";
 
 function download(text: string, fileName: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -24,12 +25,23 @@ function download(text: string, fileName: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-export function BestExportCard({ study }: { study: Study }) {
+export function BestExportCard({
+  study,
+  front,
+}: {
+  study: Study;
+  /** The Pareto front so far, in a study of several objectives: any of it can be exported. */
+  front: readonly FrontTrial[] | undefined;
+}) {
   const trpc = useTRPC();
   const [format, setFormat] = useState<ExportFormat>("yaml");
+  // The study's best unless a trial still on the front was picked (the front moves as trials end).
+  const [picked, setPicked] = useState<number>();
+  const trialNumber = front?.some((trial) => trial.number === picked) ? picked : undefined;
   const best = useQuery({
-    ...trpc.studies.exportBest.queryOptions({ studyId: study.id }),
+    ...trpc.studies.exportBest.queryOptions({ studyId: study.id, trialNumber }),
     enabled: study.bestTrialId !== null,
+    placeholderData: keepPreviousData,
   });
 
   let body: ReactNode;
@@ -45,6 +57,14 @@ export function BestExportCard({ study }: { study: Study }) {
     body = (
       <>
         <div className="row">
+          {front && front.length > 1 && (
+            <FrontPicker
+              front={front}
+              objectives={best.data.objectives.map((objective) => objective.metric)}
+              value={best.data.trialNumber}
+              onChange={setPicked}
+            />
+          )}
           {/* biome-ignore lint/a11y/useSemanticElements: a group of toggle buttons, not a form field set */}
           <div className="segmented" role="group" aria-label="Format">
             {(["yaml", "json"] as const).map((option) => (
@@ -79,7 +99,7 @@ export function BestExportCard({ study }: { study: Study }) {
     <Card
       title={
         best.data
-          ? `Best configuration${isStudyFinished(study.status) ? "" : " so far"}: trial #${best.data.trialNumber}`
+          ? `${best.data.isBest ? "Best configuration" : "Configuration"}${isStudyFinished(study.status) ? "" : " so far"}: trial #${best.data.trialNumber}`
           : "Best configuration"
       }
       testId="best-export"

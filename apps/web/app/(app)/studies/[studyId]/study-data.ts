@@ -11,6 +11,8 @@ import { isCurveOf, type LiveSnapshot, trialCurveKey, trialCurvePrefix } from "~
 import { type RouterOutputs, useTRPC, useTRPCClient } from "~/lib/trpc.tsx";
 
 export type Study = RouterOutputs["studies"]["get"];
+export type ParetoFront = RouterOutputs["analysis"]["paretoFront"];
+export type FrontTrial = ParetoFront["trials"][number];
 type TrialPage = RouterOutputs["trials"]["list"];
 export type StudyTrial = TrialPage["trials"][number];
 
@@ -171,4 +173,21 @@ export function useStudyLive(
     snapshot: subscription.data?.data,
     error: subscription.error,
   };
+}
+
+/**
+ * The Pareto front so far of a study of several objectives, once a trial has a result; read again
+ * with the other analyses when results change. The table, the summary, the export and the front's
+ * chart all follow this one read.
+ */
+export function useParetoFront(
+  studyId: string,
+  objectiveCount: number,
+  trials: readonly StudyTrial[] | undefined,
+) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.analysis.paretoFront.queryOptions({ studyId }),
+    enabled: objectiveCount > 1 && (trials?.some((trial) => trial.values !== null) ?? false),
+  });
 }

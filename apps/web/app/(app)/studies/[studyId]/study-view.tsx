@@ -33,6 +33,7 @@ import {
   refreshCurves,
   type StudyTrial,
   studyTrialsKey,
+  useParetoFront,
   useStudy,
   useStudyLive,
   useStudyTrials,
@@ -85,6 +86,11 @@ export function StudyView({ studyId }: { studyId: string }) {
     () => (spec && trials.data ? parameterNames(spec.searchSpace, trials.data) : []),
     [spec, trials.data],
   );
+  const front = useParetoFront(studyId, objectives.length, trials.data);
+  const frontIds = useMemo(
+    () => new Set(front.data?.trials.map((trial) => trial.trialId)),
+    [front.data],
+  );
 
   if (study.error) {
     return <PageError title="Study" error={study.error} what="study" />;
@@ -110,7 +116,12 @@ export function StudyView({ studyId }: { studyId: string }) {
         <Loading label="Loading trials…" />
       ) : (
         <>
-          <StudySummary study={study.data} spec={spec} trials={trials.data} />
+          <StudySummary
+            study={study.data}
+            spec={spec}
+            trials={trials.data}
+            front={front.data?.trials}
+          />
           {trials.data.length === 0 ? (
             <Empty>
               <span data-testid="no-trials">
@@ -136,6 +147,7 @@ export function StudyView({ studyId }: { studyId: string }) {
                 objectives={objectives}
                 parameters={parameters}
                 bestTrialId={study.data.bestTrialId}
+                frontIds={frontIds}
                 states={states}
                 onStatesChange={setStates}
                 highlight={highlight}
@@ -150,13 +162,13 @@ export function StudyView({ studyId }: { studyId: string }) {
                 <ImportanceCard studyId={studyId} objectives={objectives} trials={trials.data} />
                 {objectives.length > 1 && (
                   <ParetoCard
-                    studyId={studyId}
+                    front={front}
                     trials={trials.data}
                     objectives={objectives}
                     onPick={highlight.set}
                   />
                 )}
-                <BestExportCard study={study.data} />
+                <BestExportCard study={study.data} front={front.data?.trials} />
               </div>
             </>
           )}

@@ -3,12 +3,10 @@
 // rows in view in the page (so 500 or 5,000 trials scroll alike), links to each trial, and
 // checkboxes to pick trials to compare.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import { Card, StateBadge, TableScroll } from "~/components/ui.tsx";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { Card, TableScroll } from "~/components/ui.tsx";
 import { compareHref, MAX_COMPARED } from "~/lib/compare.ts";
-import { formatDuration, formatParam } from "~/lib/format.ts";
 import type { HighlightStore } from "~/lib/highlight.ts";
 import {
   countStates,
@@ -17,77 +15,15 @@ import {
   nextSort,
   type ObjectiveSpec,
   sortTrials,
-  type TrialColumn,
   type TrialSort,
   trialColumns,
 } from "~/lib/trial-table.ts";
 import styles from "./study.module.css";
 import type { StudyTrial } from "./study-data.ts";
+import { TrialRow } from "./trial-row.tsx";
 
 /** Each row's height in pixels, fixed so the virtualiser can place rows without measuring. */
 const ROW_HEIGHT = 34;
-
-function cellText(column: TrialColumn, trial: StudyTrial, now: number): string {
-  const value = column.value(trial, now);
-  if (column.id === "duration") return value === null ? "–" : formatDuration(value as number);
-  return formatParam(value);
-}
-
-const TrialRow = memo(function TrialRow({
-  trial,
-  columns,
-  now,
-  best,
-  selected,
-  highlight,
-  onToggle,
-}: {
-  trial: StudyTrial;
-  columns: readonly TrialColumn[];
-  now: number;
-  best: boolean;
-  selected: boolean;
-  highlight: HighlightStore;
-  onToggle: (trialId: string) => void;
-}) {
-  const highlighted = useSyncExternalStore(
-    highlight.subscribe,
-    () => highlight.get() === trial.id,
-    () => false,
-  );
-  return (
-    <tr
-      className={highlighted ? "highlighted" : undefined}
-      data-testid="trial-row"
-      data-trial-id={trial.id}
-      onMouseEnter={() => highlight.set(trial.id)}
-      onMouseLeave={() => highlight.set(null)}
-    >
-      <td className={styles.pick}>
-        <input
-          type="checkbox"
-          aria-label={`Pick trial ${trial.number} to compare`}
-          checked={selected}
-          onChange={() => onToggle(trial.id)}
-        />
-      </td>
-      {columns.map((column) => (
-        <td key={column.id} className={column.numeric ? "num" : undefined} data-column={column.id}>
-          {column.id === "number" ? (
-            <Link href={`/trials/${trial.id}`} prefetch={false}>
-              #{trial.number}
-              {best && <span className={styles.bestMark}> ★</span>}
-            </Link>
-          ) : column.id === "state" ? (
-            <StateBadge state={trial.state} />
-          ) : (
-            cellText(column, trial, now)
-          )}
-        </td>
-      ))}
-    </tr>
-  );
-});
 
 export const TrialsCard = memo(function TrialsCard({
   studyId,
@@ -95,6 +31,7 @@ export const TrialsCard = memo(function TrialsCard({
   objectives,
   parameters,
   bestTrialId,
+  frontIds,
   states,
   onStatesChange,
   highlight,
@@ -104,6 +41,8 @@ export const TrialsCard = memo(function TrialsCard({
   objectives: readonly ObjectiveSpec[];
   parameters: readonly string[];
   bestTrialId: string | null;
+  /** The Pareto front so far, in a study of several objectives. */
+  frontIds: ReadonlySet<string>;
   states: ReadonlySet<string>;
   onStatesChange: (states: ReadonlySet<string>) => void;
   highlight: HighlightStore;
@@ -267,7 +206,9 @@ export const TrialsCard = memo(function TrialsCard({
                   trial={trial}
                   columns={columns}
                   now={now}
-                  best={trial.id === bestTrialId}
+                  mark={
+                    trial.id === bestTrialId ? "best" : frontIds.has(trial.id) ? "front" : undefined
+                  }
                   selected={selected.has(trial.id)}
                   highlight={highlight}
                   onToggle={toggle}

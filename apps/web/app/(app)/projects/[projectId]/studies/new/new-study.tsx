@@ -45,13 +45,15 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
   const studies = useQuery(trpc.studies.list.queryOptions({ projectId }));
   const specSync = useSpecSync();
   const { form, sync, textSpec, updateForm } = specSync;
-  const validation = useSpecValidation(projectId, specSync.text);
+  const listsLoaded =
+    datasets.data !== undefined && (studies.data !== undefined || studies.isError);
+  const validation = useSpecValidation(projectId, specSync.text, listsLoaded);
 
   // The project's first dataset and a study name not yet taken, once both are known.
   const initialised = useRef(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, when the lists arrive.
   useEffect(() => {
-    if (initialised.current || !datasets.data || !(studies.data || studies.isError)) return;
+    if (initialised.current || !listsLoaded || !datasets.data) return;
     initialised.current = true;
     if (sync.kind !== "in-sync") return;
     let next = form;

@@ -8,9 +8,13 @@ import { useSettled } from "~/lib/use-settled.ts";
 
 const VALIDATE_DEBOUNCE_MS = 300;
 
-export function useSpecValidation(projectId: string, text: string) {
+/**
+ * `ready`: the form has its starting values (the project's first dataset). Before that nothing is
+ * checked, so a half-filled form never flashes problems that its defaults are about to fix.
+ */
+export function useSpecValidation(projectId: string, text: string, ready: boolean) {
   const trpc = useTRPC();
-  const checkedText = useSettled(text, VALIDATE_DEBOUNCE_MS);
+  const checkedText = useSettled(ready ? text : "", VALIDATE_DEBOUNCE_MS);
   const validation = useQuery({
     ...trpc.studies.validate.queryOptions({ projectId, spec: checkedText }),
     enabled: checkedText.trim() !== "",
@@ -20,7 +24,11 @@ export function useSpecValidation(projectId: string, text: string) {
   const empty = text.trim() === "";
   /** The result is for the text on screen, not an earlier one. */
   const current =
-    !empty && checkedText === text && validation.isSuccess && !validation.isPlaceholderData;
+    ready &&
+    !empty &&
+    checkedText === text &&
+    validation.isSuccess &&
+    !validation.isPlaceholderData;
   const result = validation.data;
   const errors: SpecErrorLike[] = result && !result.ok ? result.errors : [];
   const valid = current && result?.ok === true;
