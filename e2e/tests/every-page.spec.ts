@@ -54,6 +54,7 @@ test.beforeAll(async ({ browser, baseURL }) => {
     },
     { name: "trial", path: `/trials/${first?.id}` },
     { name: "runners", path: "/runners" },
+    { name: "spec reference", path: "/reference" },
     { name: "invitation", path: `/invitations/${invitation.id}` },
   );
   const context = await browser.newContext({ baseURL });
@@ -128,3 +129,22 @@ for (const width of WIDTHS) {
     await context.close();
   });
 }
+
+test("each setting says in a line what it does, and links to the spec reference for the rest", async ({
+  browser,
+  baseURL,
+}) => {
+  const context = await browser.newContext({ baseURL, storageState: session });
+  const page = await context.newPage();
+  await page.goto(`/projects/${study.projectId}/studies/new`);
+  const lr = page.getByTestId("param-lr");
+  await expect(lr).toContainText("Peak learning rate.");
+  const link = lr.getByRole("link", {
+    name: "Learning rate in the spec reference (opens a new tab)",
+  });
+  const href = (await link.getAttribute("href")) as string;
+  await page.goto(href);
+  await expect(page.getByRole("heading", { level: 2, name: "Trainer settings" })).toBeVisible();
+  await expect(page.locator(":target")).toHaveText("Trainer settings");
+  await context.close();
+});

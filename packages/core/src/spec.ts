@@ -1,6 +1,6 @@
 // Public entry point `@attune/core/spec`: what a study is, without running one. The study spec and
 // its search space, the sampler and pruner specs, the trainer settings and metrics a spec names, the
-// W&B sweep import, the LR range test's arithmetic and what a trial costs.
+// W&B sweep import, the LR range test's arithmetic, what a trial costs, and the spec's reference.
 //
 // Browser-safe: the web app's client components import it, so nothing here may reach TensorFlow.js,
 // @attune/native or a Node built-in (test/entry-points.test.ts bundles it for a browser to check).
@@ -75,6 +75,7 @@ export {
   studySpecSchema,
   validateStudySpec,
 } from "./tuning/spec.ts";
+export { studySpecReference } from "./tuning/spec-reference.ts";
 export {
   type LrRangePoint,
   type LrRangeResult,

@@ -87,6 +87,16 @@ export function prunersFor(objectiveCount: number): PrunerKind[] {
     .map((pruner) => pruner.kind);
 }
 
+/**
+ * The description's first sentence: the line a form shows under a setting, whose tooltip and the
+ * spec reference say the rest.
+ */
+export function summaryOf(field: CatalogueField): string | undefined {
+  // A sentence ends before a capital letter or at the end, so "e.g. 3e-4" does not end one.
+  const sentence = field.description?.match(/^.+?[.!?](?=\s+[A-Z]|$)/)?.[0];
+  return sentence ?? field.description;
+}
+
 /** What a row's tooltip says: the setting's description and the values it allows. */
 export function fieldHint(field: CatalogueField): string | undefined {
   const allowed = field.allowed === "" || field.kind === "enum" ? "" : `Allowed: ${field.allowed}.`;

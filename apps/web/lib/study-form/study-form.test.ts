@@ -7,7 +7,13 @@ import {
   trialSettingsSchema,
 } from "@attune/core/spec";
 import { describe, expect, it } from "vitest";
-import { OBJECTIVE_METRICS, prunersFor, SETTINGS, samplersFor } from "./catalogue.ts";
+import {
+  OBJECTIVE_METRICS,
+  prunersFor,
+  SETTINGS,
+  samplersFor,
+  summaryOf,
+} from "./catalogue.ts";
 import {
   applyLrBounds,
   attentionKind,
@@ -64,6 +70,17 @@ describe("the catalogue", () => {
       direction: "maximize",
       task: "classification",
     });
+  });
+
+  it("gives every setting a one-line summary: its description's first sentence", () => {
+    for (const setting of SETTINGS) {
+      const summary = summaryOf(setting) as string;
+      expect(summary, setting.name).toMatch(/^\S.*[.!?]$/);
+      expect(setting.description?.startsWith(summary), setting.name).toBe(true);
+    }
+    const twoSentences = { ...(SETTINGS[0] as (typeof SETTINGS)[number]) };
+    twoSentences.description = "Peak rate, e.g. 3e-4. Decays after the warmup.";
+    expect(summaryOf(twoSentences)).toBe("Peak rate, e.g. 3e-4.");
   });
 
   it("offers the samplers and pruners that suit the objectives", () => {

@@ -1,7 +1,7 @@
 "use client";
 // The kv_heads setting as an attention kind: MHA, GQA, MQA, or a search over key/value heads.
 import { Segmented } from "~/components/segmented.tsx";
-import type { SettingDefinition } from "~/lib/study-form/catalogue.ts";
+import { type SettingDefinition, summaryOf } from "~/lib/study-form/catalogue.ts";
 import {
   type AttentionKind,
   attentionKind,
@@ -36,7 +36,7 @@ export function AttentionRow({
       name="kv_heads"
       label={setting.label}
       mode={row.mode}
-      note={kind !== "mha" && setting.description}
+      summary={summaryOf(setting)}
       errors={errors}
       modes={
         <Segmented

@@ -1,7 +1,7 @@
 "use client";
 // The settings of a sampler or pruner, as core's schema lists them.
 import { useId } from "react";
-import { fieldHint, type SettingDefinition } from "~/lib/study-form/catalogue.ts";
+import { fieldHint, type SettingDefinition, summaryOf } from "~/lib/study-form/catalogue.ts";
 import styles from "./new-study.module.css";
 
 /** The fields of a sampler or pruner; a blank field leaves the setting out (its default applies). */
@@ -50,6 +50,7 @@ export function OptionFields({
                 onChange={(event) => set(event.target.value)}
               />
             )}
+            <span className="hint">{summaryOf(field)}</span>
           </label>
         );
       })}

@@ -3,7 +3,7 @@
 // searched as a range or among choices) and its values.
 import type { ReactNode } from "react";
 import { Segmented } from "~/components/segmented.tsx";
-import { fieldHint, type SettingDefinition } from "~/lib/study-form/catalogue.ts";
+import { fieldHint, type SettingDefinition, summaryOf } from "~/lib/study-form/catalogue.ts";
 import type { ParamMode, ParamRow } from "~/lib/study-form/form-state.ts";
 import { parseChoices } from "~/lib/study-form/values.ts";
 import styles from "./new-study.module.css";
@@ -182,6 +182,7 @@ export function ParamRowEditor({
       label={setting.label}
       mode={row.mode}
       title={fieldHint(setting)}
+      summary={summaryOf(setting)}
       note={note}
       errors={errors}
       modes={

@@ -1,7 +1,9 @@
 "use client";
 // The layout every setting row shares (a setting's name, how it is set, its values, a note, its
 // errors), for the rows of param-row.tsx and attention-row.tsx.
+import Link from "next/link";
 import type { ReactNode } from "react";
+import { REFERENCE_SECTIONS } from "~/lib/spec-reference-links.ts";
 import type { ParamMode } from "~/lib/study-form/form-state.ts";
 import styles from "./new-study.module.css";
 
@@ -16,6 +18,7 @@ export function SettingRowFrame({
   label,
   mode,
   title,
+  summary,
   modes,
   note,
   errors,
@@ -25,6 +28,8 @@ export function SettingRowFrame({
   label: string;
   mode: ParamMode;
   title?: string;
+  /** One line on what the setting does, linked to the spec reference for the rest. */
+  summary?: string;
   modes: ReactNode;
   note?: ReactNode;
   errors?: readonly string[];
@@ -38,6 +43,18 @@ export function SettingRowFrame({
       </div>
       {modes}
       <div className={styles.values}>{children}</div>
+      {summary && (
+        <p className={styles.rowNote}>
+          {summary}{" "}
+          <Link
+            href={REFERENCE_SECTIONS.settings}
+            target="_blank"
+            aria-label={`${label} in the spec reference (opens a new tab)`}
+          >
+            Reference
+          </Link>
+        </p>
+      )}
       {note && <p className={styles.rowNote}>{note}</p>}
       {errors?.map((error) => (
         <p key={error} className={styles.rowError} role="alert">

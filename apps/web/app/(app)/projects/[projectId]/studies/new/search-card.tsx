@@ -1,6 +1,8 @@
 "use client";
 // The sampler and the pruner, each with its own settings.
+import Link from "next/link";
 import { Card } from "~/components/ui.tsx";
+import { REFERENCE_SECTIONS } from "~/lib/spec-reference-links.ts";
 import {
   PRUNERS,
   type PrunerKind,
@@ -18,7 +20,15 @@ export function SearchCard({ form, onChange, fieldErrors }: CardProps) {
   const samplers = samplersFor(count);
   const pruners = prunersFor(count);
   return (
-    <Card title="Sampler and pruner" testId="search">
+    <Card
+      title="Sampler and pruner"
+      testId="search"
+      actions={
+        <Link href={REFERENCE_SECTIONS.sampler} target="_blank">
+          Samplers and pruners in the reference
+        </Link>
+      }
+    >
       <div className="form-grid">
         <label className="field">
           <span>Sampler</span>

@@ -1,5 +1,6 @@
 "use client";
 // The spec as YAML or JSON, with what validation found in it.
+import Link from "next/link";
 import { useRef } from "react";
 import { Segmented } from "~/components/segmented.tsx";
 import { Card, ErrorNote } from "~/components/ui.tsx";
@@ -34,13 +35,18 @@ export function SpecCard({
     <Card
       title="Spec"
       actions={
-        <Segmented
-          label="Spec format"
-          value={format}
-          options={FORMATS}
-          testId="spec-format"
-          onChange={onFormat}
-        />
+        <>
+          <Link href="/reference" target="_blank">
+            Reference
+          </Link>
+          <Segmented
+            label="Spec format"
+            value={format}
+            options={FORMATS}
+            testId="spec-format"
+            onChange={onFormat}
+          />
+        </>
       }
     >
       <SpecEditor
