@@ -7,13 +7,7 @@ import {
   trialSettingsSchema,
 } from "@attune/core/spec";
 import { describe, expect, it } from "vitest";
-import {
-  OBJECTIVE_METRICS,
-  prunersFor,
-  SETTINGS,
-  samplersFor,
-  summaryOf,
-} from "./catalogue.ts";
+import { OBJECTIVE_METRICS, prunersFor, SETTINGS, samplersFor, summaryOf } from "./catalogue.ts";
 import {
   applyLrBounds,
   attentionKind,
