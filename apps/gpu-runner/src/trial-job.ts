@@ -42,6 +42,15 @@ export interface TrialJobContext {
   shutdown: AbortSignal;
 }
 
+/**
+ * How long a stopped trial may take to end by itself before its thread is ended: a cancelled one
+ * has nothing to keep, the others first save a checkpoint to resume from. A thread busy in one
+ * long synchronous call (building a huge model, a long kernel) reads no message, so only ending
+ * the thread stops it, and ending it frees everything the trial held.
+ */
+const CANCEL_GRACE_MS = 2_000;
+const STOP_GRACE_MS = 30_000;
+
 /** Why training stopped early, when it did. */
 type StopCause =
   | { kind: "prune"; reason: string }
@@ -49,6 +58,9 @@ type StopCause =
   | { kind: "cancel" }
   | { kind: "pause" }
   | { kind: "shutdown" };
+
+/** How a trial's thread ended: it said so, or it was ended after ignoring a stop. */
+type Ended = (ToRunner & { type: "done" | "failed" }) | { type: "thread-ended" };
 
 export async function runTrialJob(context: TrialJobContext, trialId: string): Promise<void> {
   const { db, queue } = context;
@@ -113,9 +125,21 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
   const tell = (message: ToWorker) => worker.postMessage(message);
   let workerHealthy = false;
   let cause: StopCause | undefined;
+  let lastStep = trial.lastStep;
+  let endThreadAt = Number.POSITIVE_INFINITY;
+  let endThread: NodeJS.Timeout | undefined;
+  let threadEnded = false;
   const stop = (why: StopCause) => {
     cause ??= why;
     tell({ type: "stop" });
+    const deadline = Date.now() + (why.kind === "cancel" ? CANCEL_GRACE_MS : STOP_GRACE_MS);
+    if (deadline >= endThreadAt) return;
+    endThreadAt = deadline;
+    clearTimeout(endThread);
+    endThread = setTimeout(() => {
+      threadEnded = true;
+      void worker.terminate();
+    }, deadline - Date.now());
   };
   const onShutdown = () => stop({ kind: "shutdown" });
   context.shutdown.addEventListener("abort", onShutdown);
@@ -133,7 +157,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
   }, context.directiveIntervalMs);
 
   try {
-    const ended = await new Promise<ToRunner & { type: "done" | "failed" }>((resolve, reject) => {
+    const ended = await new Promise<Ended>((resolve, reject) => {
       worker.on("message", async (message: ToRunner) => {
         switch (message.type) {
           // At step 0, before any training: a resumed attempt rewrites the same values.
@@ -141,6 +165,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
             writer.add(0, message.metrics);
             return;
           case "step":
+            lastStep = message.report.step;
             writer.add(message.report.step, stepMetrics(message.report));
             return;
           case "eval": {
@@ -162,9 +187,19 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
         }
       });
       worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`trial worker exited with code ${code}`)));
+      worker.once("exit", (code) =>
+        threadEnded
+          ? resolve({ type: "thread-ended" })
+          : reject(new Error(`trial worker exited with code ${code}`)),
+      );
       tell({ type: "train", work });
     });
+    if (ended.type === "thread-ended") {
+      await writer.close();
+      log.warn("trial.thread_ended", { trialId: trial.id, cause: cause?.kind, lastStep });
+      await finish(db, trial, cause ?? { kind: "shutdown" }, lastStep, context.queue);
+      return;
+    }
     workerHealthy = true;
     if (ended.type === "done") {
       // The model's size, stored once beside its tokens/s: together they give the runner's
@@ -181,6 +216,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
     }
     await record(context, trial, ended.outcome, cause, objectiveKeys(spec));
   } finally {
+    clearTimeout(endThread);
     clearInterval(watch);
     context.shutdown.removeEventListener("abort", onShutdown);
     context.threads.release(worker, workerHealthy);
