@@ -80,6 +80,8 @@ describe("grid sampler", () => {
     const huge: SearchSpace = Object.fromEntries(
       Array.from({ length: 6 }, (_, i) => [`x${i}`, { type: "int", low: 0, high: 9 }]),
     );
-    expect(() => enumerateGrid(huge)).toThrow("the grid has more than 100000 points");
+    expect(() => enumerateGrid(huge)).toThrow(
+      "the grid comes to 1,000,000 points, above the limit of 100,000 (ATTUNE_MAX_GRID_POINTS)",
+    );
   });
 });
