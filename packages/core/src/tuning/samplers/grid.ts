@@ -169,14 +169,76 @@ export class GridSampler implements Sampler {
   }
 
   ask(space: SearchSpace, history: StudyHistory, random: Random): Params {
-    const grid = enumerateGrid(space, this.settings.gridPoints, this.limits);
-    const taken = new Set(history.trials.map((trial) => paramsKey(trial.params)));
-    const left = grid.filter((params) => !taken.has(paramsKey(params)));
-    if (left.length === 0) {
+    const { gridPoints } = this.settings;
+    const conditional = Object.values(space).some((param) => param.when !== undefined);
+    const { drawn, size } = conditional
+      ? drawListed(enumerateGrid(space, gridPoints, this.limits), history, random)
+      : drawIndexed(space, gridPoints, this.limits, history, random);
+    if (drawn === undefined) {
       throw new SamplerExhaustedError(
-        `grid sampler exhausted: all ${grid.length} points of the grid have trials`,
+        `grid sampler exhausted: all ${size} points of the grid have trials`,
       );
     }
-    return random.choice(left);
+    return drawn;
   }
+}
+
+interface Draw {
+  drawn: Params | undefined;
+  size: number;
+}
+
+/** A random configuration of the listed grid that no trial holds. */
+function drawListed(grid: Params[], history: StudyHistory, random: Random): Draw {
+  const taken = new Set(history.trials.map((trial) => paramsKey(trial.params)));
+  const left = grid.filter((params) => !taken.has(paramsKey(params)));
+  return { drawn: left.length === 0 ? undefined : random.choice(left), size: grid.length };
+}
+
+/**
+ * The configuration drawListed would draw from a space without conditions, found without listing
+ * the grid (a round of study control would otherwise list it for every trial it creates): each
+ * configuration is a number whose digits are its parameters' value indices, the first parameter
+ * the most significant, as enumerateGrid orders them.
+ */
+function drawIndexed(
+  space: SearchSpace,
+  gridPoints: number | undefined,
+  limits: StudyLimits,
+  history: StudyHistory,
+  random: Random,
+): Draw {
+  const problem = gridSizeProblem(space, gridPoints, limits);
+  if (problem !== undefined) throw new Error(`grid sampler: ${problem}`);
+  const axes = Object.entries(space).map(([name, param]) => {
+    const values = gridValues(name, param, gridPoints);
+    return { name, values, positions: new Map(values.map((value, i) => [value, i])) };
+  });
+  const size = axes.reduce((product, axis) => product * axis.values.length, 1);
+  const taken = new Set<number>();
+  for (const { params } of history.trials) {
+    if (Object.keys(params).length !== axes.length) continue;
+    let index = 0;
+    for (const axis of axes) {
+      const position = axis.positions.get(params[axis.name] as ParamValue) ?? Number.NaN;
+      index = index * axis.values.length + position;
+    }
+    if (!Number.isNaN(index)) taken.add(index);
+  }
+  if (taken.size >= size) return { drawn: undefined, size };
+  // The k-th untaken index: k, moved past each taken one at or below it.
+  let index = random.int(0, size - taken.size - 1);
+  for (const skipped of [...taken].sort((a, b) => a - b)) {
+    if (skipped > index) break;
+    index += 1;
+  }
+  const drawn: Params = {};
+  let placeValue = size;
+  for (const axis of axes) {
+    placeValue /= axis.values.length;
+    drawn[axis.name] = axis.values[
+      Math.floor(index / placeValue) % axis.values.length
+    ] as ParamValue;
+  }
+  return { drawn, size };
 }
