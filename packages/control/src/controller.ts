@@ -87,7 +87,8 @@ export async function fillStudy(
     const study = await lockStudy(tx, studyId);
     if (study?.status !== "running") return nothing;
     const spec = specOf(study);
-    // A study created before the limits were (lowered) would otherwise be retried every round.
+    // Beyond the limits (set lower since it was created, or created before they existed), the
+    // study would otherwise be retried, and fail, every round.
     const overLimits = limitErrors(spec, limits);
     if (overLimits.length > 0) {
       await failStudy(tx, study, overLimits);
