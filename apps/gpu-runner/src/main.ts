@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --import tsx
+import { configuredStudyLimits } from "@attune/control";
 import { migrateDatabase } from "@attune/db";
 import { DatabaseSetupError, ensureDatabase } from "@attune/db/embedded";
 import { embeddedDataFolder } from "@attune/db/paths";
@@ -22,6 +23,8 @@ function fail(error: unknown, code: number): never {
 
 const settings = (() => {
   try {
+    // Read now, so that a bad limit stops the runner at start rather than failing every round.
+    configuredStudyLimits();
     return readSettings(process.argv.slice(2), process.env);
   } catch (error) {
     return fail(error, 2);

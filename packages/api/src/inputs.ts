@@ -7,17 +7,8 @@ export const textId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "must be an id: letters, digits, _ and -");
 
-/** Text people read on one line: surrounding spaces trimmed, no control characters. */
-export function lineOfText(maxLength: number) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(maxLength)
-    .regex(/^\P{Cc}*$/u, "must not contain control characters");
-}
-
-export const displayName = lineOfText(100);
+/** Names and other text people read on one line: core states their bounds, for specs too. */
+export { displayNameSchema as displayName, lineOfText } from "@attune/core/spec";
 
 export const description = z.string().max(2000);
 

@@ -2,7 +2,15 @@
 // asked from its sampler with the history so far, until the budget is spent; then complete it.
 // Any number of runners call this at once: the study row's lock makes each decision happen once.
 
-import type { StudyHistory, StudySpec, TrialRecord } from "@attune/core/spec";
+import {
+  limitErrors,
+  modelSizeProblem,
+  type SpecError,
+  type StudyHistory,
+  type StudyLimits,
+  type StudySpec,
+  type TrialRecord,
+} from "@attune/core/spec";
 import {
   createPruner,
   createSampler,
@@ -30,23 +38,38 @@ import {
 } from "@attune/db";
 import { log } from "@attune/runtime/log";
 import { objectiveKeys, specOf, toHistory } from "./history.ts";
+import { configuredStudyLimits } from "./limits.ts";
 
 export interface FillResult {
   /** Trial numbers created and queued this time. */
   created: number[];
+  /** Trial numbers created failed, not queued: their model is beyond the limits. */
+  refused: number[];
   /** Trial numbers put back on the queue: promoted at a rung, or resumed with their study. */
   requeued: number[];
   /** The study completed this time. */
   completed: boolean;
+  /** The study failed this time: its spec is beyond the limits. */
+  failed: boolean;
 }
 
-const nothing: FillResult = { created: [], requeued: [], completed: false };
+const nothing: FillResult = {
+  created: [],
+  refused: [],
+  requeued: [],
+  completed: false,
+  failed: false,
+};
 
 /** One decision round for every running study; studies locked by another runner are skipped. */
-export async function controlStudies(db: Database, queue: JobQueue): Promise<void> {
+export async function controlStudies(
+  db: Database,
+  queue: JobQueue,
+  limits: StudyLimits = configuredStudyLimits(),
+): Promise<void> {
   for (const studyId of await listStudyIdsByStatus(db, "running")) {
     try {
-      await fillStudy(db, queue, studyId);
+      await fillStudy(db, queue, studyId, limits);
     } catch (error) {
       log.error("study.control.failed", { studyId, message: (error as Error).message });
     }
@@ -58,11 +81,19 @@ export async function fillStudy(
   db: Database,
   queue: JobQueue,
   studyId: string,
+  limits: StudyLimits = configuredStudyLimits(),
 ): Promise<FillResult> {
   return db.transaction(async (tx) => {
     const study = await lockStudy(tx, studyId);
     if (study?.status !== "running") return nothing;
     const spec = specOf(study);
+    // Beyond the limits (set lower since it was created, or created before they existed), the
+    // study would otherwise be retried, and fail, every round.
+    const overLimits = limitErrors(spec, limits);
+    if (overLimits.length > 0) {
+      await failStudy(tx, study, overLimits);
+      return { ...nothing, failed: true };
+    }
     const trials = await listTrials(tx, studyId);
     const history = toHistory(
       spec,
@@ -77,21 +108,23 @@ export async function fillStudy(
     const requeued = await requeueTrials(tx, queue, spec, trials, history);
     const active = trials.filter((trial) => trial.state === "queued" || trial.state === "running");
     const created: number[] = [];
+    const refused: number[] = [];
+    const trialCount = () => trials.length + created.length + refused.length;
     let exhausted = false;
     if (!wallTimeSpent(study, spec)) {
       const samplerHistory = await withWarmStart(tx, spec, history);
       while (active.length + requeued.length + created.length < spec.budget.parallelTrials) {
-        if (trials.length + created.length >= spec.budget.trials) break;
-        const trial = await createNextTrial(tx, queue, study, spec, samplerHistory);
+        if (trialCount() >= spec.budget.trials) break;
+        const trial = await createNextTrial(tx, queue, study, spec, samplerHistory, limits);
         if (trial === undefined) {
           exhausted = true;
           break;
         }
-        created.push(trial.number);
+        (trial.state === "queued" ? created : refused).push(trial.number);
         samplerHistory.trials.push({
           number: trial.number,
           params: trial.params,
-          state: "queued",
+          state: trial.state,
           intermediate: [],
         });
       }
@@ -100,15 +133,15 @@ export async function fillStudy(
     }
 
     const idle = active.length + requeued.length + created.length === 0;
-    const budgetSpent = trials.length >= spec.budget.trials || exhausted;
+    const budgetSpent = trialCount() >= spec.budget.trials || exhausted;
     if (idle && budgetSpent) {
       await completeStudy(tx, study, spec, trials, best);
-      return { created, requeued, completed: true };
+      return { ...nothing, created, refused, requeued, completed: true };
     }
-    if (created.length > 0 || requeued.length > 0) {
-      log.info("study.filled", { studyId, created, requeued });
+    if (created.length > 0 || refused.length > 0 || requeued.length > 0) {
+      log.info("study.filled", { studyId, created, refused, requeued });
     }
-    return { created, requeued, completed: false };
+    return { ...nothing, created, refused, requeued };
   });
 }
 
@@ -140,11 +173,12 @@ async function createNextTrial(
   study: Study,
   spec: StudySpec,
   history: StudyHistory,
+  limits: StudyLimits,
 ): Promise<Trial | undefined> {
   const number = await reserveTrialNumber(tx, study.id);
   let params: TrialRecord["params"];
   try {
-    params = createSampler(spec.sampler, study.seed).ask(
+    params = createSampler(spec.sampler, study.seed, limits).ask(
       spec.searchSpace,
       history,
       randomForTrial(study.seed, number),
@@ -153,9 +187,32 @@ async function createNextTrial(
     if (error instanceof SamplerExhaustedError) return undefined;
     throw error;
   }
+  // Refused before a runner builds it: a model beyond the limits would take the runner's memory.
+  const tooLarge = modelSizeProblem({ ...spec.fixed, ...params }, limits);
+  if (tooLarge !== undefined) {
+    const error = `refused before queueing: ${tooLarge}`;
+    log.warn("study.trial.refused", { studyId: study.id, trial: number, error });
+    return createTrial(tx, {
+      studyId: study.id,
+      number,
+      params,
+      state: "failed",
+      error,
+      finishedAt: new Date(),
+    });
+  }
   const trial = await createTrial(tx, { studyId: study.id, number, params });
   await queue.enqueue(tx, "trial", { trialId: trial.id });
   return trial;
+}
+
+/** Fails a study whose spec is beyond the limits, saying why in the log. */
+async function failStudy(tx: Transaction, study: Study, problems: SpecError[]): Promise<void> {
+  await updateStudyStatus(tx, study.id, "failed");
+  log.error("study.failed", {
+    studyId: study.id,
+    problems: problems.map((problem) => `${problem.path}: ${problem.message}`),
+  });
 }
 
 /** The sampler also sees the completed trials of the study this one was seeded from. */

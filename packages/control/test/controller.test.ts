@@ -1,7 +1,9 @@
+import { defaultStudyLimits } from "@attune/core/spec";
 import {
   appendStudyTrials,
   createStudy,
   createTrial,
+  getStudy,
   JobQueue,
   listTrials,
   updateStudyStatus,
@@ -211,6 +213,55 @@ describe("study control", () => {
     expect((await listTrials(test.db, study.id))[1]).toMatchObject({
       state: "queued",
       pauseReason: null,
+    });
+  });
+
+  it("refuses a sampled trial whose model is beyond the limits before queueing it, saying its size", async () => {
+    const study = await runningStudy({
+      searchSpace: { layers: { type: "categorical", choices: [1, 1000] } },
+      sampler: { kind: "grid" },
+    });
+    const round = await fillStudy(test.db, queue, study.id);
+    const trials = await listTrials(test.db, study.id);
+    const refused = trials.filter((trial) => trial.params.layers === 1000);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const trial of refused) {
+      expect(trial.state).toBe("failed");
+      expect(trial.error).toMatch(
+        /^refused before queueing: the model has 198,[\d,]+ parameters and training it takes about [\d.]+ GiB, above the limit of 8 GiB \(ATTUNE_MAX_TRIAL_MEMORY_GIB\)$/,
+      );
+    }
+    expect(round.refused).toEqual(refused.map((trial) => trial.number));
+    expect(await queuedJobs()).not.toEqual(expect.arrayContaining([refused[0]?.id]));
+    const queued = trials.filter((trial) => trial.state === "queued");
+    expect(queued.every((trial) => trial.params.layers === 1)).toBe(true);
+    expect(round.created).toEqual(queued.map((trial) => trial.number));
+  });
+
+  it("fails a running study beyond the limits at once, rather than retrying it every round", async () => {
+    const study = await runningStudy({
+      searchSpace: { batch_size: { type: "int", low: 1, high: 1_000_000 } },
+      sampler: { kind: "grid" },
+    });
+    const started = performance.now();
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ failed: true, created: [] });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await getStudy(test.db, study.id)).toMatchObject({ status: "failed" });
+    expect(await listTrials(test.db, study.id)).toEqual([]);
+    // The same check follows the limits the runners are given.
+    const small = await runningStudy({
+      searchSpace: { batch_size: { type: "int", low: 1, high: 10 } },
+      sampler: { kind: "grid" },
+    });
+    const tight = { ...defaultStudyLimits, gridPoints: 5 };
+    expect(await fillStudy(test.db, queue, small.id, tight)).toMatchObject({ failed: true });
+    const other = await runningStudy({
+      searchSpace: { batch_size: { type: "int", low: 1, high: 10 } },
+      sampler: { kind: "grid" },
+    });
+    expect(await fillStudy(test.db, queue, other.id)).toMatchObject({
+      failed: false,
+      created: [0, 1],
     });
   });
 });

@@ -10,6 +10,7 @@ export {
   optimizerConfigSchema,
 } from "./train/optimizer-config.ts";
 export {
+  modelSizeProblem,
   stepsInBudget,
   type TrialCost,
   tokensPerOptimizerStep,
@@ -45,6 +46,14 @@ export {
   type SettingGroup,
   suitsObjectives,
 } from "./tuning/field-meta.ts";
+export {
+  defaultStudyLimits,
+  describeLimit,
+  type StudyLimits,
+  studyLimitsFromEnv,
+  studyLimitVariables,
+} from "./tuning/limits.ts";
+export { displayNameSchema, lineOfText } from "./tuning/names.ts";
 export { type PrunerSpec, type PrunerSpecInput, prunerSpecSchema } from "./tuning/pruner-spec.ts";
 export {
   type SamplerSpec,
@@ -75,6 +84,7 @@ export {
   studySpecSchema,
   validateStudySpec,
 } from "./tuning/spec.ts";
+export { limitErrors } from "./tuning/spec-limits.ts";
 export { studySpecReference } from "./tuning/spec-reference.ts";
 export {
   type LrRangePoint,

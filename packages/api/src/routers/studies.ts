@@ -1,9 +1,11 @@
 import { createHash, randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { specOf } from "@attune/control";
+import { configuredStudyLimits, specOf } from "@attune/control";
 import {
   checkObjectives,
+  describeLimit,
   importWandbSweep,
+  limitErrors,
   parseStudySpec,
   type SpecError,
   type SpecResult,
@@ -77,7 +79,10 @@ async function checkSpec(
   return errors.length === 0 ? result : { ok: false, errors };
 }
 
-/** What the runners would refuse: objectives trials do not report, settings the trainer does not take. */
+/**
+ * What the runners would refuse: objectives trials do not report, settings the trainer does not
+ * take, a budget, grid or model beyond the deployment's limits.
+ */
 function trainingSpecErrors(spec: StudySpec): SpecError[] {
   const errors: SpecError[] = [];
   try {
@@ -88,6 +93,7 @@ function trainingSpecErrors(spec: StudySpec): SpecError[] {
     for (const message of problems) errors.push({ path: "objectives", message });
   }
   errors.push(...settingErrors(spec));
+  errors.push(...limitErrors(spec, configuredStudyLimits()));
   return errors;
 }
 
@@ -104,6 +110,16 @@ function withTypedSpec<T extends { id: string; spec: Record<string, unknown> }>(
   study: T,
 ): Omit<T, "spec"> & { spec: StudySpec } {
   return { ...study, spec: specOf(study) };
+}
+
+/** The study, whose budget just grew by `added` trials, unless that took it beyond the limit. */
+function withinTrialLimit<T extends { id: string; spec: StudySpec }>(study: T, added: number): T {
+  const limits = configuredStudyLimits();
+  if (study.spec.budget.trials <= limits.trials) return study;
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message: `cannot append ${added} trials to study ${study.id}: its budget would be ${study.spec.budget.trials} trials, above ${describeLimit(limits, "trials")}`,
+  });
 }
 
 /**
@@ -320,7 +336,7 @@ export const studiesRouter = {
       ctx,
       async (tx) => {
         const study = await appendStudyTrials(tx, input.studyId, input.count);
-        if (study) return withTypedSpec(study);
+        if (study) return withinTrialLimit(withTypedSpec(study), input.count);
         const current = await getStudy(tx, input.studyId);
         if (!current) throw notFound("study", input.studyId);
         throw new TRPCError({

@@ -6,8 +6,16 @@
  * runner that trained one model at T tokens/s trains one with twice the FLOPs per token at about
  * T/2, so FLOP/s measured on earlier trials prices any setting.
  */
-import { gptConfigSchema, trainingFlopsPerToken } from "../model/config.ts";
+import type { TokenizerKind } from "../data/tokenizers.ts";
+import {
+  type GPTConfig,
+  gptConfigSchema,
+  mlpWidth,
+  parameterCount,
+  trainingFlopsPerToken,
+} from "../model/config.ts";
 import type { Budget } from "../train/trainer.ts";
+import { describeLimit, type StudyLimits } from "../tuning/limits.ts";
 import type { TrialSettingsInput } from "./settings.ts";
 import { modelConfigInput, type TrialSettings, trialSettingsSchema } from "./settings-schema.ts";
 
@@ -46,12 +54,10 @@ export function trialCost(input: {
   /** Measured training throughput of a runner, in FLOP/s. */
   flopsPerSecond?: number;
 }): TrialCost | undefined {
-  const settings = trialSettingsSchema.safeParse(input.settings);
-  if (!settings.success) return undefined;
-  const model = gptConfigSchema.safeParse(modelConfigInput(settings.data, input.vocabSize));
-  if (!model.success) return undefined;
-  const flopsPerToken = trainingFlopsPerToken(model.data);
-  const tokensPerStep = tokensPerOptimizerStep(settings.data);
+  const planned = plannedModel(input.settings, input.vocabSize);
+  if (planned === undefined) return undefined;
+  const flopsPerToken = trainingFlopsPerToken(planned.model);
+  const tokensPerStep = tokensPerOptimizerStep(planned.settings);
   const steps = stepsInBudget(input.budget, tokensPerStep);
   const flopsPerStep = flopsPerToken * tokensPerStep;
   const cost: TrialCost = {
@@ -68,4 +74,80 @@ export function trialCost(input: {
     secondsPerStep: flopsPerStep / speed,
     secondsPerTrial: (flopsPerStep * steps) / speed,
   };
+}
+
+/**
+ * The settings with their defaults and the model they make (for the dataset's vocabulary when it is
+ * known), or undefined when they make none.
+ */
+function plannedModel(
+  input: TrialSettingsInput,
+  vocabSize?: number,
+): { settings: TrialSettings; model: GPTConfig } | undefined {
+  const settings = trialSettingsSchema.safeParse(input);
+  if (!settings.success) return undefined;
+  const vocabulary = vocabSize ?? vocabularyBeforeData[settings.data.tokenizer];
+  const model = gptConfigSchema.safeParse(modelConfigInput(settings.data, vocabulary));
+  return model.success ? { settings: settings.data, model: model.data } : undefined;
+}
+
+/**
+ * Vocabulary sizes before a dataset is read: byte and GPT-2 fix theirs; a char vocabulary is the
+ * dataset's characters, taken as 256 (English text has about 100).
+ */
+const vocabularyBeforeData: Record<TokenizerKind, number> = { char: 256, byte: 257, gpt2: 50_257 };
+
+const BYTES_PER_FLOAT = 4;
+
+/** Weights, their gradients and Adam's two moments. */
+const COPIES_OF_WEIGHTS = 4;
+
+/**
+ * Floats a token keeps for the backward pass: per layer about eight residual-width tensors (norms,
+ * queries, keys, values, attention output, projections), the MLP's hidden layer before and after
+ * its activation, and the attention scores and probabilities over the context; then the logits and
+ * their softmax.
+ */
+function activationsPerToken(model: GPTConfig): number {
+  const perLayer = 8 * model.dModel + 2 * mlpWidth(model) + 2 * model.heads * model.seqLen;
+  const logits = model.numClasses === undefined ? 2 * model.vocabSize : 0;
+  return model.layers * perLayer + logits;
+}
+
+export interface TrialFootprint {
+  parameters: number;
+  /** An estimate of the memory training takes, in bytes (float32 weights and activations). */
+  memoryBytes: number;
+}
+
+/** How large training the model is, before anything is built. */
+export function trialFootprint(model: GPTConfig, batchSize: number): TrialFootprint {
+  const parameters = parameterCount(model);
+  const activations = batchSize * model.seqLen * activationsPerToken(model);
+  return {
+    parameters,
+    memoryBytes: BYTES_PER_FLOAT * (COPIES_OF_WEIGHTS * parameters + activations),
+  };
+}
+
+/**
+ * Why a trial with these settings is too large for the shared runners, giving its size; undefined
+ * when it fits, or when the settings make no model (the trial's own checks say why).
+ */
+export function modelSizeProblem(
+  input: TrialSettingsInput,
+  limits: StudyLimits,
+): string | undefined {
+  const planned = plannedModel(input);
+  if (planned === undefined) return undefined;
+  const { parameters, memoryBytes } = trialFootprint(planned.model, planned.settings.batch_size);
+  const gib = memoryBytes / 2 ** 30;
+  const size = `the model has ${parameters.toLocaleString("en-US")} parameters and training it takes about ${gib.toLocaleString("en-US", { maximumFractionDigits: 1 })} GiB`;
+  if (parameters > limits.modelParameters) {
+    return `${size}, above ${describeLimit(limits, "modelParameters", " parameters")}`;
+  }
+  if (gib > limits.trialMemoryGiB) {
+    return `${size}, above ${describeLimit(limits, "trialMemoryGiB", " GiB")}`;
+  }
+  return undefined;
 }

@@ -4,8 +4,10 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { objectiveFits, suitsObjectives } from "./field-meta.ts";
+import { limitNote } from "./limits.ts";
+import { displayNameSchema, NAME_MAX_LENGTH } from "./names.ts";
 import { prunerSpecSchema } from "./pruner-spec.ts";
-import { gridValues } from "./samplers/grid.ts";
+import { gridValueCount } from "./samplers/grid.ts";
 import { samplerSpecSchema } from "./samplers/index.ts";
 import { paramValueSchema, searchSpaceSchema } from "./space.ts";
 
@@ -43,8 +45,7 @@ const budgetSchema = z
       .int()
       .min(1)
       .meta({
-        description:
-          "Trials the study creates in all (fewer when a grid runs out of points or the wall time is spent).",
+        description: `Trials the study creates in all (fewer when a grid runs out of points or the wall time is spent). Its limit: ${limitNote("trials")}.`,
         examples: [20],
       }),
     parallelTrials: z
@@ -53,7 +54,7 @@ const budgetSchema = z
       .min(1)
       .default(1)
       .meta({
-        description: "Trials queued or training at once, across all runners.",
+        description: `Trials queued or training at once, across all runners. Its limit: ${limitNote("parallelTrials")}.`,
         examples: [2],
       }),
     stepsPerTrial: z
@@ -62,8 +63,7 @@ const budgetSchema = z
       .min(1)
       .optional()
       .meta({
-        description:
-          "The length of a full trial in optimizer steps. Give exactly one of stepsPerTrial and tokensPerTrial.",
+        description: `The length of a full trial in optimizer steps. Give exactly one of stepsPerTrial and tokensPerTrial. Its limit: ${limitNote("stepsPerTrial")}.`,
         examples: [200],
       }),
     tokensPerTrial: z
@@ -72,8 +72,7 @@ const budgetSchema = z
       .min(1)
       .optional()
       .meta({
-        description:
-          "The length of a full trial in training tokens (steps = tokens / (batch_size × seq_len × accumulation_steps), rounded up), so that trials with different batch shapes see the same data. Give exactly one of stepsPerTrial and tokensPerTrial.",
+        description: `The length of a full trial in training tokens (steps = tokens / (batch_size × seq_len × accumulation_steps), rounded up), so that trials with different batch shapes see the same data. Give exactly one of stepsPerTrial and tokensPerTrial. Its limit: ${limitNote("tokensPerTrial")}.`,
         examples: [500000],
       }),
     wallTimeMinutes: z
@@ -107,10 +106,10 @@ const prunerFits = objectiveFits(prunerSpecSchema.options);
 
 export const studySpecSchema = z
   .strictObject({
-    name: z
-      .string()
-      .min(1)
-      .meta({ description: "The study's name, shown in the web app.", examples: ["lr-and-width"] }),
+    name: displayNameSchema.meta({
+      description: `The study's name, shown in the web app: one line of at most ${NAME_MAX_LENGTH} characters.`,
+      examples: ["lr-and-width"],
+    }),
     task: z
       .enum(["language-modelling", "classification"])
       .describe(
@@ -136,8 +135,7 @@ export const studySpecSchema = z
       .record(z.string(), paramValueSchema)
       .default({})
       .meta({
-        description:
-          "Trainer settings every trial shares (see Trainer settings), passed to the trainer with the sampled parameters; a setting may not be both fixed and in the search space. Settings in neither take their defaults.",
+        description: `Trainer settings every trial shares (see Trainer settings), passed to the trainer with the sampled parameters; a setting may not be both fixed and in the search space. Settings in neither take their defaults. A trial whose model is beyond the deployment's limits is refused before it is queued, and a spec whose smallest trial is, when it is written: ${limitNote("modelParameters")} parameters, and ${limitNote("trialMemoryGiB")} GiB of estimated memory per trial.`,
         examples: [{ d_model: 64, layers: 2, batch_size: 16 }],
       }),
     searchSpace: searchSpaceSchema,
@@ -200,7 +198,7 @@ export const studySpecSchema = z
     if (spec.sampler.kind === "grid") {
       for (const [name, param] of Object.entries(spec.searchSpace)) {
         try {
-          gridValues(name, param, spec.sampler.gridPoints);
+          gridValueCount(name, param, spec.sampler.gridPoints);
         } catch (error) {
           issue(["searchSpace", name], (error as Error).message);
         }
@@ -239,7 +237,17 @@ export function parseStudySpec(text: string): SpecResult {
     const offset = offsetOf(document.contents, path);
     return offset === undefined ? {} : { line: lineCounter.linePos(offset).line };
   };
-  return checkSpec(document.toJS(), located);
+  let data: unknown;
+  try {
+    // Refuses aliases that expand beyond reason (a "billion laughs" spec) among other things.
+    data = document.toJS();
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [{ path: "", message: `unreadable YAML: ${(error as Error).message}` }],
+    };
+  }
+  return checkSpec(data, located);
 }
 
 /** Validates a spec that is already an object (the JSON an API received, or a stored one). */

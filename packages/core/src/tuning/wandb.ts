@@ -3,7 +3,7 @@
 // counterpart is approximated or left out, and each such case is reported in `warnings`.
 import { parse } from "yaml";
 import type { PrunerSpecInput } from "./pruner-spec.ts";
-import { gridValues } from "./samplers/grid.ts";
+import { gridValueCount } from "./samplers/grid.ts";
 import type { SamplerSpecInput } from "./samplers/index.ts";
 import { type ParamSpec, type SearchSpace, validateSearchSpace } from "./space.ts";
 import type { Objective } from "./spec.ts";
@@ -106,7 +106,7 @@ function convertMethod(method: unknown, space: SearchSpace, warnings: string[]):
     case "grid":
       for (const [name, param] of Object.entries(space)) {
         try {
-          gridValues(name, param);
+          gridValueCount(name, param);
         } catch (error) {
           warnings.push(`${(error as Error).message} (W&B would not run this grid either)`);
         }

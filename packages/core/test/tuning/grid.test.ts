@@ -80,6 +80,43 @@ describe("grid sampler", () => {
     const huge: SearchSpace = Object.fromEntries(
       Array.from({ length: 6 }, (_, i) => [`x${i}`, { type: "int", low: 0, high: 9 }]),
     );
-    expect(() => enumerateGrid(huge)).toThrow("the grid has more than 100000 points");
+    expect(() => enumerateGrid(huge)).toThrow(
+      "the grid comes to 1,000,000 points, above the limit of 100,000 (ATTUNE_MAX_GRID_POINTS)",
+    );
+  });
+
+  it("draws from a grid without conditions by index, as drawing from the listed grid would", () => {
+    const flat: SearchSpace = {
+      activation: { type: "categorical", choices: ["gelu", "relu", "silu"] },
+      layers: { type: "int", low: 1, high: 4 },
+      lr: { type: "float", low: 1e-4, high: 1e-2, log: true },
+    };
+    const grid = enumerateGrid(flat, 3);
+    const sampler = new GridSampler({ gridPoints: 3 });
+    const history: StudyHistory = { directions: ["minimize"], trials: [] };
+    const [random, reference] = [new Random(9), new Random(9)];
+    for (let number = 0; number < grid.length; number++) {
+      const taken = new Set(history.trials.map((trial) => paramsKey(trial.params)));
+      const expected = reference.choice(grid.filter((params) => !taken.has(paramsKey(params))));
+      const params = sampler.ask(flat, history, random);
+      expect(params).toEqual(expected);
+      history.trials.push({ number, params, state: "running", intermediate: [] });
+    }
+    expect(() => sampler.ask(flat, history, random)).toThrow(
+      `grid sampler exhausted: all ${grid.length} points of the grid have trials`,
+    );
+    // A grid at the limit: each draw lists its axes (1,100 values), not its 100,000 points.
+    const wide: SearchSpace = {
+      width: { type: "int", low: 1, high: 1000 },
+      depth: { type: "int", low: 1, high: 100 },
+    };
+    const many: StudyHistory = { directions: ["minimize"], trials: [] };
+    const started = performance.now();
+    for (let number = 0; number < 200; number++) {
+      const params = sampler.ask(wide, many, random);
+      many.trials.push({ number, params, state: "running", intermediate: [] });
+    }
+    expect(new Set(many.trials.map((trial) => paramsKey(trial.params))).size).toBe(200);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -226,4 +226,38 @@ describe("study spec", () => {
       { path: "", message: "Invalid input: expected object, received null" },
     ]);
   });
+
+  it("refuses YAML whose aliases expand beyond reason, with the reason", () => {
+    const laughs = [
+      'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+      ..."bcdefgh".split("").map((name, i) => {
+        const previous = "abcdefg"[i];
+        return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`;
+      }),
+    ].join("\n");
+    expect(errors(laughs)).toEqual([
+      {
+        path: "",
+        message: "unreadable YAML: Excessive alias count indicates a resource exhaustion attack",
+      },
+    ]);
+  });
+
+  it("takes a name of one visible line of at most 100 characters", () => {
+    const nameErrors = (name: string) =>
+      errors(edit("name: small-gpt-lr", `name: ${JSON.stringify(name)}`)).map(
+        (error) => `${error.path}: ${error.message}`,
+      );
+    expect(nameErrors("x".repeat(100_000))).toEqual([
+      "name: Too big: expected string to have <=100 characters",
+    ]);
+    expect(nameErrors("\u200b\u200c\u2060")).toEqual(["name: must contain a visible character"]);
+    for (const name of ["two\nlines", "bell\u0007", "flip\u202eeman"]) {
+      expect(nameErrors(name)).toEqual([
+        "name: must not contain control characters, line breaks or direction overrides",
+      ]);
+    }
+    const named = parseStudySpec(edit("name: small-gpt-lr", 'name: "  lr 🧪 é  "'));
+    expect(named.ok && named.spec.name).toBe("lr 🧪 é");
+  });
 });

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { Random } from "../../random.ts";
+import { defaultStudyLimits, describeLimit, limitNote, type StudyLimits } from "../limits.ts";
 import {
+  type FloatParam,
   fromUnit,
+  type IntParam,
   isActive,
   type ParamSpec,
   paramsKey,
@@ -20,22 +23,46 @@ export const gridSettingsSchema = z.strictObject({
     .meta({
       label: "Grid points",
       defaultNote: "required for continuous ranges",
-      description:
-        "Values taken across a float without a step or a log-scale int, evenly spaced on its scale; needed when the space has one.",
+      description: `Values taken across a float without a step or a log-scale int, evenly spaced on its scale; needed when the space has one. The whole grid may have ${limitNote("gridPoints")} points.`,
       examples: [4],
     }),
 });
 export type GridSettings = z.output<typeof gridSettingsSchema>;
 export type GridOptions = z.input<typeof gridSettingsSchema>;
 
-/** Beyond this the grid is no longer a sensible way to search; enumerating it would also hurt. */
-const MAX_GRID_POINTS = 100_000;
+/** Whether the grid takes gridPoints values across the parameter rather than each of its values. */
+function spreadAcross(param: FloatParam | IntParam): boolean {
+  return param.log === true || (param.type === "float" && param.step === undefined);
+}
+
+/**
+ * How many values a parameter takes on the grid, counted without listing them: at most gridPoints
+ * for a spread parameter (rounded log-scale ints may coincide).
+ */
+export function gridValueCount(name: string, param: ParamSpec, gridPoints?: number): number {
+  switch (param.type) {
+    case "fixed":
+      return 1;
+    case "categorical":
+      return param.choices.length;
+    case "float":
+    case "int":
+      if (!spreadAcross(param)) return Math.round((param.high - param.low) / (param.step ?? 1)) + 1;
+      if (gridPoints === undefined) {
+        throw new Error(
+          `grid sampler: ${param.type} parameter "${name}" has no step; give it a step or set the sampler's gridPoints`,
+        );
+      }
+      return gridPoints;
+  }
+}
 
 /**
  * The values a parameter takes on the grid: every choice, every value of an int or a stepped
  * float, and gridPoints evenly spaced values of a continuous float or a log-scale int.
  */
 export function gridValues(name: string, param: ParamSpec, gridPoints?: number): ParamValue[] {
+  const count = gridValueCount(name, param, gridPoints);
   switch (param.type) {
     case "fixed":
       return [param.value];
@@ -43,20 +70,13 @@ export function gridValues(name: string, param: ParamSpec, gridPoints?: number):
       return param.choices;
     case "float":
     case "int": {
-      const continuous = param.log || (param.type === "float" && param.step === undefined);
-      if (!continuous) {
-        const count = Math.round((param.high - param.low) / (param.step ?? 1)) + 1;
+      if (!spreadAcross(param)) {
         return Array.from({ length: count }, (_, k) => fromUnit(param, (k + 0.5) / count));
-      }
-      if (gridPoints === undefined) {
-        throw new Error(
-          `grid sampler: ${param.type} parameter "${name}" has no step; give it a step or set the sampler's gridPoints`,
-        );
       }
       // Twelve digits drop exp/log noise (1e-4 not 1.0000000000000009e-4) for readable points;
       // rounded log-scale ints may land on the same value twice.
-      const points = Array.from({ length: gridPoints }, (_, k) => {
-        const value = fromUnit(param, k / (gridPoints - 1)) as number;
+      const points = Array.from({ length: count }, (_, k) => {
+        const value = fromUnit(param, k / (count - 1)) as number;
         return Math.min(param.high, Math.max(param.low, Number(value.toPrecision(12))));
       });
       return [...new Set(points)];
@@ -64,20 +84,68 @@ export function gridValues(name: string, param: ParamSpec, gridPoints?: number):
   }
 }
 
+/**
+ * How many configurations the grid has, as a product of the parameters' value counts, so that a
+ * huge grid costs no more to measure than a small one. Only the parents of conditions are listed
+ * (their values decide which children are active); once the count passes maxPoints before one is
+ * listed, it stops there and returns the count so far.
+ */
+export function gridSize(space: SearchSpace, gridPoints: number | undefined, maxPoints: number) {
+  const parents = new Set(Object.values(space).flatMap((param) => Object.keys(param.when ?? {})));
+  // Each assignment of the parents so far, with how many configurations share it.
+  let groups = [{ params: {} as Params, count: 1 }];
+  for (const name of topologicalOrder(space)) {
+    const param = space[name] as ParamSpec;
+    const count = gridValueCount(name, param, gridPoints);
+    const active = groups.map((group) => isActive(space, name, group.params));
+    if (!active.includes(true)) continue;
+    if (!parents.has(name)) {
+      groups.forEach((group, i) => {
+        if (active[i]) group.count *= count;
+      });
+      continue;
+    }
+    const size = groups.reduce((sum, group, i) => sum + group.count * (active[i] ? count : 1), 0);
+    if (size > maxPoints) return size;
+    const values = gridValues(name, param, gridPoints);
+    groups = groups.flatMap((group, i) =>
+      active[i]
+        ? values.map((value) => ({
+            params: { ...group.params, [name]: value },
+            count: group.count,
+          }))
+        : [group],
+    );
+  }
+  return groups.reduce((sum, group) => sum + group.count, 0);
+}
+
+/** Why the grid is too large to search, or undefined when it is within the limit. */
+export function gridSizeProblem(
+  space: SearchSpace,
+  gridPoints: number | undefined,
+  limits: StudyLimits,
+): string | undefined {
+  const size = gridSize(space, gridPoints, limits.gridPoints);
+  if (size <= limits.gridPoints) return undefined;
+  return `the grid comes to ${size.toLocaleString("en-US")} points, above ${describeLimit(limits, "gridPoints")}: use fewer values, fewer gridPoints or another sampler`;
+}
+
 /** Every configuration of the space once, inactive branches expanded only where active. */
-export function enumerateGrid(space: SearchSpace, gridPoints?: number): Params[] {
+export function enumerateGrid(
+  space: SearchSpace,
+  gridPoints?: number,
+  limits: StudyLimits = defaultStudyLimits,
+): Params[] {
+  const problem = gridSizeProblem(space, gridPoints, limits);
+  if (problem !== undefined) throw new Error(`grid sampler: ${problem}`);
   let configurations: Params[] = [{}];
   for (const name of topologicalOrder(space)) {
     const values = gridValues(name, space[name] as ParamSpec, gridPoints);
-    const active = configurations.map((params) => isActive(space, name, params));
-    const size = active.reduce((sum, on) => sum + (on ? values.length : 1), 0);
-    if (size > MAX_GRID_POINTS) {
-      throw new Error(
-        `grid sampler: the grid has more than ${MAX_GRID_POINTS} points (at parameter "${name}"); use fewer gridPoints or another sampler`,
-      );
-    }
-    configurations = configurations.flatMap((params, i) =>
-      active[i] ? values.map((value) => ({ ...params, [name]: value })) : [params],
+    configurations = configurations.flatMap((params) =>
+      isActive(space, name, params)
+        ? values.map((value) => ({ ...params, [name]: value }))
+        : [params],
     );
   }
   return configurations;
@@ -93,19 +161,84 @@ export class GridSampler implements Sampler {
 
   readonly settings: GridSettings;
 
-  constructor(options: GridOptions = {}) {
+  constructor(
+    options: GridOptions = {},
+    private readonly limits: StudyLimits = defaultStudyLimits,
+  ) {
     this.settings = parseSettings("grid", gridSettingsSchema, options);
   }
 
   ask(space: SearchSpace, history: StudyHistory, random: Random): Params {
-    const grid = enumerateGrid(space, this.settings.gridPoints);
-    const taken = new Set(history.trials.map((trial) => paramsKey(trial.params)));
-    const left = grid.filter((params) => !taken.has(paramsKey(params)));
-    if (left.length === 0) {
+    const { gridPoints } = this.settings;
+    const conditional = Object.values(space).some((param) => param.when !== undefined);
+    const { drawn, size } = conditional
+      ? drawListed(enumerateGrid(space, gridPoints, this.limits), history, random)
+      : drawIndexed(space, gridPoints, this.limits, history, random);
+    if (drawn === undefined) {
       throw new SamplerExhaustedError(
-        `grid sampler exhausted: all ${grid.length} points of the grid have trials`,
+        `grid sampler exhausted: all ${size} points of the grid have trials`,
       );
     }
-    return random.choice(left);
+    return drawn;
   }
+}
+
+interface Draw {
+  drawn: Params | undefined;
+  size: number;
+}
+
+/** A random configuration of the listed grid that no trial holds. */
+function drawListed(grid: Params[], history: StudyHistory, random: Random): Draw {
+  const taken = new Set(history.trials.map((trial) => paramsKey(trial.params)));
+  const left = grid.filter((params) => !taken.has(paramsKey(params)));
+  return { drawn: left.length === 0 ? undefined : random.choice(left), size: grid.length };
+}
+
+/**
+ * The configuration drawListed would draw from a space without conditions, found without listing
+ * the grid (a round of study control would otherwise list it for every trial it creates): each
+ * configuration is a number whose digits are its parameters' value indices, the first parameter
+ * the most significant, as enumerateGrid orders them.
+ */
+function drawIndexed(
+  space: SearchSpace,
+  gridPoints: number | undefined,
+  limits: StudyLimits,
+  history: StudyHistory,
+  random: Random,
+): Draw {
+  const problem = gridSizeProblem(space, gridPoints, limits);
+  if (problem !== undefined) throw new Error(`grid sampler: ${problem}`);
+  const axes = Object.entries(space).map(([name, param]) => {
+    const values = gridValues(name, param, gridPoints);
+    return { name, values, positions: new Map(values.map((value, i) => [value, i])) };
+  });
+  const size = axes.reduce((product, axis) => product * axis.values.length, 1);
+  const taken = new Set<number>();
+  for (const { params } of history.trials) {
+    if (Object.keys(params).length !== axes.length) continue;
+    let index = 0;
+    for (const axis of axes) {
+      const position = axis.positions.get(params[axis.name] as ParamValue) ?? Number.NaN;
+      index = index * axis.values.length + position;
+    }
+    if (!Number.isNaN(index)) taken.add(index);
+  }
+  if (taken.size >= size) return { drawn: undefined, size };
+  // The k-th untaken index: k, moved past each taken one at or below it.
+  let index = random.int(0, size - taken.size - 1);
+  for (const skipped of [...taken].sort((a, b) => a - b)) {
+    if (skipped > index) break;
+    index += 1;
+  }
+  const drawn: Params = {};
+  let placeValue = size;
+  for (const axis of axes) {
+    placeValue /= axis.values.length;
+    drawn[axis.name] = axis.values[
+      Math.floor(index / placeValue) % axis.values.length
+    ] as ParamValue;
+  }
+  return { drawn, size };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
 import { GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
@@ -47,13 +48,20 @@ export const samplerSpecSchema = z
 export type SamplerSpec = z.output<typeof samplerSpecSchema>;
 export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 
-/** The sampler a spec names; the seed fixes what a sampler draws once (Sobol's scramble). */
-export function createSampler(spec: SamplerSpec, seed = 0): Sampler {
+/**
+ * The sampler a spec names; the seed fixes what a sampler draws once (Sobol's scramble), the limits
+ * bound the grid a grid sampler lists.
+ */
+export function createSampler(
+  spec: SamplerSpec,
+  seed = 0,
+  limits: StudyLimits = defaultStudyLimits,
+): Sampler {
   switch (spec.kind) {
     case "random":
       return new RandomSampler();
     case "grid":
-      return new GridSampler(withoutKind(spec));
+      return new GridSampler(withoutKind(spec), limits);
     case "sobol":
       return new SobolSampler(withoutKind(spec), seed);
     case "tpe":
