@@ -12,7 +12,12 @@ export interface RunnerProcess {
   exited: Promise<number | null>;
 }
 
-export function startRunner(url: string, name: string, extraArgs: string[] = []): RunnerProcess {
+export function startRunner(
+  url: string,
+  name: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): RunnerProcess {
   const child = spawn(
     process.execPath,
     [
@@ -34,6 +39,7 @@ export function startRunner(url: string, name: string, extraArgs: string[] = [])
         ...process.env,
         DATABASE_URL: url,
         ATTUNE_LOG_LEVEL: process.env.ATTUNE_LOG_LEVEL ?? "warn",
+        ...env,
       },
       stdio: ["ignore", "inherit", "inherit"],
     },

@@ -30,7 +30,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("a trial stuck in one long call", () => {
   it("ends within seconds of its study's cancel, frees its memory and its slot", async () => {
     // One slot: the next study's trial can start only once the stuck trial's thread is gone.
-    const runner = startRunner(test.url, "solo");
+    // Limits far above the model, as a deployment that allows it would set them: this is about
+    // stopping whatever a trial does, not about refusing it.
+    const runner = startRunner(test.url, "solo", [], {
+      ATTUNE_MAX_MODEL_PARAMETERS: String(1e12),
+      ATTUNE_MAX_TRIAL_MEMORY_GIB: String(1e6),
+    });
     runners.push(runner);
     const pid = runner.child.pid as number;
     await until(
