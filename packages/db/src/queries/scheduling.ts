@@ -1,7 +1,7 @@
 // What the study controller and the runners read and lock to decide what to train next.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { metrics, studies, trials } from "../schema/index.ts";
+import { metrics, projects, studies, teams, trials } from "../schema/index.ts";
 import type { Study } from "./studies.ts";
 
 /**
@@ -27,6 +27,73 @@ export async function listStudyIdsByStatus(
     .where(eq(studies.status, status))
     .orderBy(asc(studies.createdAt));
   return rows.map((row) => row.id);
+}
+
+/** A running study with what the fair share of runner slots needs to know about it. */
+export interface ScheduledStudy {
+  study: Pick<Study, "id" | "spec" | "priority" | "startedAt">;
+  teamId: string;
+  /** The team's quota on concurrent trials; null when it has none. */
+  teamMaxConcurrentTrials: number | null;
+  /** Its trials: all of them, those queued or running, and those paused (for a study or a rung). */
+  trials: { total: number; active: number; paused: number };
+}
+
+/** Every running study with its team and trial counts, oldest start first. */
+export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy[]> {
+  const running = db.select({ id: studies.id }).from(studies).where(eq(studies.status, "running"));
+  const counts = db
+    .select({
+      studyId: trials.studyId,
+      total: sql<number>`count(*)::int`.as("total"),
+      active:
+        sql<number>`(count(*) filter (where ${trials.state} in ('queued', 'running')))::int`.as(
+          "active",
+        ),
+      paused: sql<number>`(count(*) filter (where ${trials.state} = 'paused'))::int`.as("paused"),
+    })
+    .from(trials)
+    .where(inArray(trials.studyId, running))
+    .groupBy(trials.studyId)
+    .as("trial_counts");
+  const rows = await db
+    .select({
+      id: studies.id,
+      spec: studies.spec,
+      priority: studies.priority,
+      startedAt: studies.startedAt,
+      teamId: projects.teamId,
+      teamMaxConcurrentTrials: teams.maxConcurrentTrials,
+      total: counts.total,
+      active: counts.active,
+      paused: counts.paused,
+    })
+    .from(studies)
+    .innerJoin(projects, eq(projects.id, studies.projectId))
+    .innerJoin(teams, eq(teams.id, projects.teamId))
+    .leftJoin(counts, eq(counts.studyId, studies.id))
+    .where(eq(studies.status, "running"))
+    .orderBy(asc(studies.startedAt), asc(studies.createdAt), asc(studies.id));
+  return rows.map(({ teamId, teamMaxConcurrentTrials, total, active, paused, ...study }) => ({
+    study,
+    teamId,
+    teamMaxConcurrentTrials,
+    trials: { total: total ?? 0, active: active ?? 0, paused: paused ?? 0 },
+  }));
+}
+
+/** Sets the study's priority among its team's studies (higher first; 0 by default). */
+export async function setStudyPriority(db: Executor, id: string, priority: number): Promise<void> {
+  await db.update(studies).set({ priority }).where(eq(studies.id, id));
+}
+
+/** Sets the team's quota on concurrent trials; null removes it. */
+export async function setTeamMaxConcurrentTrials(
+  db: Executor,
+  teamId: string,
+  maxConcurrentTrials: number | null,
+): Promise<void> {
+  await db.update(teams).set({ maxConcurrentTrials }).where(eq(teams.id, teamId));
 }
 
 export interface SeriesPoint {
