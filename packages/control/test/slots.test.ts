@@ -91,10 +91,10 @@ describe("fair share of runner slots", () => {
 
   it("holds a team to its quota on concurrent trials", async () => {
     const { project, team } = await seedProject(test.db);
-    await setTeamMaxConcurrentTrials(test.db, team.id, 2);
+    await setTeamMaxConcurrentTrials(test.db, team.slug, 2);
     const study = await runningStudy(project.id, 10);
     expect((await fillStudy(test.db, queue, study.id)).created).toEqual([0, 1]);
-    await setTeamMaxConcurrentTrials(test.db, team.id, null);
+    await setTeamMaxConcurrentTrials(test.db, team.slug, null);
     expect((await fillStudy(test.db, queue, study.id)).created).toEqual([2, 3]);
   });
 

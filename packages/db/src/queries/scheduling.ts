@@ -83,17 +83,27 @@ export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy
 }
 
 /** Sets the study's priority among its team's studies (higher first; 0 by default). */
-export async function setStudyPriority(db: Executor, id: string, priority: number): Promise<void> {
-  await db.update(studies).set({ priority }).where(eq(studies.id, id));
+export async function setStudyPriority(db: Executor, id: string, priority: number) {
+  const [row] = await db
+    .update(studies)
+    .set({ priority })
+    .where(eq(studies.id, id))
+    .returning({ id: studies.id, name: studies.name, priority: studies.priority });
+  return row;
 }
 
-/** Sets the team's quota on concurrent trials; null removes it. */
+/** Sets the quota on concurrent trials of the team with this slug; null removes it. */
 export async function setTeamMaxConcurrentTrials(
   db: Executor,
-  teamId: string,
+  slug: string,
   maxConcurrentTrials: number | null,
-): Promise<void> {
-  await db.update(teams).set({ maxConcurrentTrials }).where(eq(teams.id, teamId));
+) {
+  const [row] = await db
+    .update(teams)
+    .set({ maxConcurrentTrials })
+    .where(eq(teams.slug, slug))
+    .returning({ id: teams.id, slug: teams.slug, maxConcurrentTrials: teams.maxConcurrentTrials });
+  return row;
 }
 
 export interface SeriesPoint {
