@@ -110,6 +110,17 @@ try {
     budget: { trials: HUGE_TRIALS, parallelTrials: HUGE_TRIALS, stepsPerTrial: STEPS },
   };
 
+  // One trial per slot first, so that both rounds measure warm runners (threads, kernels, data).
+  const warmUp = await createRunningStudy(db, {
+    fixed,
+    budget: { trials: SLOTS, parallelTrials: SLOTS, stepsPerTrial: STEPS },
+  });
+  await until(
+    async () => ((await getStudy(db, warmUp.id))?.status === "completed" ? true : undefined),
+    TRAINING_LIMIT_MS,
+    "the warm-up study",
+  );
+
   const fair = await createRunningStudy(db, hugeSpec);
   await steadyHugeStudy(fair);
   const queuedBefore = (await listTrials(db, fair.id, ["queued"])).length;
