@@ -35,17 +35,23 @@ export interface ScheduledStudy {
   teamId: string;
   /** The team's quota on concurrent trials; null when it has none. */
   teamMaxConcurrentTrials: number | null;
-  /** Its trials: all of them, those queued or running, and those paused (for a study or a rung). */
+  /**
+   * Its trials: all it has numbered, those queued or running, and those paused (for a study or a
+   * rung). Numbers count reserved ones whose trial the sampler then could not make: at most one.
+   */
   trials: { total: number; active: number; paused: number };
 }
 
-/** Every running study with its team and trial counts, oldest start first. */
+/**
+ * Every running study with its team and trial counts, oldest start first. Every control round
+ * reads this: it counts only unfinished trials (an index reads them), and takes the total from the
+ * study's trial numbers.
+ */
 export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy[]> {
   const running = db.select({ id: studies.id }).from(studies).where(eq(studies.status, "running"));
   const counts = db
     .select({
       studyId: trials.studyId,
-      total: sql<number>`count(*)::int`.as("total"),
       active:
         sql<number>`(count(*) filter (where ${trials.state} in ('queued', 'running')))::int`.as(
           "active",
@@ -53,7 +59,9 @@ export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy
       paused: sql<number>`(count(*) filter (where ${trials.state} = 'paused'))::int`.as("paused"),
     })
     .from(trials)
-    .where(inArray(trials.studyId, running))
+    .where(
+      and(inArray(trials.studyId, running), inArray(trials.state, ["queued", "running", "paused"])),
+    )
     .groupBy(trials.studyId)
     .as("trial_counts");
   const rows = await db
@@ -64,7 +72,7 @@ export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy
       startedAt: studies.startedAt,
       teamId: projects.teamId,
       teamMaxConcurrentTrials: teams.maxConcurrentTrials,
-      total: counts.total,
+      total: studies.nextTrialNumber,
       active: counts.active,
       paused: counts.paused,
     })
@@ -78,7 +86,7 @@ export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy
     study,
     teamId,
     teamMaxConcurrentTrials,
-    trials: { total: total ?? 0, active: active ?? 0, paused: paused ?? 0 },
+    trials: { total, active: active ?? 0, paused: paused ?? 0 },
   }));
 }
 
