@@ -148,10 +148,13 @@ try {
   await steadyHugeStudy(fifo);
   const fifoLength = await trialLength(fifo);
   const patience = FIFO_PATIENCE_TRIALS * fifoLength;
+  const ahead = (await listTrials(db, fifo.id, ["queued"])).length;
   const fifoWait = await secondTeamWait(patience);
+  // Cut short, the wait is estimated: the trials queued ahead of it, SLOTS at a time.
+  const estimate = `${ahead} trials queued ahead of it, about ${seconds((ahead / SLOTS) * fifoLength)} s`;
   console.log(
     fifoWait === undefined
-      ? `first come, first served: trial length ${seconds(fifoLength)} s; second team still waiting after ${seconds(patience)} s (gave up)`
+      ? `first come, first served: trial length ${seconds(fifoLength)} s; second team still waiting after ${seconds(patience)} s (gave up; ${estimate})`
       : `first come, first served: trial length ${seconds(fifoLength)} s; second team waited ${seconds(fifoWait)} s`,
   );
   await stopStudy(fifo);
