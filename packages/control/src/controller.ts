@@ -1,5 +1,7 @@
 // Study control: while a study runs, keep its queue holding up to its parallelism in trials, each
 // asked from its sampler with the history so far, until the budget is spent; then complete it.
+// Its parallelism is capped by its fair share of the runner slots (fair-share.ts), so that one
+// study's backlog never fills the queue ahead of other teams' trials.
 // Any number of runners call this at once: the study row's lock makes each decision happen once.
 
 import {
@@ -37,8 +39,9 @@ import {
   updateTrial,
 } from "@attune/db";
 import { log } from "@attune/runtime/log";
-import { objectiveKeys, specOf, toHistory } from "./history.ts";
+import { objectiveKeys, specOf, toHistory, wallTimeSpent } from "./history.ts";
 import { configuredStudyLimits } from "./limits.ts";
+import { studySlotShare } from "./slots.ts";
 
 export interface FillResult {
   /** Trial numbers created and queued this time. */
@@ -105,15 +108,22 @@ export async function fillStudy(
     const best = bestTrial(trials, history);
     if (best && best.id !== study.bestTrialId) await setBestTrial(tx, study.id, best.id);
 
-    const requeued = await requeueTrials(tx, queue, spec, trials, history);
+    // Queued or training at once: at most its parallelism, and at most its share of the runners.
+    const allowance = Math.min(spec.budget.parallelTrials, await studySlotShare(tx, studyId));
     const active = trials.filter((trial) => trial.state === "queued" || trial.state === "running");
+    const resumable = resumableTrials(spec, trials, history);
+    const requeued = await requeueTrials(
+      tx,
+      queue,
+      resumable.slice(0, Math.max(0, allowance - active.length)),
+    );
     const created: number[] = [];
     const refused: number[] = [];
     const trialCount = () => trials.length + created.length + refused.length;
     let exhausted = false;
     if (!wallTimeSpent(study, spec)) {
       const samplerHistory = await withWarmStart(tx, spec, history);
-      while (active.length + requeued.length + created.length < spec.budget.parallelTrials) {
+      while (active.length + requeued.length + created.length < allowance) {
         if (trialCount() >= spec.budget.trials) break;
         const trial = await createNextTrial(tx, queue, study, spec, samplerHistory, limits);
         if (trial === undefined) {
@@ -134,32 +144,39 @@ export async function fillStudy(
 
     const idle = active.length + requeued.length + created.length === 0;
     const budgetSpent = trialCount() >= spec.budget.trials || exhausted;
-    if (idle && budgetSpent) {
+    // Trials held back for want of slots still have to run before the study can end.
+    const waitingForSlots = requeued.length < resumable.length;
+    if (idle && budgetSpent && !waitingForSlots) {
       await completeStudy(tx, study, spec, trials, best);
       return { ...nothing, created, refused, requeued, completed: true };
     }
     if (created.length > 0 || refused.length > 0 || requeued.length > 0) {
-      log.info("study.filled", { studyId, created, refused, requeued });
+      log.info("study.filled", { studyId, created, refused, requeued, allowance });
     }
     return { ...nothing, created, refused, requeued };
   });
 }
 
-/** Trials paused with their study go back on the queue; so do trials a rung pruner promotes. */
-async function requeueTrials(
-  tx: Transaction,
-  queue: JobQueue,
+/** Trials paused with their study, and trials a rung pruner promotes: they go back on the queue. */
+function resumableTrials(
   spec: StudySpec,
   trials: readonly Trial[],
   history: StudyHistory,
-): Promise<number[]> {
+): Trial[] {
   const promoted = new Set(createPruner(spec.pruner).promotions(history));
-  const resume = trials.filter(
+  return trials.filter(
     (trial) =>
       trial.state === "paused" &&
       (trial.pauseReason === "study" ||
         (trial.pauseReason === "rung" && promoted.has(trial.number))),
   );
+}
+
+async function requeueTrials(
+  tx: Transaction,
+  queue: JobQueue,
+  resume: readonly Trial[],
+): Promise<number[]> {
   for (const trial of resume) {
     await updateTrial(tx, trial.id, { state: "queued", pauseReason: null });
     await queue.enqueue(tx, "trial", { trialId: trial.id });
@@ -230,12 +247,6 @@ async function withWarmStart(
   const previous = toHistory(sourceSpec, sourceTrials, []);
   const seeded = warmStartHistory(previous, spec.searchSpace);
   return { ...history, trials: [...seeded.trials, ...history.trials] };
-}
-
-function wallTimeSpent(study: Study, spec: StudySpec): boolean {
-  const minutes = spec.budget.wallTimeMinutes;
-  if (minutes === undefined || !study.startedAt) return false;
-  return Date.now() - study.startedAt.getTime() > minutes * 60_000;
 }
 
 /**

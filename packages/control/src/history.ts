@@ -20,6 +20,13 @@ export function specOf(study: Pick<Study, "id" | "spec">): StudySpec {
   return result.spec;
 }
 
+/** The study's wall-time budget is spent: it starts no more trials. */
+export function wallTimeSpent(study: Pick<Study, "startedAt">, spec: StudySpec): boolean {
+  const minutes = spec.budget.wallTimeMinutes;
+  if (minutes === undefined || !study.startedAt) return false;
+  return Date.now() - study.startedAt.getTime() > minutes * 60_000;
+}
+
 /** The metric keys whose series the pruners read: one per objective, in the spec's order. */
 export function objectiveKeys(spec: StudySpec): string[] {
   return spec.objectives.map((objective) => objective.metric);

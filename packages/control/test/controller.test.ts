@@ -4,8 +4,10 @@ import {
   createStudy,
   createTrial,
   getStudy,
+  heartbeatRunner,
   JobQueue,
   listTrials,
+  registerRunner,
   updateStudyStatus,
   updateTrial,
   writeMetrics,
@@ -13,15 +15,32 @@ import {
 import { seedProject } from "@attune/db/seed";
 import { useTestDatabase } from "@attune/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fillStudy } from "../src/controller.ts";
 import { decideTrial } from "../src/decisions.ts";
 
 const test = useTestDatabase();
 let queue: JobQueue;
 
+let runnerId: string;
+
 beforeAll(async () => {
   queue = await JobQueue.connect(test.url, "control-test");
+  // Slots to spare: these tests are about a study's own parallelism, not its share of the runners.
+  const runner = await registerRunner(test.db, {
+    name: "many-slots",
+    host: "test",
+    pid: 1,
+    backend: "wasm",
+    device: "cpu",
+    cores: 1,
+    capacity: 1_000,
+  });
+  runnerId = runner.id;
+});
+
+beforeEach(async () => {
+  await heartbeatRunner(test.db, runnerId);
 });
 
 afterAll(async () => {
@@ -197,7 +216,8 @@ describe("study control", () => {
     await updateTrial(test.db, a.id, { state: "running" });
     await updateTrial(test.db, c.id, { state: "running" });
     expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [], created: [] });
-    // Six more trials end worse at the rung: b is now in the top third of nine, and resumes.
+    // Six more trials end worse at the rung: b is now in the top third of nine, and resumes once
+    // one of the two trials training ends (a promotion counts in the parallelism too).
     for (const number of [3, 4, 5, 6, 7, 8]) {
       const worse = await createTrial(test.db, {
         studyId: study.id,
@@ -209,6 +229,8 @@ describe("study control", () => {
       ]);
       await updateTrial(test.db, worse.id, { state: "pruned" });
     }
+    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [] });
+    await updateTrial(test.db, c.id, { state: "pruned" });
     expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [1] });
     expect((await listTrials(test.db, study.id))[1]).toMatchObject({
       state: "queued",

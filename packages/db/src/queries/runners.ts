@@ -37,6 +37,15 @@ export async function markRunnerOffline(db: Executor, id: string): Promise<void>
 /** Online and heartbeating within the timeout, judged by the database's clock. */
 const isAlive = sql<boolean>`${runners.status} <> 'offline' and ${runners.lastHeartbeatAt} > now() - make_interval(secs => ${RUNNER_HEARTBEAT_TIMEOUT_MS / 1000})`;
 
+/** Trial slots of the live runners: the sum of their capacities. */
+export async function liveRunnerSlots(db: Executor): Promise<number> {
+  const [row] = await db
+    .select({ slots: sql<number>`coalesce(sum(${runners.capacity}), 0)::int` })
+    .from(runners)
+    .where(isAlive);
+  return row?.slots ?? 0;
+}
+
 export interface RunnerView extends Runner {
   /** Online and heartbeating within the timeout. */
   alive: boolean;

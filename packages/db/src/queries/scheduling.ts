@@ -1,7 +1,7 @@
 // What the study controller and the runners read and lock to decide what to train next.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { metrics, studies, trials } from "../schema/index.ts";
+import { metrics, projects, studies, teams, trials } from "../schema/index.ts";
 import type { Study } from "./studies.ts";
 
 /**
@@ -27,6 +27,91 @@ export async function listStudyIdsByStatus(
     .where(eq(studies.status, status))
     .orderBy(asc(studies.createdAt));
   return rows.map((row) => row.id);
+}
+
+/** A running study with what the fair share of runner slots needs to know about it. */
+export interface ScheduledStudy {
+  study: Pick<Study, "id" | "spec" | "priority" | "startedAt">;
+  teamId: string;
+  /** The team's quota on concurrent trials; null when it has none. */
+  teamMaxConcurrentTrials: number | null;
+  /**
+   * Its trials: all it has numbered, those queued or running, and those paused (for a study or a
+   * rung). Numbers count reserved ones whose trial the sampler then could not make: at most one.
+   */
+  trials: { total: number; active: number; paused: number };
+}
+
+/**
+ * Every running study with its team and trial counts, oldest start first. Every control round
+ * reads this: it counts only unfinished trials (an index reads them), and takes the total from the
+ * study's trial numbers.
+ */
+export async function listScheduledStudies(db: Executor): Promise<ScheduledStudy[]> {
+  const running = db.select({ id: studies.id }).from(studies).where(eq(studies.status, "running"));
+  const counts = db
+    .select({
+      studyId: trials.studyId,
+      active:
+        sql<number>`(count(*) filter (where ${trials.state} in ('queued', 'running')))::int`.as(
+          "active",
+        ),
+      paused: sql<number>`(count(*) filter (where ${trials.state} = 'paused'))::int`.as("paused"),
+    })
+    .from(trials)
+    .where(
+      and(inArray(trials.studyId, running), inArray(trials.state, ["queued", "running", "paused"])),
+    )
+    .groupBy(trials.studyId)
+    .as("trial_counts");
+  const rows = await db
+    .select({
+      id: studies.id,
+      spec: studies.spec,
+      priority: studies.priority,
+      startedAt: studies.startedAt,
+      teamId: projects.teamId,
+      teamMaxConcurrentTrials: teams.maxConcurrentTrials,
+      total: studies.nextTrialNumber,
+      active: counts.active,
+      paused: counts.paused,
+    })
+    .from(studies)
+    .innerJoin(projects, eq(projects.id, studies.projectId))
+    .innerJoin(teams, eq(teams.id, projects.teamId))
+    .leftJoin(counts, eq(counts.studyId, studies.id))
+    .where(eq(studies.status, "running"))
+    .orderBy(asc(studies.startedAt), asc(studies.createdAt), asc(studies.id));
+  return rows.map(({ teamId, teamMaxConcurrentTrials, total, active, paused, ...study }) => ({
+    study,
+    teamId,
+    teamMaxConcurrentTrials,
+    trials: { total, active: active ?? 0, paused: paused ?? 0 },
+  }));
+}
+
+/** Sets the study's priority among its team's studies (higher first; 0 by default). */
+export async function setStudyPriority(db: Executor, id: string, priority: number) {
+  const [row] = await db
+    .update(studies)
+    .set({ priority })
+    .where(eq(studies.id, id))
+    .returning({ id: studies.id, name: studies.name, priority: studies.priority });
+  return row;
+}
+
+/** Sets the quota on concurrent trials of the team with this slug; null removes it. */
+export async function setTeamMaxConcurrentTrials(
+  db: Executor,
+  slug: string,
+  maxConcurrentTrials: number | null,
+) {
+  const [row] = await db
+    .update(teams)
+    .set({ maxConcurrentTrials })
+    .where(eq(teams.slug, slug))
+    .returning({ id: teams.id, slug: teams.slug, maxConcurrentTrials: teams.maxConcurrentTrials });
+  return row;
 }
 
 export interface SeriesPoint {

@@ -66,6 +66,8 @@ export const studies = pgTable(
     /** The study whose trials seeded this one's sampler (warm start). */
     warmStartStudyId: uuid().references((): AnyPgColumn => studies.id, { onDelete: "set null" }),
     createdBy: text().references(() => users.id, { onDelete: "set null" }),
+    /** Orders the runner slots among its team's studies: higher first (never across teams). */
+    priority: integer().notNull().default(0),
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
     ...timestamps,

@@ -1,6 +1,8 @@
 // Teams (better-auth "organizations"), their members, invitations and API keys.
+import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   index,
   integer,
   pgEnum,
@@ -20,14 +22,23 @@ export const invitationStatus = pgEnum("invitation_status", [
   "canceled",
 ]);
 
-export const teams = pgTable("teams", {
-  id: text().primaryKey(),
-  name: text().notNull(),
-  slug: text().notNull().unique(),
-  logo: text(),
-  metadata: text(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const teams = pgTable(
+  "teams",
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    slug: text().notNull().unique(),
+    logo: text(),
+    metadata: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The most trials the team may have queued or training at once across all runners; null: no
+     * quota beyond its fair share (see packages/control's fair-share.ts).
+     */
+    maxConcurrentTrials: integer(),
+  },
+  (t) => [check("teams_max_concurrent_trials", sql`${t.maxConcurrentTrials} > 0`)],
+);
 
 export const teamMembers = pgTable(
   "team_members",
