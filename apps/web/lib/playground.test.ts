@@ -80,6 +80,17 @@ describe("generationErrorText", () => {
     );
     expect(generationErrorText("INTERNAL_SERVER_ERROR", "boom")).toBe("Generation failed: boom");
   });
+
+  it("says so when the caller lost access to the trial, even mid-stream", () => {
+    for (const code of ["NOT_FOUND", "FORBIDDEN"]) {
+      expect(generationErrorText(code, "trial t not found")).toBe(
+        "This trial does not exist, or you no longer have access to it.",
+      );
+    }
+    expect(generationErrorText("UNAUTHORIZED", "the session has ended")).toBe(
+      "Your session or API key has ended. Sign in again to generate.",
+    );
+  });
 });
 
 describe("generationSourceText", () => {

@@ -130,8 +130,12 @@ export function generationErrorText(code: string | undefined, message: string): 
   if (code === "PRECONDITION_FAILED" && message.includes("no checkpoint yet")) {
     return "This trial has no checkpoint yet. It saves one as it trains; generate again once it has.";
   }
-  if (code === "NOT_FOUND") return "This trial does not exist, or your teams cannot see it.";
-  if (code === "UNAUTHORIZED") return "Your session has ended. Sign in again to generate.";
+  // Also how a stream ends when the caller loses access to the trial's team while it runs.
+  if (code === "NOT_FOUND" || code === "FORBIDDEN") {
+    return "This trial does not exist, or you no longer have access to it.";
+  }
+  if (code === "UNAUTHORIZED")
+    return "Your session or API key has ended. Sign in again to generate.";
   if (code === "BAD_REQUEST" && message.startsWith("prompt: ")) {
     return `The model cannot read this prompt: ${message.slice("prompt: ".length)}`;
   }

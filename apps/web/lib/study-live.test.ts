@@ -5,6 +5,7 @@ import {
   isCurveOf,
   isStudyFinished,
   type LiveSnapshot,
+  liveStoppedText,
   percent,
   resultsChanged,
   snapshotMatches,
@@ -247,5 +248,16 @@ describe("study status", () => {
     expect(percent(5, 10)).toBe(50);
     expect(percent(20, 10)).toBe(100);
     expect(percent(1, 0)).toBe(0);
+  });
+});
+
+describe("liveStoppedText", () => {
+  it("says the viewer lost access when the stream ends for it, and to reload otherwise", () => {
+    expect(liveStoppedText("NOT_FOUND")).toBe("You no longer have access to this study");
+    expect(liveStoppedText("FORBIDDEN")).toBe("You no longer have access to this study");
+    expect(liveStoppedText("UNAUTHORIZED")).toBe(
+      "Your session has ended; sign in again for live updates",
+    );
+    expect(liveStoppedText(undefined)).toBe("Live updates stopped; reload to resume");
   });
 });

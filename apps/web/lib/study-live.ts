@@ -13,6 +13,15 @@ export interface LiveSnapshot {
   runningTrials: readonly { trialId: string; number: number; latestStep: number | null }[];
 }
 
+/** Why the live updates stopped, from the stream's tRPC error code, as the dashboard says it. */
+export function liveStoppedText(code: string | undefined): string {
+  // The server ends a stream with these when the caller's access ends while it runs.
+  if (code === "NOT_FOUND" || code === "FORBIDDEN")
+    return "You no longer have access to this study";
+  if (code === "UNAUTHORIZED") return "Your session has ended; sign in again for live updates";
+  return "Live updates stopped; reload to resume";
+}
+
 /** Whether the study is in a status it does not leave by itself: the live view stops there. */
 export function isStudyFinished(status: string): boolean {
   return (FINISHED_STUDY_STATUSES as readonly string[]).includes(status);

@@ -1,6 +1,7 @@
 import { analysisRouter } from "./routers/analysis.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { datasetsRouter } from "./routers/datasets.ts";
+import { healthRouter } from "./routers/health.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { membersRouter } from "./routers/members.ts";
 import { projectsRouter } from "./routers/projects.ts";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   analysis: analysisRouter,
   strategies: strategiesRouter,
   runners: runnersRouter,
+  health: healthRouter,
 });
 
 export type AppRouter = typeof appRouter;

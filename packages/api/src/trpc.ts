@@ -1,9 +1,11 @@
 // The tRPC server: its context (who is calling), the procedures routers build on, and the one
 // middleware that decides what a caller may do with a team's resources.
 import {
+  type ApiKeyUse,
   type Database,
   type JobQueue,
   type ResourceKind,
+  readApiKeyStanding,
   resolveAccess,
   spendApiKeyRequest,
   type TeamRole,
@@ -15,6 +17,7 @@ import { hashApiKey } from "./api-keys.ts";
 import type { Auth } from "./auth.ts";
 import { logMailer, type Mailer } from "./mailer.ts";
 import { getJobQueue } from "./queue.ts";
+import { endWhenAccessEnds } from "./streams.ts";
 
 /** Who is calling: a signed-in user, or a script whose API key acts for one team of its user. */
 export type Identity =
@@ -56,6 +59,8 @@ export async function createTRPCContext({
     mailer: mailer ?? logMailer,
     jobQueue: jobQueue ?? getJobQueue,
     signedInUser,
+    /** The session as it stands now, for a stream to check that it was not signed out since. */
+    readSession: () => identifySession(auth, headers),
     apiKeyHash,
   };
 }
@@ -79,8 +84,8 @@ async function identifySession(auth: Auth, headers: Headers): Promise<Identity |
   return { kind: "session", userId: session.user.id, email: session.user.email };
 }
 
-async function identifyApiKey(db: Database, keyHash: string): Promise<Identity> {
-  const use = await spendApiKeyRequest(db, keyHash);
+/** The key's identity when it was accepted, else why it was refused. */
+function apiKeyIdentity(use: ApiKeyUse): Identity {
   switch (use.outcome) {
     case "accepted":
       if (!use.key.teamId) {
@@ -104,6 +109,19 @@ async function identifyApiKey(db: Database, keyHash: string): Promise<Identity> 
         message: `the API key made too many requests; retry in ${Math.ceil(use.retryAfterMs / 1000)} s`,
       });
   }
+}
+
+/**
+ * The caller as they stand now, for a stream opened earlier: the session or API key is read again
+ * (a key without counting a request against its rate limit), in case it ended since.
+ */
+async function currentIdentity(
+  ctx: Pick<Context, "db" | "apiKeyHash" | "readSession">,
+): Promise<Identity> {
+  if (ctx.apiKeyHash) return apiKeyIdentity(await readApiKeyStanding(ctx.db, ctx.apiKeyHash));
+  const session = await ctx.readSession();
+  if (!session) throw new TRPCError({ code: "UNAUTHORIZED", message: "the session has ended" });
+  return session;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -174,7 +192,9 @@ export const publicProcedure = t.procedure.use(translateErrors);
 
 /** Any identified caller: a signed-in user or an API key. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const identity = ctx.apiKeyHash ? await identifyApiKey(ctx.db, ctx.apiKeyHash) : ctx.signedInUser;
+  const identity = ctx.apiKeyHash
+    ? apiKeyIdentity(await spendApiKeyRequest(ctx.db, ctx.apiKeyHash))
+    : ctx.signedInUser;
   if (!identity) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in or send an API key" });
   }
@@ -226,30 +246,54 @@ function scopeOf(input: ScopedInput): { kind: ResourceKind; id: string } {
   throw new Error(`a team procedure's input names none of ${Object.keys(SCOPE_FIELDS).join(", ")}`);
 }
 
+/** The caller's team and role there, when that role is at least `minimumRole`. */
+async function authorize(
+  db: Database,
+  identity: Identity,
+  scope: { kind: ResourceKind; id: string },
+  minimumRole: TeamRole,
+  options: { apiKeys: boolean },
+): Promise<{ id: string; role: TeamRole }> {
+  if (!options.apiKeys && identity.kind === "apiKey") throw signInRequired();
+  const { kind, id } = scope;
+  const access = await resolveAccess(db, kind, id, identity.userId);
+  const keyFitsTeam = identity.kind !== "apiKey" || identity.teamId === access?.teamId;
+  if (!access?.role || !keyFitsTeam) throw notFound(kind, id);
+  if (ROLE_RANK[access.role] < ROLE_RANK[minimumRole]) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `this needs the ${minimumRole} role or higher in team ${access.teamId}; you are ${access.role}`,
+    });
+  }
+  return { id: access.teamId, role: access.role };
+}
+
 /**
  * A procedure on a team or one of its resources, for callers with at least `minimumRole` there:
  * viewers read, members change projects, datasets and studies, admins manage the team. The input
  * is validated first; then its team and the caller's role are read in one query. A resource of a
  * team the caller is not in (or that the caller's API key is not for) is NOT_FOUND, word for word
  * as a resource that does not exist, so that ids of other teams reveal nothing.
+ *
+ * A subscription is authorized again every few seconds while it sends, with its API key read
+ * again, and ends with the error of the first check that fails (see endWhenAccessEnds). Its
+ * resolver waits on `ctx.streamClosed`, aborted when the client leaves or the stream ends.
  */
 export function teamProcedure<Input extends z.ZodType<ScopedInput>>(
   minimumRole: TeamRole,
   input: Input,
   options: { apiKeys: boolean } = { apiKeys: true },
 ) {
-  return authedProcedure.input(input).use(async ({ ctx, input, next }) => {
-    if (!options.apiKeys && ctx.identity.kind === "apiKey") throw signInRequired();
-    const { kind, id } = scopeOf(input as ScopedInput);
-    const access = await resolveAccess(ctx.db, kind, id, ctx.identity.userId);
-    const keyFitsTeam = ctx.identity.kind !== "apiKey" || ctx.identity.teamId === access?.teamId;
-    if (!access?.role || !keyFitsTeam) throw notFound(kind, id);
-    if (ROLE_RANK[access.role] < ROLE_RANK[minimumRole]) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: `this needs the ${minimumRole} role or higher in team ${access.teamId}; you are ${access.role}`,
-      });
-    }
-    return next({ ctx: { team: { id: access.teamId, role: access.role } } });
+  return authedProcedure.input(input).use(async ({ ctx, input, type, signal, next }) => {
+    const scope = scopeOf(input as ScopedInput);
+    const team = await authorize(ctx.db, ctx.identity, scope, minimumRole, options);
+    const closing = new AbortController();
+    const streamClosed = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+    const result = await next({ ctx: { team, streamClosed } });
+    if (type !== "subscription" || !result.ok) return result;
+    const recheck = async () => {
+      await authorize(ctx.db, await currentIdentity(ctx), scope, minimumRole, options);
+    };
+    return { ...result, data: endWhenAccessEnds(result.data, recheck, closing) };
   });
 }

@@ -192,6 +192,8 @@ export const procedureCases: ProcedureCase[] = [
 
   row("runners.list", signedIn, () => ({ limit: 10 })),
   row("runners.throughput", viewerUp, project),
+
+  row("health.detail", signedIn, () => ({})),
 ];
 
 /** An id of the right shape that names nothing. */

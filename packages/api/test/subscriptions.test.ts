@@ -1,13 +1,11 @@
 // The two streams: text generated from a trial's checkpoint, and a study's live progress.
-import { createTokenizer } from "@attune/core/data";
-import { createGPT, disposeGPT } from "@attune/core/model";
-import { Random } from "@attune/core/random";
-import { saveCheckpoint as encodeCheckpoint, Optimizer, selectBackend } from "@attune/core/train";
-import { saveCheckpoint, updateStudyStatus, updateTrial, writeMetrics } from "@attune/db";
+import { selectBackend } from "@attune/core/train";
+import { updateStudyStatus, updateTrial, writeMetrics } from "@attune/db";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { storeCheckpoint } from "./checkpoints.ts";
 import { useApi } from "./harness.ts";
-import { type People, SAMPLE_JSONL, seedWorld, signUpPeople } from "./world.ts";
+import { type People, seedWorld, signUpPeople } from "./world.ts";
 
 const api = useApi();
 let people: People;
@@ -36,36 +34,10 @@ async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
-/** An untrained model's checkpoint, with a char tokenizer of the world's samples, as a trial's last. */
-async function storeCheckpoint(trialId: string) {
-  const tokenizer = createTokenizer("char", SAMPLE_JSONL);
-  const model = createGPT(
-    { vocabSize: tokenizer.vocabSize, seqLen: 16, layers: 1, dModel: 16, heads: 2 },
-    3,
-  );
-  const optimizer = new Optimizer({ kind: "adamw" }, model.parameters);
-  const bytes = await encodeCheckpoint({
-    model,
-    optimizer,
-    trainer: { step: 0, tokensSeen: 0, random: new Random(0).getState(), initialLoss: undefined },
-    sampler: null,
-    tokenizer: tokenizer.toJSON(),
-  });
-  disposeGPT(model);
-  optimizer.dispose();
-  await saveCheckpoint(api.db, {
-    trialId,
-    kind: "last",
-    step: 0,
-    data: Buffer.from(bytes),
-    sizeBytes: bytes.byteLength,
-  });
-}
-
 describe("trials.generate", () => {
   it("streams maxLength tokens, the same for the same seed, and frees the model", async () => {
     const world = await seedWorld(api.db, people);
-    await storeCheckpoint(world.bestTrial.id);
+    await storeCheckpoint(api.db, world.bestTrial.id);
     const viewer = api.as(people.viewer);
     const request = { trialId: world.bestTrial.id, prompt: "the cat", maxLength: 12, seed: 2 };
     const tensorsBefore = tf.memory().numTensors;
@@ -85,7 +57,7 @@ describe("trials.generate", () => {
 
   it("frees the model when the reader stops early", async () => {
     const world = await seedWorld(api.db, people);
-    await storeCheckpoint(world.bestTrial.id);
+    await storeCheckpoint(api.db, world.bestTrial.id);
     const tensorsBefore = tf.memory().numTensors;
     const stream = await api.as(people.viewer).trials.generate({
       trialId: world.bestTrial.id,
@@ -105,7 +77,7 @@ describe("trials.generate", () => {
       code: "PRECONDITION_FAILED",
       message: `trial ${world.queuedTrial.id} has no checkpoint yet; it saves one as it trains`,
     });
-    await storeCheckpoint(world.queuedTrial.id);
+    await storeCheckpoint(api.db, world.queuedTrial.id);
     await expect(
       collect(await viewer.trials.generate({ ...request, prompt: "QUIZ" })),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: /^prompt: character/ });

@@ -19,7 +19,17 @@ export interface Health {
   checkedAt: string;
 }
 
-/** What /api/health reports: each part checked against the database itself. */
+/**
+ * What anyone may be told, a load balancer included: whether the app and its database are up. The
+ * rest (migrations, queue, runners, why the database is unreachable) is for signed-in users.
+ */
+export type HealthStatus = Pick<Health, "status" | "database" | "checkedAt">;
+
+export function healthStatus({ status, database, checkedAt }: Health): HealthStatus {
+  return { status, database, checkedAt };
+}
+
+/** Each part of the system checked against the database itself. */
 export async function readHealth(
   db: Executor,
   url = process.env.DATABASE_URL ?? "",
@@ -28,15 +38,7 @@ export async function readHealth(
   try {
     await db.execute(sql`select 1`);
   } catch (error) {
-    return {
-      status: "degraded",
-      database: "unreachable",
-      error: describeConnectionError(error, url),
-      migrations: null,
-      queue: null,
-      runners: [],
-      checkedAt,
-    };
+    return unreachableHealth(describeConnectionError(error, url), checkedAt);
   }
   const [migrations, queue, runners] = await Promise.all([
     readMigrationStatus(db),
@@ -57,6 +59,19 @@ export async function readHealth(
       alive,
       lastHeartbeatAt,
     })),
+    checkedAt,
+  };
+}
+
+/** Health when the database cannot be used, with why. */
+export function unreachableHealth(error: string, checkedAt = new Date().toISOString()): Health {
+  return {
+    status: "degraded",
+    database: "unreachable",
+    error,
+    migrations: null,
+    queue: null,
+    runners: [],
     checkedAt,
   };
 }

@@ -307,7 +307,7 @@ export const studiesRouter = {
   live: teamProcedure(
     "viewer",
     z.strictObject({ studyId, lastEventId: z.string().max(100).nullish() }),
-  ).subscription(async function* ({ ctx, input, signal }) {
+  ).subscription(async function* ({ ctx, input }) {
     let lastId = input.lastEventId ?? null;
     while (true) {
       const progress = await readStudyProgress(ctx.db, input.studyId);
@@ -319,9 +319,9 @@ export const studiesRouter = {
       }
       if (FINISHED_STUDY_STATUSES.includes(progress.status)) return;
       try {
-        await sleep(LIVE_POLL_MS, undefined, { signal });
+        await sleep(LIVE_POLL_MS, undefined, { signal: ctx.streamClosed });
       } catch {
-        // Only an abort ends the wait early: the client went away.
+        // Only an abort ends the wait early: the client went away, or lost access.
         return;
       }
     }

@@ -280,16 +280,34 @@ export async function spendApiKeyRequest(db: Executor, keyHash: string): Promise
   if (key) return { outcome: "accepted", key };
 
   // Refused: read why, with the database's clock as the statement above used it.
-  const [refused] = await db
+  const standing = await readApiKeyStanding(db, keyHash);
+  if (standing.outcome !== "accepted") return standing;
+  const [limited] = await db
     .select({
-      enabled: apiKeys.enabled,
-      expired: sql<boolean>`coalesce(${apiKeys.expiresAt} <= now(), false)`,
       retryAfterMs: sql<number>`greatest(0, ceil(extract(epoch from ${apiKeys.lastRequest} - (${windowStart})) * 1000))::int`,
     })
     .from(apiKeys)
     .where(eq(apiKeys.key, keyHash));
-  if (!refused) return { outcome: "unknown" };
-  if (!refused.enabled) return { outcome: "revoked" };
-  if (refused.expired) return { outcome: "expired" };
-  return { outcome: "rate-limited", retryAfterMs: refused.retryAfterMs };
+  return { outcome: "rate-limited", retryAfterMs: limited?.retryAfterMs ?? 0 };
+}
+
+/** Whether a key can be used at all, rate limit aside; see readApiKeyStanding. */
+export type ApiKeyStanding = Exclude<ApiKeyUse, { outcome: "rate-limited" }>;
+
+/**
+ * Whether the key with this hash is known, enabled and unexpired, without counting a request: for
+ * checking again, while a stream it opened is still sending, that it has not been revoked.
+ */
+export async function readApiKeyStanding(db: Executor, keyHash: string): Promise<ApiKeyStanding> {
+  const [row] = await db
+    .select({
+      key: apiKeySummaryColumns,
+      expired: sql<boolean>`coalesce(${apiKeys.expiresAt} <= now(), false)`,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.key, keyHash));
+  if (!row) return { outcome: "unknown" };
+  if (!row.key.enabled) return { outcome: "revoked" };
+  if (row.expired) return { outcome: "expired" };
+  return { outcome: "accepted", key: row.key };
 }

@@ -8,6 +8,7 @@ import { formatAge, formatTime, plural } from "~/lib/format.ts";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { useNow } from "~/lib/use-now.ts";
 import styles from "./runners.module.css";
+import { SystemHealthCard } from "./system-health.tsx";
 
 type Runner = RouterOutputs["runners"]["list"][number];
 
@@ -105,6 +106,7 @@ export function RunnersView() {
           </p>
         )}
       </Card>
+      <SystemHealthCard />
     </>
   );
 }

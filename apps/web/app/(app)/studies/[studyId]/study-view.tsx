@@ -18,12 +18,13 @@ import {
   curvesToRefresh,
   isStudyFinished,
   type LiveSnapshot,
+  liveStoppedText,
   resultsChanged,
   snapshotMatches,
 } from "~/lib/study-live.ts";
 import { useTeamScope } from "~/lib/team.tsx";
 import { parameterNames } from "~/lib/trial-table.ts";
-import { useTRPC } from "~/lib/trpc.tsx";
+import { errorCode, useTRPC } from "~/lib/trpc.tsx";
 import { ImportanceCard, ParallelCard, ParetoCard } from "./analysis-cards.tsx";
 import { BestExportCard } from "./best-export-card.tsx";
 import { CurvesCard } from "./curves-card.tsx";
@@ -103,7 +104,7 @@ export function StudyView({ studyId }: { studyId: string }) {
         title={
           <span className={styles.title}>
             {study.data.name} <StateBadge state={study.data.status} />
-            <LiveIndicator wanted={liveWanted} status={live.status} />
+            <LiveIndicator wanted={liveWanted} status={live.status} error={live.error} />
           </span>
         }
         subtitle={`${spec.task} on ${spec.dataset} · ${spec.sampler.kind} sampler · pruner ${spec.pruner.kind}`}
@@ -178,13 +179,21 @@ export function StudyView({ studyId }: { studyId: string }) {
   );
 }
 
-function LiveIndicator({ wanted, status }: { wanted: boolean; status: string }) {
+function LiveIndicator({
+  wanted,
+  status,
+  error,
+}: {
+  wanted: boolean;
+  status: string;
+  error: unknown;
+}) {
   if (!wanted) return null;
   const connected = status === "pending";
   const label = connected
     ? "Live"
     : status === "error"
-      ? "Live updates stopped; reload to resume"
+      ? liveStoppedText(errorCode(error))
       : "Connecting…";
   return (
     <span
