@@ -34,7 +34,7 @@ export function accountSignInHooks(db: Database) {
       throw new APIError(
         "TOO_MANY_REQUESTS",
         {
-          message: `Too many sign-in attempts for this account; try again in ${use.retryAfterSeconds} s.`,
+          message: `Too many attempts to sign in to this account; try again in ${use.retryAfterSeconds} s.`,
           code: "TOO_MANY_SIGN_IN_ATTEMPTS",
         },
         { "retry-after": String(use.retryAfterSeconds) },

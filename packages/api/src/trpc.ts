@@ -15,6 +15,7 @@ import { hashApiKey } from "./api-keys.ts";
 import type { Auth } from "./auth.ts";
 import { logMailer, type Mailer } from "./mailer.ts";
 import { getJobQueue } from "./queue.ts";
+import { RetryAfter } from "./retry-after.ts";
 
 /** Who is calling: a signed-in user, or a script whose API key acts for one team of its user. */
 export type Identity =
@@ -98,11 +99,14 @@ async function identifyApiKey(db: Database, keyHash: string): Promise<Identity> 
       throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has been revoked" });
     case "expired":
       throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has expired" });
-    case "rate-limited":
+    case "rate-limited": {
+      const wait = new RetryAfter(Math.ceil(use.retryAfterMs / 1000));
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",
-        message: `the API key made too many requests; retry in ${Math.ceil(use.retryAfterMs / 1000)} s`,
+        message: `the API key made too many requests; ${wait.message}`,
+        cause: wait,
       });
+    }
   }
 }
 
