@@ -135,8 +135,10 @@ export type Auth = ReturnType<typeof createAuth>;
 let shared: Auth | undefined;
 
 /**
- * The process's auth, created on first use (BETTER_AUTH_URL and BETTER_AUTH_SECRET configure it). Lazy, so that importing this
- * module (as `next build` does while collecting pages) never opens a database.
+ * The process's auth, created on first use (BETTER_AUTH_URL and BETTER_AUTH_SECRET configure it,
+ * ATTUNE_TRUSTED_PROXIES and ATTUNE_CLIENT_ADDRESS_HEADER where client addresses come from). Lazy,
+ * so that importing this module (as `next build` does while collecting pages) never opens a
+ * database.
  */
 export function getAuth(): Auth {
   shared ??= createAuth({ db: getDatabase() });

@@ -3,7 +3,11 @@
 import { createTeam, getUserByEmail } from "@attune/db";
 import { describe, expect, it } from "vitest";
 import { createAuth, SIGN_IN_ATTEMPTS_PER_MINUTE } from "../src/auth.ts";
-import { parseTrustedProxies, SOCKET_ADDRESS_HEADER } from "../src/client-address.ts";
+import {
+  CLIENT_ADDRESS_HEADER,
+  parseTrustedProxies,
+  SOCKET_ADDRESS_HEADER,
+} from "../src/client-address.ts";
 import { SIGN_IN_DELAYS } from "../src/sign-in-limits.ts";
 import { APP_URL, cookieFrom, PASSWORD, uniqueIp, uniqueName, useApi } from "./harness.ts";
 
@@ -153,6 +157,11 @@ describe("client addresses", () => {
     const attacker = await api.signUp();
     for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE + 1; i++) {
       await signIn(attacker.email, "wrong password", uniqueIp(), victimIp);
+      // Nor by sending the header that better-auth reads the resolved address from.
+      await api.authRequest("/sign-in/email", {
+        body: { email: attacker.email, password: "wrong password" },
+        headers: { [CLIENT_ADDRESS_HEADER]: victimIp },
+      });
     }
     expect((await signIn(victim.email, PASSWORD, victimIp)).status).toBe(200);
   });
