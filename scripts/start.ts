@@ -113,15 +113,12 @@ const env = {
     process.env.BETTER_AUTH_TRUSTED_ORIGINS ?? `http://127.0.0.1:${port}`,
 };
 const children = [
-  processes.start(
-    "web",
-    join(root, "node_modules", ".bin", "next"),
-    ["start", "-p", String(port)],
-    {
-      cwd: join(root, "apps", "web"),
-      env,
-    },
-  ),
+  // The web app's own server (apps/web/server.ts), which tells sign-in's rate limits each
+  // request's peer address.
+  processes.start("web", process.execPath, ["--import", "tsx", "server.ts", "-p", String(port)], {
+    cwd: join(root, "apps", "web"),
+    env: { ...env, NODE_ENV: "production" },
+  }),
   processes.start("runner", process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(root, "apps", "gpu-runner"),
     env,

@@ -12,6 +12,13 @@ describe("authErrorText", () => {
     expect(authErrorText({ status: 429, message: "Too many requests." }, "sign-in").message).toBe(
       "Too many attempts from this address. Wait a minute, then try again.",
     );
+    const accountWaits = "Too many attempts to sign in to this account; try again in 30 s.";
+    expect(
+      authErrorText(
+        { status: 429, code: "TOO_MANY_SIGN_IN_ATTEMPTS", message: accountWaits },
+        "sign-in",
+      ).message,
+    ).toBe(accountWaits);
   });
 
   it("explains password rules", () => {

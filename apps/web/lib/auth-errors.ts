@@ -15,6 +15,9 @@ export interface AuthErrorText {
 
 export function authErrorText(error: AuthFailure, mode: "sign-in" | "sign-up"): AuthErrorText {
   if (error.status === 429) {
+    // The per-account limit's message says how long this account must wait.
+    if (error.code === "TOO_MANY_SIGN_IN_ATTEMPTS" && error.message)
+      return { message: error.message };
     return { message: "Too many attempts from this address. Wait a minute, then try again." };
   }
   switch (error.code) {

@@ -1,6 +1,7 @@
 // Sign-in with better-auth on our own tables: users, sessions, accounts and verifications, teams
 // through its organization plugin, and rate limits kept in the database so that every instance of
-// the serverless web app counts the same requests.
+// the serverless web app counts the same requests: per client address (resolved in
+// client-address.ts, never from a header a client may choose) and per account (sign-in-limits.ts).
 import {
   accounts,
   type Database,
@@ -16,6 +17,15 @@ import {
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { betterAuth } from "better-auth/minimal";
 import { organization } from "better-auth/plugins";
+import {
+  CLIENT_ADDRESS_HEADER,
+  type ClientAddressSettings,
+  clientAddressSettingsFromEnv,
+  withClientAddress,
+} from "./client-address.ts";
+import { withRetryAfter } from "./retry-after.ts";
+import { accountSignInHooks } from "./sign-in-limits.ts";
+import { userFieldHooks } from "./user-fields.ts";
 
 export interface AuthSettings {
   db: Database;
@@ -26,10 +36,21 @@ export interface AuthSettings {
   baseURL?: string;
   /** Signs cookies. Absent, better-auth reads BETTER_AUTH_SECRET, which production requires. */
   secret?: string;
+  /** Which proxies to believe about client addresses; by default from the environment. */
+  clientAddress?: ClientAddressSettings;
 }
 
 /** Sign-in attempts one client address may make per minute, counted in the database. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 5;
+
+/**
+ * A request whose client address is unknown (no header our server or a configured platform sets)
+ * is not limited per address: one shared bucket, better-auth's fallback, would let anyone lock
+ * everyone out. Sign-in stays limited per account.
+ */
+function addressKnown(request: Request): boolean {
+  return request.headers.has(CLIENT_ADDRESS_HEADER);
+}
 
 const teamsPlugin = organization({
   schema: {
@@ -68,8 +89,13 @@ const authTables = {
   rateLimits,
 };
 
-export function createAuth({ db, baseURL, secret }: AuthSettings) {
-  return betterAuth({
+export function createAuth({
+  db,
+  baseURL,
+  secret,
+  clientAddress = clientAddressSettingsFromEnv(),
+}: AuthSettings) {
+  const auth = betterAuth({
     baseURL,
     basePath: "/api/auth",
     secret,
@@ -85,12 +111,23 @@ export function createAuth({ db, baseURL, secret }: AuthSettings) {
       storage: "database",
       modelName: "rateLimits",
       customRules: {
-        "/sign-in/*": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+        "/sign-in/*": (request) =>
+          addressKnown(request) && { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+        "/**": (request, rule) => addressKnown(request) && rule,
       },
     },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
+    hooks: accountSignInHooks(db),
+    databaseHooks: userFieldHooks,
     plugins: [teamsPlugin],
     disabledPaths: disabledTeamPaths,
   });
+  const handle = auth.handler;
+  // Every request reaches better-auth with the client address resolved here, and every refusal
+  // for too many requests leaves with Retry-After.
+  auth.handler = async (request) =>
+    withRetryAfter(await handle(withClientAddress(request, clientAddress)));
+  return auth;
 }
 
 export type Auth = ReturnType<typeof createAuth>;
@@ -98,8 +135,10 @@ export type Auth = ReturnType<typeof createAuth>;
 let shared: Auth | undefined;
 
 /**
- * The process's auth, created on first use (BETTER_AUTH_URL and BETTER_AUTH_SECRET configure it). Lazy, so that importing this
- * module (as `next build` does while collecting pages) never opens a database.
+ * The process's auth, created on first use (BETTER_AUTH_URL and BETTER_AUTH_SECRET configure it,
+ * ATTUNE_TRUSTED_PROXIES and ATTUNE_CLIENT_ADDRESS_HEADER where client addresses come from). Lazy,
+ * so that importing this module (as `next build` does while collecting pages) never opens a
+ * database.
  */
 export function getAuth(): Auth {
   shared ??= createAuth({ db: getDatabase() });

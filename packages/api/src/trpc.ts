@@ -17,6 +17,7 @@ import { hashApiKey } from "./api-keys.ts";
 import type { Auth } from "./auth.ts";
 import { logMailer, type Mailer } from "./mailer.ts";
 import { getJobQueue } from "./queue.ts";
+import { RetryAfter } from "./retry-after.ts";
 import { endWhenAccessEnds } from "./streams.ts";
 
 /** Who is calling: a signed-in user, or a script whose API key acts for one team of its user. */
@@ -103,11 +104,14 @@ function apiKeyIdentity(use: ApiKeyUse): Identity {
       throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has been revoked" });
     case "expired":
       throw new TRPCError({ code: "UNAUTHORIZED", message: "the API key has expired" });
-    case "rate-limited":
+    case "rate-limited": {
+      const wait = new RetryAfter(Math.ceil(use.retryAfterMs / 1000));
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",
-        message: `the API key made too many requests; retry in ${Math.ceil(use.retryAfterMs / 1000)} s`,
+        message: `the API key made too many requests; ${wait.message}`,
+        cause: wait,
       });
+    }
   }
 }
 

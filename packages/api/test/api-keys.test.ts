@@ -5,6 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_KEY_PREFIX, hashApiKey } from "../src/api-keys.ts";
+import { retryAfterMeta } from "../src/retry-after.ts";
 import { appRouter } from "../src/root.ts";
 import { createTRPCContext } from "../src/trpc.ts";
 import { APP_URL, outcomeOf, uniqueName, useApi } from "./harness.ts";
@@ -225,6 +226,7 @@ describe("over HTTP", () => {
       router: appRouter,
       createContext: ({ req }) =>
         createTRPCContext({ headers: req.headers, db: api.db, auth: api.auth, appUrl: APP_URL }),
+      responseMeta: retryAfterMeta,
     });
   }
 
@@ -234,6 +236,8 @@ describe("over HTTP", () => {
     expect((await get("projects.list", input, `Bearer ${key}`)).status).toBe(200);
     expect((await get("projects.list", input, "Bearer att_wrong")).status).toBe(401);
     await api.db.$client.query("update api_keys set rate_limit_max = 1 where id = $1", [apiKey.id]);
-    expect((await get("projects.list", input, `Bearer ${key}`)).status).toBe(429);
+    const limited = await get("projects.list", input, `Bearer ${key}`);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@ import { JobQueue } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { afterAll } from "vitest";
 import { createAuth } from "../src/auth.ts";
+import { SOCKET_ADDRESS_HEADER } from "../src/client-address.ts";
 import type { Mailer, MailMessage } from "../src/mailer.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory, createTRPCContext } from "../src/trpc.ts";
@@ -70,12 +71,25 @@ export function useApi() {
     },
     sentMail,
 
-    /** A request to better-auth's handler as a browser at `ip` on the app's origin sends it. */
+    /**
+     * A request to better-auth's handler as a browser at `ip` on the app's origin sends it, with
+     * the peer's address as the web app's server adds it, and any `headers` the browser adds.
+     */
     authRequest(
       path: string,
-      options: { body?: unknown; ip?: string; cookie?: string; method?: string } = {},
+      options: {
+        body?: unknown;
+        ip?: string;
+        cookie?: string;
+        method?: string;
+        headers?: Record<string, string>;
+      } = {},
     ): Promise<Response> {
-      const headers = new Headers({ origin: APP_URL, "x-forwarded-for": options.ip ?? uniqueIp() });
+      const headers = new Headers({
+        ...options.headers,
+        origin: APP_URL,
+        [SOCKET_ADDRESS_HEADER]: options.ip ?? uniqueIp(),
+      });
       if (options.body !== undefined) headers.set("content-type", "application/json");
       if (options.cookie) headers.set("cookie", options.cookie);
       return api.auth.handler(

@@ -1,4 +1,5 @@
 import { appRouter, createTRPCContext } from "@attune/api";
+import { retryAfterMeta } from "@attune/api/retry-after";
 import { DATASET_MAX_BYTES } from "@attune/db";
 import { log } from "@attune/runtime/log";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -25,6 +26,7 @@ async function handler(request: Request): Promise<Response> {
     // Queries can carry large inputs (a study spec), which clients then send as POST.
     allowMethodOverride: true,
     createContext: () => createTRPCContext(apiContextOptions(request)),
+    responseMeta: retryAfterMeta,
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         log.error("web.trpc.failed", { path, message: error.message, cause: String(error.cause) });
