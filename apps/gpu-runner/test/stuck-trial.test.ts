@@ -40,7 +40,7 @@ describe("a trial stuck in one long call", () => {
     const pid = runner.child.pid as number;
     await until(
       async () => ((await listRunners(test.db)).some((r) => r.alive) ? true : undefined),
-      directiveBudgetMs,
+      trainingBudgetMs,
       "the runner registered",
     );
     const idleMiB = residentMiB(pid);
@@ -52,7 +52,7 @@ describe("a trial stuck in one long call", () => {
     });
     await until(
       async () => ((await listTrials(test.db, huge.id, ["running"])).length ? true : undefined),
-      directiveBudgetMs,
+      trainingBudgetMs,
       "the huge trial to start",
     );
     await sleep(3_000);
