@@ -1,7 +1,13 @@
 // What a recommendation costs, in words: the compute per step against the setting it replaces,
 // and seconds per step and per trial at the speed the team's runners measured (core's trialCost).
 // Without a measurement only the relative cost is known, and the advice says so.
-import { type ParamValue, type TrialCost, trialCost, trialSettingsSchema } from "@attune/core/spec";
+import {
+  type Budget,
+  type ParamValue,
+  type TrialCost,
+  trialCost,
+  trialSettingsSchema,
+} from "@attune/core/spec";
 import { formatDuration } from "./format.ts";
 
 /** A trial this many times longer than the one it replaces is worth a warning. */
@@ -32,10 +38,7 @@ function formatRatio(ratio: number): string {
   return `≈ ${ratio >= 10 ? Math.round(ratio) : Number(ratio.toPrecision(2))}×`;
 }
 
-/** A trial's length, as a study's budget gives it. */
-export type TrialBudget = { steps: number } | { tokens: number };
-
-function priced(settings: Record<string, ParamValue>, budget: TrialBudget, pricing: Pricing) {
+function priced(settings: Record<string, ParamValue>, budget: Budget, pricing: Pricing) {
   return trialCost({
     settings,
     vocabSize: pricing.vocabSize,
@@ -54,7 +57,7 @@ export function changeCost(input: {
   settings: Record<string, ParamValue>;
   change: Record<string, ParamValue>;
   pricing: Pricing;
-  budget?: TrialBudget;
+  budget?: Budget;
   /** The study's wall-time limit. */
   wallTimeMinutes?: number;
 }): CostAdvice | undefined {

@@ -9,6 +9,7 @@ export {
   type OptimizerConfigInput,
   optimizerConfigSchema,
 } from "./train/optimizer-config.ts";
+export type { Budget } from "./train/trainer.ts";
 export {
   modelSizeProblem,
   stepsInBudget,

@@ -1,8 +1,7 @@
 // The trial the form stands for, as a recommendation's cost is weighed against it: each searched
 // number at its largest (the costliest trial the search may draw), so that a warning errs towards
 // the long side; and the budget a trial and the study have.
-import type { ParamValue } from "@attune/core/spec";
-import type { TrialBudget } from "../cost-advice.ts";
+import type { Budget, ParamValue } from "@attune/core/spec";
 import { SETTINGS } from "./catalogue.ts";
 import type { StudyForm } from "./form-state.ts";
 import { parseChoices, parseValue } from "./values.ts";
@@ -44,7 +43,7 @@ function positive(text: string): number | undefined {
 }
 
 /** A trial's length as the form gives it; undefined while it is not a positive number. */
-export function formBudget(form: StudyForm): TrialBudget | undefined {
+export function formBudget(form: StudyForm): Budget | undefined {
   const length = positive(form.budget.length);
   if (length === undefined) return undefined;
   return form.budget.unit === "steps" ? { steps: length } : { tokens: length };
