@@ -2,6 +2,7 @@
 // model far too large for the machine (the finding that a cancel did not stop it, and that its
 // runner's memory kept growing until the product was stopped).
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { getStudy, listRunners, listTrials, updateStudyStatus } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { describe, expect, it } from "vitest";
@@ -24,8 +25,6 @@ function residentMiB(pid: number): number {
   const kib = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
   return kib / 1024;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("a trial stuck in one long call", () => {
   it("ends within seconds of its study's cancel, frees its memory and its slot", async () => {
