@@ -1,6 +1,7 @@
 // Over HTTP against the running app: the API refuses a page on another site that carries a
 // user's cookie, and refuses a body past its limit once it passes it, even without Content-Length.
 import { expect, test } from "@playwright/test";
+import { chunkedBody } from "../support/health-probe.ts";
 
 test("a POST from another site's page is refused; the app's own origin and scripts are not", async ({
   baseURL,
@@ -20,19 +21,10 @@ test("a POST from another site's page is refused; the app's own origin and scrip
 });
 
 test("a chunked upload past the limit is refused with 413", async ({ baseURL }) => {
-  const chunk = new Uint8Array(1 << 20).fill(32);
-  let sentMiB = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sentMiB === 150) return controller.close();
-      sentMiB += 1;
-      controller.enqueue(chunk);
-    },
-  });
   const response = await fetch(`${baseURL}/api/trpc/datasets.upload`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body,
+    body: chunkedBody(150),
     duplex: "half",
   } as RequestInit);
   expect(response.status).toBe(413);

@@ -4,8 +4,9 @@
 // - fair share: the controller queues each study up to its share of the slots (this code);
 // - first come, first served, for comparison: the huge study's 200 trials queued at once, as the
 //   controller did before fair shares. That wait is cut short after a few trial lengths.
-// The figure for /api/health during uploads belongs to the upload work and is not measured here.
+// Then the web app's /api/health latency while 31 MiB datasets are uploaded (bench/uploads.ts).
 
+import { percentile } from "@attune/core/data";
 import {
   createTrial,
   getStudy,
@@ -21,6 +22,7 @@ import { embeddedDataFolder } from "@attune/db/paths";
 import { createScratchDatabase } from "@attune/db/scratch";
 import { log } from "@attune/runtime/log";
 import { createRunningStudy, startRunner, tinyModel, until } from "../test/cluster.ts";
+import { healthDuringUploads } from "./uploads.ts";
 
 const SLOTS = 4;
 const HUGE_TRIALS = 200;
@@ -30,6 +32,7 @@ const fixed = { ...tinyModel, eval_every: STEPS };
 const TRAINING_LIMIT_MS = 15 * 60_000;
 /** The first-come-first-served round gives up on the second team after this many trial lengths. */
 const FIFO_PATIENCE_TRIALS = 4;
+const UPLOADS = 4;
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
@@ -159,7 +162,16 @@ try {
   );
   await stopStudy(fifo);
 
-  summary = `bench:fairness second_team_wait_s=${seconds(fairWait)} trial_length_s=${seconds(fairLength)}`;
+  const uploads = await healthDuringUploads(db, scratch.url, UPLOADS);
+  const healthP99 = percentile(
+    uploads.healthMs.sort((a, b) => a - b),
+    99,
+  );
+  console.log(
+    `web app: ${UPLOADS} uploads of 31 MiB took ${uploads.uploadMs.map((ms) => seconds(ms)).join(", ")} s; ${uploads.healthMs.length} health checks meanwhile, median ${Math.round(median(uploads.healthMs))} ms, p99 ${Math.round(healthP99)} ms, longest ${Math.round(Math.max(...uploads.healthMs))} ms`,
+  );
+
+  summary = `bench:fairness second_team_wait_s=${seconds(fairWait)} trial_length_s=${seconds(fairLength)} health_p99_ms_during_uploads=${Math.round(healthP99)}`;
 } catch (error) {
   log.error("bench.fairness.failed", { message: (error as Error).message });
   process.exitCode = 1;

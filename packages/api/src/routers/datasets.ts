@@ -1,16 +1,5 @@
-import { readDatasetSamples } from "@attune/control";
-import {
-  type BuiltinCorpusName,
-  builtinCorpora,
-  createTokenizer,
-  DatasetError,
-  type DatasetFormat,
-  datasetStatistics,
-  loadCorpus,
-  parseDataset,
-  type TextDataset,
-  type Tokenizer,
-} from "@attune/core/data";
+import { storedDatasetSource } from "@attune/control";
+import { type BuiltinCorpusName, builtinCorpora, DatasetError } from "@attune/core/data";
 import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuning";
 import {
   createDataset,
@@ -23,6 +12,12 @@ import {
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
+import type {
+  AnalysisRequest,
+  AnalysisResult,
+  AnalysisTask,
+} from "../dataset-analysis/analysis.ts";
+import { analyseOffThread } from "../dataset-analysis/off-thread.ts";
 import { datasetId, displayName, lineOfText, projectId } from "../inputs.ts";
 import { authedProcedure, noInput, notFound, teamProcedure } from "../trpc.ts";
 
@@ -53,17 +48,12 @@ const uploadInput = z.strictObject({
   fileName: lineOfText(255).optional(),
 });
 
-/** A char tokenizer's vocabulary is the dataset's own characters. */
-function tokenizerFor(kind: z.output<typeof tokenizer>, dataset: TextDataset): Tokenizer {
-  return createTokenizer(
-    kind,
-    kind === "char" ? dataset.samples.map((sample) => sample.text).join("") : undefined,
-  );
-}
-
-function parseUpload(text: string, format: DatasetFormat): TextDataset {
+/** The analysis, run off the request thread; content that does not parse is a BAD_REQUEST. */
+async function analysed<Task extends AnalysisTask>(
+  request: AnalysisRequest<Task>,
+): Promise<AnalysisResult<Task>> {
   try {
-    return parseDataset(new TextEncoder().encode(text), { format, maxBytes: DATASET_MAX_BYTES });
+    return await analyseOffThread(request);
   } catch (error) {
     if (error instanceof DatasetError) {
       throw new TRPCError({
@@ -78,9 +68,16 @@ function parseUpload(text: string, format: DatasetFormat): TextDataset {
 
 export const datasetsRouter = {
   /** Stores plain text or JSONL after parsing it, with its statistics under the tokenizer. */
-  upload: teamProcedure("member", uploadInput).mutation(({ ctx, input }) => {
-    const dataset = parseUpload(input.content, input.format);
-    const statistics = datasetStatistics(dataset, tokenizerFor(input.tokenizer, dataset));
+  upload: teamProcedure("member", uploadInput).mutation(async ({ ctx, input }) => {
+    const { statistics } = await analysed({
+      task: "statistics",
+      source: {
+        bytes: new TextEncoder().encode(input.content),
+        format: input.format,
+        maxBytes: DATASET_MAX_BYTES,
+      },
+      tokenizer: input.tokenizer,
+    });
     return audited(
       ctx,
       (tx) =>
@@ -118,8 +115,11 @@ export const datasetsRouter = {
       name: displayName.optional(),
     }),
   ).mutation(async ({ ctx, input }) => {
-    const dataset = await loadCorpus(input.corpus);
-    const statistics = datasetStatistics(dataset, tokenizerFor(input.tokenizer, dataset));
+    const { format, statistics } = await analysed({
+      task: "statistics",
+      source: { corpus: input.corpus },
+      tokenizer: input.tokenizer,
+    });
     return audited(
       ctx,
       (tx) =>
@@ -128,7 +128,7 @@ export const datasetsRouter = {
           name: input.name ?? input.corpus,
           source: "builtin",
           origin: input.corpus,
-          format: dataset.format,
+          format,
           tokenizer: input.tokenizer,
           content: "",
           statistics,
@@ -170,12 +170,15 @@ export const datasetsRouter = {
   ).query(async ({ ctx, input }) => {
     const meta = await getDataset(ctx.db, input.datasetId);
     if (!meta) throw notFound("dataset", input.datasetId);
-    const dataset = await readDatasetSamples(ctx.db, meta);
-    if (dataset.samples.length < 2) {
-      return { basis: "preset" as const, ...sequenceLengthPresets.generation };
-    }
-    const encoder = tokenizerFor(meta.tokenizer, dataset);
-    const lengths = dataset.samples.map((sample) => encoder.encode(sample.text).length);
+    const preset = { basis: "preset" as const, ...sequenceLengthPresets.generation };
+    // Known without reading: the sample count is in the statistics.
+    if (meta.statistics && meta.statistics.samples < 2) return preset;
+    const lengths = await analysed({
+      task: "sample-token-lengths",
+      source: await storedDatasetSource(ctx.db, meta),
+      tokenizer: meta.tokenizer,
+    });
+    if (lengths.length < 2) return preset;
     return {
       basis: "data" as const,
       ...sequenceLengthFromData(lengths, {

@@ -74,8 +74,8 @@ function lengthHistogram(sortedLengths: readonly number[]): {
   return { upperBounds, counts };
 }
 
-/** The smallest value with at least p% of the values at or below it. */
-function percentile(sortedValues: readonly number[], p: number): number {
+/** The smallest value with at least p% of the values at or below it (the nearest-rank method). */
+export function percentile(sortedValues: readonly number[], p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * sortedValues.length));
   return sortedValues[rank - 1] ?? 0;
 }
