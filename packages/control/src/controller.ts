@@ -223,13 +223,12 @@ async function createNextTrial(
   return trial;
 }
 
-/** Fails a study whose spec is beyond the limits, saying why in the log. */
+/** Fails a study whose spec is beyond the limits, saying why on the study and in the log. */
 async function failStudy(tx: Transaction, study: Study, problems: SpecError[]): Promise<void> {
-  await updateStudyStatus(tx, study.id, "failed");
-  log.error("study.failed", {
-    studyId: study.id,
-    problems: problems.map((problem) => `${problem.path}: ${problem.message}`),
-  });
+  const reasons = problems.map((problem) => `${problem.path}: ${problem.message}`);
+  const error = `beyond this deployment's limits: ${reasons.join("; ")}`;
+  await updateStudyStatus(tx, study.id, "failed", error);
+  log.error("study.failed", { studyId: study.id, error });
 }
 
 /** The sampler also sees the completed trials of the study this one was seeded from. */

@@ -268,7 +268,12 @@ describe("study control", () => {
     const started = performance.now();
     expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ failed: true, created: [] });
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(await getStudy(test.db, study.id)).toMatchObject({ status: "failed" });
+    // The study says why, for its owner: the dashboard shows it.
+    expect(await getStudy(test.db, study.id)).toMatchObject({
+      status: "failed",
+      error:
+        "beyond this deployment's limits: sampler: the grid comes to 1,000,000 points, above the limit of 100,000 (ATTUNE_MAX_GRID_POINTS): use fewer values, fewer gridPoints or another sampler",
+    });
     expect(await listTrials(test.db, study.id)).toEqual([]);
     // The same check follows the limits the runners are given.
     const small = await runningStudy({

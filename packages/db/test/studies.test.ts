@@ -56,7 +56,7 @@ describe("studies", () => {
     await expect(createStudy(test.db, input)).rejects.toThrow();
   });
 
-  it("stamp startedAt on the first run and finishedAt when finished", async () => {
+  it("stamp startedAt on the first run and finishedAt when finished, and keep why one failed until it runs again", async () => {
     const { study } = await seedStudy(test.db);
     const running = await updateStudyStatus(test.db, study.id, "running");
     expect(running.status).toBe("running");
@@ -72,13 +72,13 @@ describe("studies", () => {
     const resumed = await updateStudyStatus(test.db, study.id, "running");
     expect(resumed.startedAt).toEqual(running.startedAt);
 
-    const failed = await updateStudyStatus(test.db, study.id, "failed");
-    expect(failed.startedAt).toEqual(running.startedAt);
+    const failed = await updateStudyStatus(test.db, study.id, "failed", "over the limits");
+    expect(failed).toMatchObject({ error: "over the limits", startedAt: running.startedAt });
     expect(failed.finishedAt?.getTime()).toBeGreaterThanOrEqual(
       running.startedAt?.getTime() ?? Number.POSITIVE_INFINITY,
     );
     const retried = await updateStudyStatus(test.db, study.id, "running");
-    expect(retried).toMatchObject({ startedAt: running.startedAt, finishedAt: null });
+    expect(retried).toMatchObject({ startedAt: running.startedAt, finishedAt: null, error: null });
     expect((await updateStudyStatus(test.db, study.id, "completed")).finishedAt).toBeInstanceOf(
       Date,
     );

@@ -90,7 +90,7 @@ export const studyCommands = [
         const { total, running, completed } = study.trialCounts;
         return table([
           ["study", `${study.name} (${study.id})`],
-          ["status", study.status],
+          ["status", study.error ? `${study.status}: ${study.error}` : study.status],
           ["project", study.projectId],
           ["dataset", spec.dataset],
           [

@@ -82,25 +82,34 @@ export async function listStudySummaries(db: Executor, projectId: string): Promi
 }
 
 /**
- * The timing columns a move to `status` sets: running keeps the first start and clears any finish
- * (a failed study may be resumed); a finished status stamps the finish; the rest leave both.
+ * The columns a move to `status` sets: running keeps the first start and clears any finish and
+ * error (a failed study may be resumed); a finished status stamps the finish; failed also says why.
  */
-function timingsFor(status: StudyStatus) {
+function statusColumns(status: StudyStatus, error?: string) {
   if (status === "running") {
-    return { startedAt: sql`coalesce(${studies.startedAt}, now())`, finishedAt: null };
+    return {
+      status,
+      startedAt: sql`coalesce(${studies.startedAt}, now())`,
+      finishedAt: null,
+      error: null,
+    };
   }
-  if (FINISHED_STUDY_STATUSES.includes(status)) return { finishedAt: sql`now()` };
-  return {};
+  if (FINISHED_STUDY_STATUSES.includes(status)) {
+    return { status, finishedAt: sql`now()`, error: status === "failed" ? (error ?? null) : null };
+  }
+  return { status };
 }
 
+/** Moves the study to `status`; `error` says why, when that is failed. */
 export async function updateStudyStatus(
   db: Executor,
   id: string,
   status: StudyStatus,
+  error?: string,
 ): Promise<Study> {
   const rows = await db
     .update(studies)
-    .set({ status, ...timingsFor(status) })
+    .set(statusColumns(status, error))
     .where(eq(studies.id, id))
     .returning();
   return single(rows, `no study ${id}`);
@@ -118,7 +127,7 @@ export async function transitionStudyStatus(
 ): Promise<Study | undefined> {
   const [row] = await db
     .update(studies)
-    .set({ status, ...timingsFor(status) })
+    .set(statusColumns(status))
     .where(and(eq(studies.id, id), inArray(studies.status, [...from])))
     .returning();
   return row;

@@ -68,6 +68,8 @@ export const studies = pgTable(
     createdBy: text().references(() => users.id, { onDelete: "set null" }),
     /** Orders the runner slots among its team's studies: higher first (never across teams). */
     priority: integer().notNull().default(0),
+    /** Why the study failed, for its owner to act on; cleared when it runs again. */
+    error: text(),
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
     ...timestamps,

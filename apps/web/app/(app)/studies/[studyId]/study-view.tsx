@@ -111,6 +111,11 @@ export function StudyView({ studyId }: { studyId: string }) {
         crumbs={[...projectCrumbs(project.data, team), { label: study.data.name }]}
         actions={<StudyControls study={study.data} canEdit={canEdit} />}
       />
+      {study.data.status === "failed" && study.data.error && (
+        <div className="error" role="alert" data-testid="study-error">
+          The study failed: {study.data.error}
+        </div>
+      )}
       {trials.error ? (
         <ErrorNote error={trials.error} />
       ) : !trials.data ? (
