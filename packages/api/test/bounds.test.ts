@@ -107,7 +107,7 @@ describe("grids", () => {
       const started = performance.now();
       return { result: await work(), ms: performance.now() - started };
     };
-    const grid = (sampler: object, searchSpace: object) =>
+    const grid = (sampler: unknown, searchSpace: unknown) =>
       problems(specWith((spec) => Object.assign(spec, { sampler, searchSpace })));
     for (const [sampler, searchSpace] of [
       [{ kind: "grid" }, { batch_size: { type: "int", low: 1, high: 5_000_000 } }],
