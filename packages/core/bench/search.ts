@@ -3,6 +3,7 @@
 // a study of 1,000 trials, then the pruner benchmark of ./pruners.ts.
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
+import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
 import { GridSampler } from "../src/tuning/samplers/grid.ts";
 import { RandomSampler } from "../src/tuning/samplers/random.ts";
 import { randomForTrial, type Sampler } from "../src/tuning/samplers/sampler.ts";
@@ -155,6 +156,7 @@ const samplers: SamplerEntry[] = [
   { name: "random", create: () => new RandomSampler(), applies: () => true },
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
+  { name: "cmaes", create: (seed) => new CmaEsSampler({}, seed), applies: () => true },
   {
     name: "grid",
     create: () => new GridSampler({ gridPoints: 10 }),

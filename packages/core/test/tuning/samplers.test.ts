@@ -44,6 +44,14 @@ const specs: SamplerSpec[] = [
     crossoverProbability: 0.9,
     sbxEta: 20,
   },
+  {
+    kind: "cmaes",
+    popsize: 6,
+    restartStrategy: "ipop",
+    incPopsize: 2,
+    startupTrials: 2,
+    considerPrunedTrials: false,
+  },
 ];
 
 function tpeDefaults(): SamplerSpec & { kind: "tpe" } {

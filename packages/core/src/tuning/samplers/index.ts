@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
+import { CmaEsSampler, cmaesSettingsSchema } from "./cmaes.ts";
 import { GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
@@ -40,6 +41,12 @@ export const samplerSpecSchema = z
         "NSGA-II, a genetic algorithm for several objectives: children of the best trials by Pareto rank and crowding, with crossover and mutation; random until populationSize trials have completed.",
       )
       .meta({ label: "NSGA-II (evolutionary, multi-objective)" }),
+    cmaesSettingsSchema
+      .extend({ kind: z.literal("cmaes") })
+      .describe(
+        "CMA-ES (as Optuna's CmaEsSampler), for numeric spaces: a Gaussian over the floats and ints whose mean, step size and covariance adapt after each generation of popsize trials; ipop restarts it with a larger population when it converges. Categorical and conditional parameters are drawn at random, as Optuna does, since CMA-ES needs ordered coordinates present in every trial. One objective only.",
+      )
+      .meta({ label: "CMA-ES (evolution strategy)", objectives: "one" }),
   ])
   .meta({
     description: "How the parameters of each new trial are chosen: a kind and its settings.",
@@ -49,8 +56,8 @@ export type SamplerSpec = z.output<typeof samplerSpecSchema>;
 export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 
 /**
- * The sampler a spec names; the seed fixes what a sampler draws once (Sobol's scramble), the limits
- * bound the grid a grid sampler lists.
+ * The sampler a spec names; the seed fixes what a sampler draws once or for the whole study (Sobol's
+ * scramble, CMA-ES' generations), the limits bound the grid a grid sampler lists.
  */
 export function createSampler(
   spec: SamplerSpec,
@@ -68,6 +75,8 @@ export function createSampler(
       return new TpeSampler(withoutKind(spec));
     case "nsga2":
       return new Nsga2Sampler(withoutKind(spec));
+    case "cmaes":
+      return new CmaEsSampler(withoutKind(spec), seed);
   }
 }
 

@@ -11,10 +11,10 @@ import {
   toUnit,
   unitBins,
 } from "../space.ts";
-import type { Direction, Params, ParamValue, StudyHistory, TrialRecord } from "../types.ts";
+import type { Params, ParamValue, StudyHistory, TrialRecord } from "../types.ts";
 import { type ParzenDimension, ParzenEstimator } from "./parzen.ts";
 import { randomParams } from "./random.ts";
-import { parseSettings, type Sampler } from "./sampler.ts";
+import { parseSettings, type Sampler, singleObjectiveSign } from "./sampler.ts";
 
 /** Model draws before a pick that equals a queued or running trial gives way to a random one. */
 const PENDING_REDRAWS = 5;
@@ -231,7 +231,7 @@ function byNumber(trials: TrialRecord[]): TrialRecord[] {
  * Failed and cancelled trials say nothing about their parameters and are left out.
  */
 function rankTrials(history: StudyHistory): { ranked: TrialRecord[]; pending: TrialRecord[] } {
-  const sign = singleObjectiveSign(history.directions);
+  const sign = singleObjectiveSign("tpe", history.directions);
   const completed: TrialRecord[] = [];
   const stopped: TrialRecord[] = [];
   const unusable: TrialRecord[] = [];
@@ -266,14 +266,4 @@ function rankTrials(history: StudyHistory): { ranked: TrialRecord[]; pending: Tr
 /** Ascending order that also holds for infinities (Infinity - Infinity is NaN). */
 function compare(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function singleObjectiveSign(directions: Direction[]): number {
-  const [direction, ...rest] = directions;
-  if (direction === undefined || rest.length > 0) {
-    throw new Error(
-      `tpe sampler optimises one objective, the study has ${directions.length}; use nsga2 for several`,
-    );
-  }
-  return direction === "minimize" ? 1 : -1;
 }
