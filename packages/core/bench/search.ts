@@ -155,6 +155,7 @@ const samplers: SamplerEntry[] = [
   { name: "random", create: () => new RandomSampler(), applies: () => true },
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
+  { name: "tpe-mv", create: () => new TpeSampler({ multivariate: true }), applies: () => true },
   {
     name: "grid",
     create: () => new GridSampler({ gridPoints: 10 }),
