@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
+import type { PrunerSpec } from "../pruner-spec.ts";
+import { BohbSampler, bohbSettingsSchema } from "./bohb.ts";
 import { GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
@@ -40,6 +42,12 @@ export const samplerSpecSchema = z
         "NSGA-II, a genetic algorithm for several objectives: children of the best trials by Pareto rank and crowding, with crossover and mutation; random until populationSize trials have completed.",
       )
       .meta({ label: "NSGA-II (evolutionary, multi-objective)" }),
+    bohbSettingsSchema
+      .extend({ kind: z.literal("bohb") })
+      .describe(
+        "BOHB: Hyperband whose new trials come from a TPE model of the trials that reached the largest budget (a rung of the pruner) with enough of them, scored by their value there; a share stays random. Needs the hyperband pruner. One objective only.",
+      )
+      .meta({ label: "BOHB (Hyperband + TPE)", objectives: "one" }),
   ])
   .meta({
     description: "How the parameters of each new trial are chosen: a kind and its settings.",
@@ -50,12 +58,13 @@ export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 
 /**
  * The sampler a spec names; the seed fixes what a sampler draws once (Sobol's scramble), the limits
- * bound the grid a grid sampler lists.
+ * bound the grid a grid sampler lists, and the pruner's rungs are BOHB's budgets.
  */
 export function createSampler(
   spec: SamplerSpec,
   seed = 0,
   limits: StudyLimits = defaultStudyLimits,
+  pruner: PrunerSpec = { kind: "none" },
 ): Sampler {
   switch (spec.kind) {
     case "random":
@@ -68,6 +77,13 @@ export function createSampler(
       return new TpeSampler(withoutKind(spec));
     case "nsga2":
       return new Nsga2Sampler(withoutKind(spec));
+    case "bohb":
+      if (pruner.kind !== "hyperband") {
+        throw new Error(
+          `the bohb sampler needs the hyperband pruner, whose rungs are its budgets; the pruner is ${pruner.kind}`,
+        );
+      }
+      return new BohbSampler(withoutKind(spec), withoutKind(pruner));
   }
 }
 

@@ -38,7 +38,7 @@ export function tpeModelShape(defaults: { eiCandidates: number; goodFraction: nu
       .lt(1)
       .default(defaults.goodFraction)
       .describe(
-        "Share of the ranked trials that count as good (rounded up, at most maxGoodTrials; Optuna's gamma).",
+        "Share of the ranked trials that count as good (rounded up; at most maxGoodTrials and, for BOHB, at least minObservations; Optuna's gamma, BOHB's q).",
       )
       .meta({ label: "Good fraction" }),
     maxGoodTrials: z
@@ -86,24 +86,27 @@ export interface TpeModelInput {
   pending: Params[];
   /** Configurations of every queued and running trial: with the liar, none is handed out again. */
   taken: Params[];
+  /** The fewest observations that count as good where goodFraction gives fewer (BOHB's N_min). */
+  minGood?: number;
 }
 
 /**
  * One configuration from TPE's model (Bergstra et al. 2011, after Optuna's TPESampler): the best
- * observations by score, a share of them, and the rest are modelled by Parzen estimators l(x) and
- * g(x), and of eiCandidates points drawn from l the one maximising l(x)/g(x) is picked.
+ * observations by score (goodFraction of them, at least minGood, at most maxGoodTrials) and the rest
+ * are modelled by Parzen estimators l(x) and g(x), and of eiCandidates points drawn from l the one
+ * maximising l(x)/g(x) is picked.
  *
  * With the constant liar, pending configurations count as bad, and a pick that a queued or running
  * trial holds is redrawn; after a few tries the configuration is random, and still not a taken one.
  */
 export function sampleTpeModel(
   space: SearchSpace,
-  { observations, pending, taken }: TpeModelInput,
+  { observations, pending, taken, minGood = 0 }: TpeModelInput,
   settings: TpeModelSettings,
   random: Random,
 ): Params {
   const goodCount = Math.min(
-    Math.ceil(settings.goodFraction * observations.length),
+    Math.max(Math.ceil(settings.goodFraction * observations.length), minGood),
     settings.maxGoodTrials,
   );
   const ranks = observations
