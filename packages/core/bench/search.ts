@@ -4,6 +4,7 @@
 // hyperband of ./multi-fidelity.ts.
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
+import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
 import { GridSampler } from "../src/tuning/samplers/grid.ts";
 import { RandomSampler } from "../src/tuning/samplers/random.ts";
 import { randomForTrial, type Sampler } from "../src/tuning/samplers/sampler.ts";
@@ -158,6 +159,7 @@ const samplers: SamplerEntry[] = [
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
   { name: "tpe-mv", create: () => new TpeSampler({ multivariate: true }), applies: () => true },
+  { name: "cmaes", create: (seed) => new CmaEsSampler({}, seed), applies: () => true },
   {
     name: "grid",
     create: () => new GridSampler({ gridPoints: 10 }),

@@ -50,6 +50,14 @@ const specs: SamplerSpec[] = [
     sbxEta: 20,
   },
   samplerSpecSchema.parse({ kind: "bohb" }),
+  {
+    kind: "cmaes",
+    popsize: 6,
+    restartStrategy: "ipop",
+    incPopsize: 2,
+    startupTrials: 2,
+    considerPrunedTrials: false,
+  },
 ];
 
 /** BOHB's budgets; the other samplers ignore the pruner. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Random } from "../../random.ts";
 import type { SearchSpace } from "../space.ts";
-import type { Params, StudyHistory } from "../types.ts";
+import type { Direction, Params, StudyHistory } from "../types.ts";
 
 /**
  * A sampler proposes the parameters of the next trial from the study's history alone, as Optuna's
@@ -49,4 +49,15 @@ export function parseSettings<Schema extends z.ZodType>(
     throw new Error(`${kind} sampler settings: ${z.prettifyError(result.error)}`);
   }
   return result.data;
+}
+
+/** +1 to minimise, -1 to maximise the study's one objective; an error naming the sampler if several. */
+export function singleObjectiveSign(kind: string, directions: Direction[]): number {
+  const [direction, ...rest] = directions;
+  if (direction === undefined || rest.length > 0) {
+    throw new Error(
+      `${kind} sampler optimises one objective, the study has ${directions.length}; use nsga2 for several`,
+    );
+  }
+  return direction === "minimize" ? 1 : -1;
 }

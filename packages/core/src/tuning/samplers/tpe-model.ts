@@ -16,6 +16,7 @@ import {
 import type { Direction, Params, ParamValue } from "../types.ts";
 import { type ParzenDimension, ParzenEstimator } from "./parzen.ts";
 import { freeRandomParams } from "./random.ts";
+import { singleObjectiveSign } from "./sampler.ts";
 
 /** Model draws before a pick that equals a queued or running trial gives way to a random one. */
 const PENDING_REDRAWS = 5;
@@ -242,13 +243,7 @@ export function objectiveScore(
   directions: Direction[],
   sampler: string,
 ): (value: number | undefined) => number {
-  const [direction, ...rest] = directions;
-  if (direction === undefined || rest.length > 0) {
-    throw new Error(
-      `${sampler} sampler optimises one objective, the study has ${directions.length}; use nsga2 for several`,
-    );
-  }
-  const sign = direction === "minimize" ? 1 : -1;
+  const sign = singleObjectiveSign(sampler, directions);
   return (value) =>
     value !== undefined && Number.isFinite(value) ? sign * value : Number.POSITIVE_INFINITY;
 }
