@@ -195,7 +195,7 @@ async function createNextTrial(
   const number = await reserveTrialNumber(tx, study.id);
   let params: TrialRecord["params"];
   try {
-    params = createSampler(spec.sampler, study.seed, limits).ask(
+    params = createSampler(spec.sampler, study.seed, limits, spec.pruner).ask(
       spec.searchSpace,
       history,
       randomForTrial(study.seed, number),

@@ -1,6 +1,7 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
 // best value found after 25, 50 and 100 trials (all functions are minimised), TPE's ask latency in
-// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts.
+// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts and the samplers under
+// hyperband of ./multi-fidelity.ts.
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
 import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
@@ -11,6 +12,7 @@ import { SobolSampler } from "../src/tuning/samplers/sobol.ts";
 import { TpeSampler } from "../src/tuning/samplers/tpe.ts";
 import type { SearchSpace } from "../src/tuning/space.ts";
 import type { Params, StudyHistory } from "../src/tuning/types.ts";
+import { runMultiFidelityBenchmark } from "./multi-fidelity.ts";
 import { runPrunerBenchmark } from "./pruners.ts";
 
 const SEEDS = 30;
@@ -156,6 +158,7 @@ const samplers: SamplerEntry[] = [
   { name: "random", create: () => new RandomSampler(), applies: () => true },
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
+  { name: "tpe-mv", create: () => new TpeSampler({ multivariate: true }), applies: () => true },
   { name: "cmaes", create: (seed) => new CmaEsSampler({}, seed), applies: () => true },
   {
     name: "grid",
@@ -235,6 +238,10 @@ const askMs = askLatencyAt1000();
 console.log(`samplers took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const pruners = runPrunerBenchmark();
 console.log(pruners.lines.join("\n"));
+const multiFidelity = runMultiFidelityBenchmark();
+console.log(multiFidelity.lines.join("\n"));
+const toGood = (sampler: string) =>
+  multiFidelity.resourceToGood.get(`counting ones/${sampler}`)?.toFixed(2);
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")}`,
 );

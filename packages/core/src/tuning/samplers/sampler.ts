@@ -14,11 +14,18 @@ import type { Direction, Params, StudyHistory } from "../types.ts";
  */
 export interface Sampler {
   readonly kind: string;
-  /** Throws SamplerExhaustedError when no new configuration is left (a finished grid). */
+  /**
+   * Throws SamplerExhaustedError when no configuration is left to hand out: a finished grid, or a
+   * finite space whose every configuration a queued or running trial holds (TPE and BOHB).
+   */
   ask(space: SearchSpace, history: StudyHistory, random: Random): Params;
 }
 
-/** Thrown by ask when every configuration has been handed out: the study is done. */
+/**
+ * Thrown by ask when no configuration is left to hand out. The controller then creates no trial that
+ * round and completes the study once none is queued or running: a finished grid ends it, while a
+ * space whose configurations are all training frees one as soon as a trial finishes.
+ */
 export class SamplerExhaustedError extends Error {
   override readonly name = "SamplerExhaustedError";
 }
