@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
-import { GridSampler, gridSettingsSchema } from "./grid.ts";
+import { type Feasible, GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
 import type { Sampler } from "./sampler.ts";
@@ -50,18 +50,19 @@ export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 
 /**
  * The sampler a spec names; the seed fixes what a sampler draws once (Sobol's scramble), the limits
- * bound the grid a grid sampler lists.
+ * bound the grid a grid sampler lists, which skips the points that are not `feasible`.
  */
 export function createSampler(
   spec: SamplerSpec,
   seed = 0,
   limits: StudyLimits = defaultStudyLimits,
+  feasible?: Feasible,
 ): Sampler {
   switch (spec.kind) {
     case "random":
       return new RandomSampler();
     case "grid":
-      return new GridSampler(withoutKind(spec), limits);
+      return new GridSampler(withoutKind(spec), limits, feasible);
     case "sobol":
       return new SobolSampler(withoutKind(spec), seed);
     case "tpe":
