@@ -43,6 +43,24 @@ export {
   type ValueKind,
 } from "./tuning/catalogue.ts";
 export {
+  type ComparisonOperator,
+  EXPRESSION_MAX_LENGTH,
+  ExpressionError,
+  parseComparison,
+} from "./tuning/constraints/expression.ts";
+export { isFeasible, totalViolation } from "./tuning/constraints/feasibility.ts";
+export {
+  type MeasuredName,
+  type Measurements,
+  measuredConstraintValues,
+  measuredValues,
+  type StudyConstraint,
+  settingCheck,
+  settingValues,
+  studyConstraints,
+  violations,
+} from "./tuning/constraints/study-constraints.ts";
+export {
   type ObjectiveFit,
   type SettingGroup,
   suitsObjectives,
