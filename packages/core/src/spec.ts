@@ -50,6 +50,7 @@ export {
 } from "./tuning/constraints/expression.ts";
 export { isFeasible, totalViolation } from "./tuning/constraints/feasibility.ts";
 export {
+  type ConstraintViolation,
   type MeasuredName,
   type Measurements,
   measuredConstraintValues,

@@ -196,11 +196,17 @@ export function measuredConstraintValues(
   return result;
 }
 
-/** The measured constraints a trial breaks, with by how much (its constraint value). */
+/** A measured constraint a trial broke: as written, and by how much (its constraint value). */
+export interface ConstraintViolation {
+  constraint: string;
+  by: number;
+}
+
+/** The measured constraints a trial breaks, with by how much. */
 export function violations(
   constraints: readonly StudyConstraint[],
   values: readonly number[],
-): { constraint: string; by: number }[] {
+): ConstraintViolation[] {
   const measured = constraints.filter((constraint) => constraint.measured);
   return measured.flatMap((constraint, i) => {
     const by = values[i] ?? 0;
