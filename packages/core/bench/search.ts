@@ -1,6 +1,7 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
 // best value found after 25, 50 and 100 trials (all functions are minimised), TPE's ask latency in
-// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts.
+// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts and TPE under a measured
+// constraint (./constrained.ts).
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
 import { GridSampler } from "../src/tuning/samplers/grid.ts";
@@ -10,6 +11,7 @@ import { SobolSampler } from "../src/tuning/samplers/sobol.ts";
 import { TpeSampler } from "../src/tuning/samplers/tpe.ts";
 import type { SearchSpace } from "../src/tuning/space.ts";
 import type { Params, StudyHistory } from "../src/tuning/types.ts";
+import { runConstrainedBenchmark } from "./constrained.ts";
 import { runPrunerBenchmark } from "./pruners.ts";
 
 const SEEDS = 30;
@@ -233,6 +235,8 @@ const askMs = askLatencyAt1000();
 console.log(`samplers took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const pruners = runPrunerBenchmark();
 console.log(pruners.lines.join("\n"));
+const constrained = runConstrainedBenchmark();
+console.log(constrained.lines.join("\n"));
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)}`,
 );

@@ -104,10 +104,10 @@ const budgetSchema = z
 
 // Which samplers and pruners take one objective, and which several: their schemas say so.
 const samplerFits = objectiveFits(samplerSpecSchema.options);
+const prunerFits = objectiveFits(prunerSpecSchema.options);
 
 /** Constraints a spec may have: each is checked for every draw of every trial. */
 const CONSTRAINTS_MAX = 32;
-const prunerFits = objectiveFits(prunerSpecSchema.options);
 
 export const studySpecSchema = z
   .strictObject({

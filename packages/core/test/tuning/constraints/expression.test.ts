@@ -51,39 +51,27 @@ describe("constraint expressions", () => {
     expect(sides("batch_size * seq_len <= 65536")).toEqual([65536, 65536]);
   });
 
-  it("says what is wrong and at which column, counted from 1", () => {
-    expect(syntaxError("")).toEqual({
-      column: 1,
-      reason: 'expected a number, a name or "(", found the end',
-    });
-    expect(syntaxError("d_model % heads")).toEqual({
-      column: 16,
-      reason: "expected a comparison (<=, >=, ==, !=, <, >), found the end",
-    });
-    expect(syntaxError("d_model % heads = 0")).toEqual({
-      column: 17,
-      reason: 'unexpected "=" (to compare, write "==")',
-    });
-    expect(syntaxError("(batch_size * seq_len <= 4")).toEqual({
-      column: 23,
-      reason: 'expected ")" to close the "(" at column 1, found "<="',
-    });
-    expect(syntaxError("1 < batch_size < 64")).toEqual({
-      column: 16,
-      reason: "one comparison per constraint: write the second as a constraint of its own",
-    });
-    expect(syntaxError("lr * 2 <= 1e")).toEqual({ column: 11, reason: '"1e" is not a number' });
-    expect(syntaxError("2heads <= 8")).toEqual({ column: 1, reason: '"2heads" is not a number' });
-    expect(syntaxError("heads ** 2 <= 8")).toEqual({
-      column: 8,
-      reason: 'expected a number, a name or "(", found "*"',
-    });
-    expect(syntaxError("heads <= 8 heads")).toEqual({
-      column: 12,
-      reason: 'expected the end or an operator, found "heads"',
-    });
-    expect(syntaxError("Math.max(1) <= 2")).toEqual({ column: 5, reason: 'unexpected "."' });
-    expect(syntaxError("heads ≤ 8")).toEqual({ column: 7, reason: 'unexpected "≤"' });
+  it.each([
+    ["", 1, 'expected a number, a name or "(", found the end'],
+    ["d_model % heads", 16, "expected a comparison (<=, >=, ==, !=, <, >), found the end"],
+    ["d_model % heads = 0", 17, 'unexpected "=" (to compare, write "==")'],
+    ["(batch_size * seq_len <= 4", 23, 'expected ")" to close the "(" at column 1, found "<="'],
+    [
+      "1 < batch_size < 64",
+      16,
+      "one comparison per constraint: write the second as a constraint of its own",
+    ],
+    ["lr * 2 <= 1e", 11, '"1e" is not a number'],
+    ["2heads <= 8", 1, '"2heads" is not a number'],
+    ["heads ** 2 <= 8", 8, 'expected a number, a name or "(", found "*"'],
+    ["heads <= 8 heads", 12, 'expected the end or an operator, found "heads"'],
+    ["Math.max(1) <= 2", 5, 'unexpected "."'],
+    ["heads ≤ 8", 7, 'unexpected "≤"'],
+  ])("refuses %j at column %i: %s", (text, column, reason) => {
+    expect(syntaxError(text)).toEqual({ column, reason });
+  });
+
+  it("says the column in its message", () => {
     expect(new ExpressionError("unexpected", 3).message).toBe("column 3: unexpected");
   });
 
