@@ -59,6 +59,8 @@ export async function readConstraintValues(
   const names = Object.keys(measuredValues).filter((name) =>
     constraints.some((constraint) => constraint.comparison.names.includes(name)),
   );
+  const values = new Map<string, number[]>();
+  if (names.length === 0) return values;
   const finished = trials.filter(
     (trial) => trial.state === "completed" || trial.state === "pruned",
   );
@@ -70,8 +72,7 @@ export async function readConstraintValues(
     values[name] = summary[measuredValues[name]];
     measured.set(summary.trialId, values);
   }
-  const values = new Map<string, number[]>();
-  for (const trial of names.length === 0 ? [] : finished) {
+  for (const trial of finished) {
     const settings = settingValues(spec, trial.params);
     const found = measuredConstraintValues(constraints, settings, measured.get(trial.id) ?? {});
     if (found !== undefined) values.set(trial.id, found);

@@ -43,19 +43,10 @@ export {
   type ValueKind,
 } from "./tuning/catalogue.ts";
 export {
-  type ComparisonOperator,
-  EXPRESSION_MAX_LENGTH,
-  ExpressionError,
-  parseComparison,
-} from "./tuning/constraints/expression.ts";
-export { isFeasible, totalViolation } from "./tuning/constraints/feasibility.ts";
-export {
   type ConstraintViolation,
-  type MeasuredName,
   type Measurements,
   measuredConstraintValues,
   measuredValues,
-  type StudyConstraint,
   settingCheck,
   settingValues,
   studyConstraints,
