@@ -207,6 +207,7 @@ async function createNextTrial(
     spec.sampler,
     study.seed,
     limits,
+    spec.pruner,
     broken && ((params) => broken(params).length === 0),
   );
   let asked: ConstrainedAsk;

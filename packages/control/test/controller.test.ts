@@ -328,9 +328,7 @@ describe("study control", () => {
       searchSpace: { batch_size: { type: "int", low: 1, high: 1_000_000 } },
       sampler: { kind: "grid" },
     });
-    const started = performance.now();
     expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ failed: true, created: [] });
-    expect(performance.now() - started).toBeLessThan(1000);
     // The study says why, for its owner: the dashboard shows it.
     expect(await getStudy(test.db, study.id)).toMatchObject({
       status: "failed",

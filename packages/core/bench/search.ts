@@ -1,9 +1,10 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
 // best value found after 25, 50 and 100 trials (all functions are minimised), TPE's ask latency in
-// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts and TPE under a measured
-// constraint (./constrained.ts).
+// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts, the samplers under
+// hyperband of ./multi-fidelity.ts and TPE under a measured constraint (./constrained.ts).
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
+import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
 import { GridSampler } from "../src/tuning/samplers/grid.ts";
 import { RandomSampler } from "../src/tuning/samplers/random.ts";
 import { randomForTrial, type Sampler } from "../src/tuning/samplers/sampler.ts";
@@ -12,6 +13,7 @@ import { TpeSampler } from "../src/tuning/samplers/tpe.ts";
 import type { SearchSpace } from "../src/tuning/space.ts";
 import type { Params, StudyHistory } from "../src/tuning/types.ts";
 import { runConstrainedBenchmark } from "./constrained.ts";
+import { runMultiFidelityBenchmark } from "./multi-fidelity.ts";
 import { runPrunerBenchmark } from "./pruners.ts";
 
 const SEEDS = 30;
@@ -157,6 +159,8 @@ const samplers: SamplerEntry[] = [
   { name: "random", create: () => new RandomSampler(), applies: () => true },
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
+  { name: "tpe-mv", create: () => new TpeSampler({ multivariate: true }), applies: () => true },
+  { name: "cmaes", create: (seed) => new CmaEsSampler({}, seed), applies: () => true },
   {
     name: "grid",
     create: () => new GridSampler({ gridPoints: 10 }),
@@ -235,8 +239,12 @@ const askMs = askLatencyAt1000();
 console.log(`samplers took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const pruners = runPrunerBenchmark();
 console.log(pruners.lines.join("\n"));
+const multiFidelity = runMultiFidelityBenchmark();
+console.log(multiFidelity.lines.join("\n"));
+const toGood = (sampler: string) =>
+  multiFidelity.resourceToGood.get(`counting ones/${sampler}`)?.toFixed(2);
 const constrained = runConstrainedBenchmark();
 console.log(constrained.lines.join("\n"));
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)}`,
 );

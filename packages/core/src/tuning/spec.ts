@@ -211,6 +211,12 @@ export const studySpecSchema = z
           : `${spec.pruner.kind} needs several objectives; use median or asha`,
       );
     }
+    if (spec.sampler.kind === "bohb" && spec.pruner.kind !== "hyperband") {
+      issue(
+        ["pruner", "kind"],
+        `the bohb sampler needs the hyperband pruner, whose rungs are its budgets, not ${spec.pruner.kind}: pruner: { kind: hyperband, minResource, maxResource }`,
+      );
+    }
     if (spec.sampler.kind === "grid") {
       for (const [name, param] of Object.entries(spec.searchSpace)) {
         try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../../src/random.ts";
 import { RandomSampler } from "../../src/tuning/samplers/random.ts";
-import { randomForTrial } from "../../src/tuning/samplers/sampler.ts";
+import { randomForTrial, SamplerExhaustedError } from "../../src/tuning/samplers/sampler.ts";
 import { rankTrials, TpeSampler } from "../../src/tuning/samplers/tpe.ts";
 import { paramsKey, type SearchSpace } from "../../src/tuning/space.ts";
 import type { Params, StudyHistory, TrialRecord } from "../../src/tuning/types.ts";
@@ -117,6 +117,54 @@ describe("TPE sampler", () => {
     }
     const running = history.trials.filter((trial) => trial.state === "running");
     expect(new Set(running.map((trial) => paramsKey(trial.params))).size).toBe(6);
+  });
+
+  it("never hands out a running configuration while a free one exists", () => {
+    // Two choices by three: six configurations, each completed twice, the three best running.
+    const space: SearchSpace = {
+      optimizer: { type: "categorical", choices: ["adam", "sgd"] },
+      schedule: { type: "categorical", choices: ["cosine", "linear", "constant"] },
+    };
+    const configurations = ["adam", "sgd"].flatMap((optimizer) =>
+      ["cosine", "linear", "constant"].map((schedule) => ({ optimizer, schedule })),
+    );
+    const trials = [...configurations, ...configurations].map((params, number) =>
+      completed(number, params, configurations.indexOf(params)),
+    );
+    const running = (count: number): TrialRecord[] =>
+      configurations.slice(0, count).map((params, i) => ({
+        number: 12 + i,
+        params,
+        state: "running",
+        intermediate: [],
+      }));
+    const history: StudyHistory = { directions: ["minimize"], trials: [...trials, ...running(3)] };
+    const taken = new Set(configurations.slice(0, 3).map(paramsKey));
+    for (const options of [{}, { multivariate: true }, { startupTrials: 100 }]) {
+      const sampler = new TpeSampler(options);
+      const asks = Array.from({ length: 50 }, (_, i) =>
+        sampler.ask(space, history, randomForTrial(0, 15 + i)),
+      );
+      expect(asks.filter((params) => taken.has(paramsKey(params))).length).toBe(0);
+      expect(new Set(asks.map(paramsKey)).size).toBe(3);
+    }
+    // Every configuration training: no duplicate, the controller waits for one to finish.
+    const full: StudyHistory = { directions: ["minimize"], trials: [...trials, ...running(6)] };
+    expect(() => new TpeSampler().ask(space, full, new Random(0))).toThrow(SamplerExhaustedError);
+    // A log-scale int takes every integer of its range: the one free value is found.
+    const logInt: SearchSpace = { heads: { type: "int", low: 1, high: 3, log: true } };
+    const two: StudyHistory = {
+      directions: ["minimize"],
+      trials: [1, 3].map((heads, number) => ({
+        number,
+        params: { heads },
+        state: "running",
+        intermediate: [],
+      })),
+    };
+    for (let i = 0; i < 20; i++) {
+      expect(new TpeSampler().ask(logInt, two, new Random(i))).toEqual({ heads: 2 });
+    }
   });
 
   it("learns which branch of a conditional space is better", () => {
