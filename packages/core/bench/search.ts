@@ -1,7 +1,7 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
 // best value found after 25, 50 and 100 trials (all functions are minimised), TPE's ask latency in
-// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts and the samplers under
-// hyperband of ./multi-fidelity.ts.
+// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts, the samplers under
+// hyperband of ./multi-fidelity.ts and TPE under a measured constraint (./constrained.ts).
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
 import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
@@ -12,6 +12,7 @@ import { SobolSampler } from "../src/tuning/samplers/sobol.ts";
 import { TpeSampler } from "../src/tuning/samplers/tpe.ts";
 import type { SearchSpace } from "../src/tuning/space.ts";
 import type { Params, StudyHistory } from "../src/tuning/types.ts";
+import { runConstrainedBenchmark } from "./constrained.ts";
 import { runMultiFidelityBenchmark } from "./multi-fidelity.ts";
 import { runPrunerBenchmark } from "./pruners.ts";
 
@@ -242,6 +243,8 @@ const multiFidelity = runMultiFidelityBenchmark();
 console.log(multiFidelity.lines.join("\n"));
 const toGood = (sampler: string) =>
   multiFidelity.resourceToGood.get(`counting ones/${sampler}`)?.toFixed(2);
+const constrained = runConstrainedBenchmark();
+console.log(constrained.lines.join("\n"));
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)}`,
 );

@@ -3,7 +3,7 @@ import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
 import type { PrunerSpec } from "../pruner-spec.ts";
 import { BohbSampler, bohbSettingsSchema } from "./bohb.ts";
 import { CmaEsSampler, cmaesSettingsSchema } from "./cmaes.ts";
-import { GridSampler, gridSettingsSchema } from "./grid.ts";
+import { type Feasible, GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
 import type { Sampler } from "./sampler.ts";
@@ -65,20 +65,21 @@ export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 
 /**
  * The sampler a spec names; the seed fixes what a sampler draws once or for the whole study (Sobol's
- * scramble, CMA-ES' generations), the limits bound the grid a grid sampler lists, and the pruner's
- * rungs are BOHB's budgets.
+ * scramble, CMA-ES' generations), the limits bound the grid a grid sampler lists, the pruner's
+ * rungs are BOHB's budgets, and the grid skips the points that are not `feasible`.
  */
 export function createSampler(
   spec: SamplerSpec,
   seed = 0,
   limits: StudyLimits = defaultStudyLimits,
   pruner: PrunerSpec = { kind: "none" },
+  feasible?: Feasible,
 ): Sampler {
   switch (spec.kind) {
     case "random":
       return new RandomSampler();
     case "grid":
-      return new GridSampler(withoutKind(spec), limits);
+      return new GridSampler(withoutKind(spec), limits, feasible);
     case "sobol":
       return new SobolSampler(withoutKind(spec), seed);
     case "tpe":

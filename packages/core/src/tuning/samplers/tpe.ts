@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Random } from "../../random.ts";
+import { isFeasible, totalViolation } from "../constraints/feasibility.ts";
 import { paramsKey, type SearchSpace } from "../space.ts";
 import type { Params, StudyHistory, TrialRecord } from "../types.ts";
 import { freeRandomParams, randomParams } from "./random.ts";
@@ -22,7 +23,8 @@ export type TpeOptions = z.input<typeof tpeSettingsSchema>;
 /**
  * Tree-structured Parzen Estimator (Bergstra et al. 2011), after Optuna's TPESampler: after
  * startupTrials random trials, TPE's model (./tpe-model.ts) of the trials ranked best first.
- * Pruned and paused trials rank after the completed ones, by the step they reached.
+ * Pruned and paused trials rank after the completed ones, by the step they reached. Trials that
+ * broke a measured constraint rank after those, as Optuna's TPE with constraints.
  */
 export class TpeSampler implements Sampler {
   readonly kind = "tpe";
@@ -56,16 +58,27 @@ function byNumber(trials: TrialRecord[]): TrialRecord[] {
 
 /**
  * Trials best first: completed ones by value, then pruned and paused ones by the step they reached
- * and their value there, then those with no usable value. Queued and running trials are pending.
- * Failed and cancelled trials say nothing about their parameters and are left out.
+ * and their value there, then infeasible ones (a measured constraint broken) by total violation,
+ * then those with no usable value; so a slice from the top is Optuna's below set (its
+ * `_split_trials`: feasible complete, feasible pruned, infeasible). Queued and running trials are
+ * pending. Failed and cancelled trials say nothing about their parameters and are left out.
  */
-function rankTrials(history: StudyHistory): { ranked: TrialRecord[]; pending: TrialRecord[] } {
+export function rankTrials(history: StudyHistory): {
+  ranked: TrialRecord[];
+  pending: TrialRecord[];
+} {
   const score = objectiveScore(history.directions, "tpe");
   const completed: TrialRecord[] = [];
   const stopped: TrialRecord[] = [];
+  const infeasible: TrialRecord[] = [];
   const unusable: TrialRecord[] = [];
   const pending: TrialRecord[] = [];
   for (const trial of history.trials) {
+    const finished = trial.state === "completed" || trial.state === "pruned";
+    if (finished && !isFeasible(trial)) {
+      infeasible.push(trial);
+      continue;
+    }
     switch (trial.state) {
       case "completed":
         if (Number.isFinite(trial.values?.[0])) completed.push(trial);
@@ -87,5 +100,6 @@ function rankTrials(history: StudyHistory): { ranked: TrialRecord[]; pending: Tr
   stopped.sort(
     (a, b) => last(b).step - last(a).step || compare(score(last(a).value), score(last(b).value)),
   );
-  return { ranked: [...completed, ...stopped, ...unusable], pending };
+  infeasible.sort((a, b) => totalViolation(a) - totalViolation(b));
+  return { ranked: [...completed, ...stopped, ...infeasible, ...unusable], pending };
 }
