@@ -2,6 +2,15 @@
 // analyses of a study's trials. The study spec and search space they work on are in `./spec.ts`.
 export { parameterImportance } from "./tuning/importance.ts";
 export { paretoFront } from "./tuning/pareto.ts";
+export {
+  type Member,
+  type MemberUpdate,
+  nextRoundStep,
+  populationRound,
+  type RoundPlan,
+  roundDecision,
+  scheduledParams,
+} from "./tuning/pbt/rounds.ts";
 export { createPruner } from "./tuning/pruners/index.ts";
 export type { PruneDecision } from "./tuning/pruners/pruner.ts";
 export { median } from "./tuning/pruners/reports.ts";
