@@ -8,8 +8,10 @@ export {
   nextRoundStep,
   populationRound,
   type RoundPlan,
+  randomForRound,
   roundDecision,
   scheduledParams,
+  valueAtRound,
 } from "./tuning/pbt/rounds.ts";
 export { createPruner } from "./tuning/pruners/index.ts";
 export type { PruneDecision } from "./tuning/pruners/pruner.ts";

@@ -4,8 +4,9 @@
 // parameters, and all go on. A replay study changes its trials' parameters at the steps of a
 // fixed schedule instead. Storage stays outside: the study control passes each member's last round
 // and acts on what these return.
-import type { Random } from "../../random.ts";
+import { Random } from "../../random.ts";
 import { CONTINUE, isBetter, type PruneDecision } from "../pruners/pruner.ts";
+import { firstReportFrom } from "../pruners/reports.ts";
 import type { SearchSpace } from "../space.ts";
 import type { Direction, Params, TrialRecord } from "../types.ts";
 import { explore } from "./explore.ts";
@@ -51,6 +52,16 @@ export function scheduledParams(plan: PbtReplaySettings, step: number): Params {
     {},
     ...plan.schedule.filter((entry) => entry.step <= step).map((e) => e.params),
   );
+}
+
+/** A trial's value at a round: its first report at or after the round's step; NaN if none. */
+export function valueAtRound(trial: TrialRecord, step: number): number {
+  return firstReportFrom(trial.intermediate, step)?.value ?? Number.NaN;
+}
+
+/** The generator of the round at `step`, from the study seed: a round draws the same on any runner. */
+export function randomForRound(seed: number, step: number): Random {
+  return new Random((seed ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0);
 }
 
 /** A member of the population at a round: its parameters and its value at the round's step. */
