@@ -2,6 +2,7 @@
 // analyses of a study's trials. The study spec and search space they work on are in `./spec.ts`.
 export { parameterImportance } from "./tuning/importance.ts";
 export { paretoFront } from "./tuning/pareto.ts";
+export { type LineageRound, memberSchedule } from "./tuning/pbt/lineage.ts";
 export {
   type Member,
   type MemberUpdate,
