@@ -1,7 +1,7 @@
 // A PBT study trained by real runner processes through the queue, with one runner killed while
 // the population waits at a round: the lost member resumes elsewhere from its last checkpoint, the
 // round waits for it, and the bottom member then trains on from the top member's checkpoint with
-// perturbed parameters.
+// perturbed parameters. Then a replay of a schedule trains with its parameters at its steps.
 import { getStudy, listRunners, listStudyLineage, listTrials, readMetrics } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { describe, expect, it } from "vitest";
@@ -114,5 +114,41 @@ describe("a PBT study on two runners", () => {
     const best = (await getStudy(test.db, study.id))?.bestTrialId;
     const finals = trials.map((trial) => trial.values?.[0] ?? Number.POSITIVE_INFINITY);
     expect(trials.find((trial) => trial.id === best)?.values?.[0]).toBe(Math.min(...finals));
+  });
+
+  it("replays a schedule in one trial, switching its parameters at the schedule's steps", async () => {
+    const study = await createRunningStudy(test.db, {
+      fixed: { ...tinyModel, eval_every: 30, schedule: "constant" },
+      sampler: {
+        kind: "pbt-replay",
+        schedule: [
+          { step: 0, params: { lr: 0.01 } },
+          { step: 60, params: { lr: 0.004 } },
+        ],
+      },
+      budget: { trials: 1, stepsPerTrial: 120 },
+    });
+    runners.push(startRunner(test.url, "replay"));
+    await until(
+      async () => ((await getStudy(test.db, study.id))?.status === "completed" ? true : undefined),
+      trainingBudgetMs,
+      "the replay study completed",
+    );
+    const [trial] = await listTrials(test.db, study.id);
+    expect(trial).toMatchObject({ state: "completed", attempts: 1, params: { lr: 0.004 } });
+    const rates = await readMetrics(test.db, trial?.id as string, "lr");
+    expect(rates.map((point) => point.step)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(new Set(rates.filter((point) => point.step <= 60).map((p) => p.value))).toEqual(
+      new Set([0.01]),
+    );
+    expect(new Set(rates.filter((point) => point.step > 60).map((p) => p.value))).toEqual(
+      new Set([0.004]),
+    );
+    expect(
+      (await listStudyLineage(test.db, study.id)).map((row) => [row.step, row.params]),
+    ).toEqual([
+      [0, { lr: 0.01 }],
+      [60, { lr: 0.004 }],
+    ]);
   });
 });

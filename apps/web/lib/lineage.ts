@@ -136,7 +136,6 @@ export function lineageChartOption(lineage: Lineage) {
       type: "category",
       data: lineage.members.map((member) => laneName(member.number)),
       inverse: true,
-      name: "member",
     },
     series: [...memberLanes(lineage), copyArrows(lineage)],
   };

@@ -190,4 +190,13 @@ describe("lineage.get", () => {
       message: `study ${world.runningStudy.id} is not population-based (its sampler is random, not pbt or pbt-replay): it has no lineage`,
     });
   });
+
+  it("keeps a PBT study's population: appending trials is refused, saying what to do", async () => {
+    await expect(
+      api.as(people.member).studies.appendTrials({ studyId: world.pbtStudy.id, count: 2 }),
+    ).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: `cannot append trials to study ${world.pbtStudy.id}: a PBT study's trials are its population, which is fixed once it trains; clone it with a larger population instead`,
+    });
+  });
 });
