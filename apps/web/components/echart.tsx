@@ -1,10 +1,12 @@
 "use client";
-// One ECharts instance per chart (parallel coordinates, scatter, bars), sized to its container.
+// One ECharts instance per chart (parallel coordinates, scatter, bars, lines), sized to its
+// container.
 // Only the chart kinds and components we use are registered, to keep the bundle small.
-import { BarChart, ParallelChart, ScatterChart } from "echarts/charts";
+import { BarChart, LineChart, ParallelChart, ScatterChart } from "echarts/charts";
 import {
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   ParallelComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -15,10 +17,12 @@ import { useEffect, useRef } from "react";
 
 use([
   BarChart,
+  LineChart,
   ParallelChart,
   ScatterChart,
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   ParallelComponent,
   TooltipComponent,
   VisualMapComponent,

@@ -3,6 +3,7 @@ import { apiKeysRouter } from "./routers/api-keys.ts";
 import { datasetsRouter } from "./routers/datasets.ts";
 import { healthRouter } from "./routers/health.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
+import { lineageRouter } from "./routers/lineage.ts";
 import { membersRouter } from "./routers/members.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { runnersRouter } from "./routers/runners.ts";
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   studies: studiesRouter,
   trials: trialsRouter,
   analysis: analysisRouter,
+  lineage: lineageRouter,
   strategies: strategiesRouter,
   runners: runnersRouter,
   health: healthRouter,

@@ -181,6 +181,8 @@ export const procedureCases: ProcedureCase[] = [
   })),
   row("analysis.paretoFront", viewerUp, (w) => ({ studyId: w.paretoStudy.id })),
 
+  row("lineage.get", viewerUp, (w) => ({ studyId: w.pbtStudy.id })),
+
   row("strategies.create", memberUp, (w) => ({
     ...dataset(w),
     kind: "lr-range-test",

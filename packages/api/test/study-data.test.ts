@@ -1,5 +1,7 @@
-// What the trial, analysis and strategy procedures answer, beyond who may call them.
+// What the trial, analysis, lineage and strategy procedures answer, beyond who may call them.
+import { validateStudySpec } from "@attune/core/spec";
 import { createNextTrial, createStudy, updateTrial, writeMetrics } from "@attune/db";
+import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApi } from "./harness.ts";
 import { type People, seedWorld, signUpPeople, studySpecText, type World } from "./world.ts";
@@ -199,5 +201,74 @@ describe("strategies", () => {
         strategyRunId: world.strategyRun.id,
       }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("lineage.get", () => {
+  it("gives each member's rounds, the best member's schedule and a spec replaying it", async () => {
+    const lineage = await api.as(people.viewer).lineage.get({ studyId: world.pbtStudy.id });
+    expect(lineage).toMatchObject({
+      kind: "pbt",
+      stepsPerTrial: 30,
+      changing: ["lr"],
+      bestTrialNumber: 1,
+    });
+    expect(
+      lineage.members.map((member) => [
+        member.number,
+        member.state,
+        member.value,
+        member.rounds.map((round) => [round.step, round.params.lr, round.copiedFromTrialNumber]),
+      ]),
+    ).toEqual([
+      [
+        0,
+        "completed",
+        1.5,
+        [
+          [0, 0.01, null],
+          [10, 0.01, null],
+        ],
+      ],
+      [
+        1,
+        "completed",
+        1.25,
+        [
+          [0, 0.001, null],
+          [10, 0.008, 0],
+        ],
+      ],
+    ]);
+    expect(lineage.members[1]?.rounds[1]).toMatchObject({ copiedStep: 10, value: 2.5 });
+    // Member 1's weights were member 0's to step 10: its own first rate never trained them.
+    expect(lineage.bestSchedule).toEqual([
+      { step: 0, params: { lr: 0.01 } },
+      { step: 10, params: { lr: 0.008 } },
+    ]);
+    const replay = validateStudySpec(lineage.replaySpec);
+    expect(replay.ok && replay.spec).toMatchObject({
+      name: "pbt replay",
+      sampler: { kind: "pbt-replay", schedule: lineage.bestSchedule },
+      budget: { trials: 1, parallelTrials: 1, stepsPerTrial: 30 },
+    });
+  });
+
+  it("refuses a study that is not population-based, saying why", async () => {
+    const call = api.as(people.viewer).lineage.get({ studyId: world.runningStudy.id });
+    await expect(call).rejects.toBeInstanceOf(TRPCError);
+    await expect(call).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: `study ${world.runningStudy.id} is not population-based (its sampler is random, not pbt or pbt-replay): it has no lineage`,
+    });
+  });
+
+  it("keeps a PBT study's population: appending trials is refused, saying what to do", async () => {
+    await expect(
+      api.as(people.member).studies.appendTrials({ studyId: world.pbtStudy.id, count: 2 }),
+    ).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: `cannot append trials to study ${world.pbtStudy.id}: a PBT study's trials are its population, which is fixed once it trains; clone it with a larger population instead`,
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   createStudy,
   createTeam,
   type Database,
+  recordLineage,
   setBestTrial,
   strategyRuns,
   updateStudyStatus,
@@ -39,6 +40,16 @@ export function studySpecText(name: string, dataset: string): string {
     searchSpace: { lr: { type: "float", low: 0.0001, high: 0.01, log: true } },
     sampler: { kind: "random" },
     budget: { trials: 4, stepsPerTrial: 10 },
+  });
+}
+
+/** A PBT study of two members, rounds every 10 of its 30 steps, mutating the rate. */
+export function pbtSpecText(name: string, dataset: string): string {
+  return JSON.stringify({
+    ...JSON.parse(studySpecText(name, dataset)),
+    fixed: { eval_every: 10 },
+    sampler: { kind: "pbt", population: 2, perturbationInterval: 10, mutations: ["lr"] },
+    budget: { trials: 2, stepsPerTrial: 30 },
   });
 }
 
@@ -119,6 +130,34 @@ export async function seedWorld(db: Database, people: People) {
     const trial = await createNextTrial(db, { studyId: paretoStudy.id, params: { lr } });
     await updateTrial(db, trial.id, { state: "completed", values: [...values] });
   }
+  // A PBT study of two members: at step 10 member 1 copied member 0 and perturbed its rate; it
+  // ended best.
+  const pbtStudy = await createStudy(db, {
+    projectId: project.id,
+    name: "pbt",
+    spec: JSON.parse(pbtSpecText("pbt", dataset.name)),
+    seed: 7,
+  });
+  const [leader, follower] = [
+    await createNextTrial(db, { studyId: pbtStudy.id, params: { lr: 0.01 } }),
+    await createNextTrial(db, { studyId: pbtStudy.id, params: { lr: 0.008 } }),
+  ];
+  await updateTrial(db, leader.id, { state: "completed", values: [1.5], lastStep: 30 });
+  await updateTrial(db, follower.id, { state: "completed", values: [1.25], lastStep: 30 });
+  await setBestTrial(db, pbtStudy.id, follower.id);
+  await recordLineage(db, [
+    { trialId: leader.id, step: 0, params: { lr: 0.01 } },
+    { trialId: follower.id, step: 0, params: { lr: 0.001 } },
+    { trialId: leader.id, step: 10, params: { lr: 0.01 }, value: 2.0 },
+    {
+      trialId: follower.id,
+      step: 10,
+      params: { lr: 0.008 },
+      value: 2.5,
+      copiedFromTrialId: leader.id,
+      copiedStep: 10,
+    },
+  ]);
   // Inserted without its job: no runner works the tests' queue.
   const [strategyRun] = await db
     .insert(strategyRuns)
@@ -153,6 +192,7 @@ export async function seedWorld(db: Database, people: People) {
     queuedTrial,
     bestTrial,
     paretoStudy,
+    pbtStudy,
     strategyRun,
     invitation,
     apiKeyIds,

@@ -49,6 +49,7 @@ import {
   wallTimeSpent,
 } from "./history.ts";
 import { configuredStudyLimits } from "./limits.ts";
+import { recordFirstParams, roundPlan, runRounds } from "./population.ts";
 import { studySlotShare } from "./slots.ts";
 
 export interface FillResult {
@@ -120,7 +121,7 @@ export async function fillStudy(
     // Queued or training at once: at most its parallelism, and at most its share of the runners.
     const allowance = Math.min(spec.budget.parallelTrials, await studySlotShare(tx, studyId));
     const active = trials.filter((trial) => trial.state === "queued" || trial.state === "running");
-    const resumable = resumableTrials(spec, trials, history);
+    const resumable = await resumableTrials(tx, study, spec, trials, history);
     const requeued = await requeueTrials(
       tx,
       queue,
@@ -166,13 +167,23 @@ export async function fillStudy(
   });
 }
 
-/** Trials paused with their study, and trials a rung pruner promotes: they go back on the queue. */
-function resumableTrials(
+/**
+ * Trials paused with their study, and trials a rung pruner promotes or a population's round lets
+ * go on (after running the rounds that are due): they go back on the queue.
+ */
+async function resumableTrials(
+  tx: Transaction,
+  study: Study,
   spec: StudySpec,
   trials: readonly Trial[],
   history: StudyHistory,
-): Trial[] {
-  const promoted = new Set(createPruner(spec.pruner).promotions(history));
+): Promise<Trial[]> {
+  const plan = roundPlan(spec);
+  const promoted = new Set(
+    plan === undefined
+      ? createPruner(spec.pruner).promotions(history)
+      : await runRounds(tx, study, spec, plan, trials, history),
+  );
   return trials.filter(
     (trial) =>
       trial.state === "paused" &&
@@ -235,6 +246,7 @@ async function createNextTrial(
     });
   }
   const trial = await createTrial(tx, { studyId: study.id, number, params });
+  if (roundPlan(spec) !== undefined) await recordFirstParams(tx, trial);
   await queue.enqueue(tx, "trial", { trialId: trial.id });
   return trial;
 }

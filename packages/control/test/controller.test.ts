@@ -4,48 +4,20 @@ import {
   createStudy,
   createTrial,
   getStudy,
-  heartbeatRunner,
-  JobQueue,
   listTrials,
-  registerRunner,
   updateStudyStatus,
   updateTrial,
   writeMetrics,
 } from "@attune/db";
 import { seedProject } from "@attune/db/seed";
-import { useTestDatabase } from "@attune/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fillStudy } from "../src/controller.ts";
 import { decideTrial } from "../src/decisions.ts";
+import { useStudyControl } from "./study-control.ts";
 
-const test = useTestDatabase();
-let queue: JobQueue;
-
-let runnerId: string;
-
-beforeAll(async () => {
-  queue = await JobQueue.connect(test.url, "control-test");
-  // Slots to spare: these tests are about a study's own parallelism, not its share of the runners.
-  const runner = await registerRunner(test.db, {
-    name: "many-slots",
-    host: "test",
-    pid: 1,
-    backend: "wasm",
-    device: "cpu",
-    cores: 1,
-    capacity: 1_000,
-  });
-  runnerId = runner.id;
-});
-
-beforeEach(async () => {
-  await heartbeatRunner(test.db, runnerId);
-});
-
-afterAll(async () => {
-  await queue.stop();
-});
+const control = useStudyControl("control-test");
+const { test } = control;
 
 function spec(overrides: Record<string, unknown> = {}) {
   return {
@@ -82,9 +54,9 @@ async function queuedJobs(): Promise<string[]> {
 describe("study control", () => {
   it("queues up to the study's parallelism, each trial with a job, and nothing for a draft", async () => {
     const study = await runningStudy();
-    const first = await fillStudy(test.db, queue, study.id);
+    const first = await fillStudy(test.db, control.queue, study.id);
     expect(first.created).toEqual([0, 1]);
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({
       created: [],
       completed: false,
     });
@@ -99,7 +71,7 @@ describe("study control", () => {
       spec: spec(),
       seed: 1,
     });
-    expect(await fillStudy(test.db, queue, draft.id)).toMatchObject({ created: [] });
+    expect(await fillStudy(test.db, control.queue, draft.id)).toMatchObject({ created: [] });
   });
 
   it("hands out each trial number once when many runners decide at the same time", async () => {
@@ -107,7 +79,7 @@ describe("study control", () => {
       budget: { trials: 40, parallelTrials: 40, stepsPerTrial: 10 },
     });
     const rounds = await Promise.all(
-      Array.from({ length: 8 }, () => fillStudy(test.db, queue, study.id)),
+      Array.from({ length: 8 }, () => fillStudy(test.db, control.queue, study.id)),
     );
     const created = rounds.flatMap((round) => round.created).sort((a, b) => a - b);
     expect(created).toEqual(Array.from({ length: 40 }, (_, i) => i));
@@ -119,13 +91,13 @@ describe("study control", () => {
     const study = await runningStudy({
       budget: { trials: 3, parallelTrials: 3, stepsPerTrial: 10 },
     });
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     const trials = await listTrials(test.db, study.id);
     const losses = [2.5, 1.5, 3.0];
     for (const [i, trial] of trials.entries()) {
       await updateTrial(test.db, trial.id, { state: "completed", values: [losses[i] as number] });
     }
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({
       created: [],
       completed: true,
     });
@@ -147,18 +119,18 @@ describe("study control", () => {
           sql`select best_trial_id from studies where id = ${study.id}`,
         )
       ).rows[0]?.best_trial_id;
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     expect(await bestId()).toBeNull();
     const [first, second] = await listTrials(test.db, study.id);
     await updateTrial(test.db, first?.id as string, { state: "completed", values: [2.5] });
     // A pruned trial's last value does not count: it did not train its whole length.
     await updateTrial(test.db, second?.id as string, { state: "pruned", values: [1.0] });
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ completed: false });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({ completed: false });
     expect(await bestId()).toBe(first?.id);
 
     const third = (await listTrials(test.db, study.id))[2];
     await updateTrial(test.db, third?.id as string, { state: "completed", values: [1.5] });
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     expect(await bestId()).toBe(third?.id);
   });
 
@@ -166,16 +138,16 @@ describe("study control", () => {
     const study = await runningStudy({
       budget: { trials: 2, parallelTrials: 2, stepsPerTrial: 10 },
     });
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     for (const trial of await listTrials(test.db, study.id)) {
       await updateTrial(test.db, trial.id, { state: "completed", values: [1] });
     }
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ completed: true });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({ completed: true });
     expect(await appendStudyTrials(test.db, study.id, 2)).toMatchObject({
       status: "running",
       finishedAt: null,
     });
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({
       created: [2, 3],
       completed: false,
     });
@@ -183,13 +155,16 @@ describe("study control", () => {
 
   it("puts trials paused with their study back on the queue when it resumes", async () => {
     const study = await runningStudy();
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     const [paused] = await listTrials(test.db, study.id);
     await updateTrial(test.db, paused?.id as string, { state: "paused", pauseReason: "study" });
     await updateStudyStatus(test.db, study.id, "paused");
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [] });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({ requeued: [] });
     await updateStudyStatus(test.db, study.id, "running");
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [0], created: [] });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({
+      requeued: [0],
+      created: [],
+    });
   });
 
   it("asks the study's pruner, and ASHA promotes a trial paused at a rung once it is in the top third", async () => {
@@ -215,7 +190,10 @@ describe("study control", () => {
     await updateTrial(test.db, b.id, { state: "paused", pauseReason: "rung" });
     await updateTrial(test.db, a.id, { state: "running" });
     await updateTrial(test.db, c.id, { state: "running" });
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [], created: [] });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({
+      requeued: [],
+      created: [],
+    });
     // Six more trials end worse at the rung: b is now in the top third of nine, and resumes once
     // one of the two trials training ends (a promotion counts in the parallelism too).
     for (const number of [3, 4, 5, 6, 7, 8]) {
@@ -229,9 +207,9 @@ describe("study control", () => {
       ]);
       await updateTrial(test.db, worse.id, { state: "pruned" });
     }
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [] });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({ requeued: [] });
     await updateTrial(test.db, c.id, { state: "pruned" });
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ requeued: [1] });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({ requeued: [1] });
     expect((await listTrials(test.db, study.id))[1]).toMatchObject({
       state: "queued",
       pauseReason: null,
@@ -243,7 +221,7 @@ describe("study control", () => {
       searchSpace: { layers: { type: "categorical", choices: [1, 1000] } },
       sampler: { kind: "grid" },
     });
-    const round = await fillStudy(test.db, queue, study.id);
+    const round = await fillStudy(test.db, control.queue, study.id);
     const trials = await listTrials(test.db, study.id);
     const refused = trials.filter((trial) => trial.params.layers === 1000);
     expect(refused.length).toBeGreaterThan(0);
@@ -268,7 +246,7 @@ describe("study control", () => {
       sampler: { kind: "grid" },
       budget: { trials: 8, parallelTrials: 8, stepsPerTrial: 10 },
     });
-    const round = await fillStudy(test.db, queue, study.id);
+    const round = await fillStudy(test.db, control.queue, study.id);
     const trials = await listTrials(test.db, study.id);
     expect(round).toMatchObject({ refused: [] });
     expect(trials.map((trial) => trial.params.heads).sort()).toEqual([1, 2, 4, 8]);
@@ -283,7 +261,7 @@ describe("study control", () => {
       sampler: { kind: "tpe" },
       budget: { trials: 2, parallelTrials: 2, stepsPerTrial: 10 },
     });
-    const round = await fillStudy(test.db, queue, study.id);
+    const round = await fillStudy(test.db, control.queue, study.id);
     expect(round).toMatchObject({ created: [], refused: [0, 1] });
     for (const trial of await listTrials(test.db, study.id)) {
       expect(trial).toMatchObject({
@@ -302,7 +280,7 @@ describe("study control", () => {
       constraints: ["param_count <= 1000", "tokens_per_s >= 100"],
       budget: { trials: 3, parallelTrials: 3, stepsPerTrial: 10 },
     });
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     const trials = await listTrials(test.db, study.id);
     // Trial 0 has the lowest loss but is too large; trial 1 is too slow over its two steps
     // (harmonic mean 2 / (1/300 + 1/50) ≈ 86); trial 2 meets both.
@@ -319,7 +297,7 @@ describe("study control", () => {
       ]);
       await updateTrial(test.db, trial.id, { state: "completed", values: [loss] });
     }
-    await fillStudy(test.db, queue, study.id);
+    await fillStudy(test.db, control.queue, study.id);
     expect((await getStudy(test.db, study.id))?.bestTrialId).toBe(trials[2]?.id);
   });
 
@@ -328,7 +306,10 @@ describe("study control", () => {
       searchSpace: { batch_size: { type: "int", low: 1, high: 1_000_000 } },
       sampler: { kind: "grid" },
     });
-    expect(await fillStudy(test.db, queue, study.id)).toMatchObject({ failed: true, created: [] });
+    expect(await fillStudy(test.db, control.queue, study.id)).toMatchObject({
+      failed: true,
+      created: [],
+    });
     // The study says why, for its owner: the dashboard shows it.
     expect(await getStudy(test.db, study.id)).toMatchObject({
       status: "failed",
@@ -342,12 +323,14 @@ describe("study control", () => {
       sampler: { kind: "grid" },
     });
     const tight = { ...defaultStudyLimits, gridPoints: 5 };
-    expect(await fillStudy(test.db, queue, small.id, tight)).toMatchObject({ failed: true });
+    expect(await fillStudy(test.db, control.queue, small.id, tight)).toMatchObject({
+      failed: true,
+    });
     const other = await runningStudy({
       searchSpace: { batch_size: { type: "int", low: 1, high: 10 } },
       sampler: { kind: "grid" },
     });
-    expect(await fillStudy(test.db, queue, other.id)).toMatchObject({
+    expect(await fillStudy(test.db, control.queue, other.id)).toMatchObject({
       failed: false,
       created: [0, 1],
     });

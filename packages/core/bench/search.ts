@@ -1,7 +1,8 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
 // best value found after 25, 50 and 100 trials (all functions are minimised), TPE's ask latency in
 // a study of 1,000 trials, then the pruner benchmark of ./pruners.ts, the samplers under
-// hyperband of ./multi-fidelity.ts and TPE under a measured constraint (./constrained.ts).
+// hyperband of ./multi-fidelity.ts, TPE under a measured constraint (./constrained.ts) and the PBT
+// benchmark of ./pbt.ts.
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
 import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
@@ -14,6 +15,7 @@ import type { SearchSpace } from "../src/tuning/space.ts";
 import type { Params, StudyHistory } from "../src/tuning/types.ts";
 import { runConstrainedBenchmark } from "./constrained.ts";
 import { runMultiFidelityBenchmark } from "./multi-fidelity.ts";
+import { runPbtBenchmark } from "./pbt.ts";
 import { runPrunerBenchmark } from "./pruners.ts";
 
 const SEEDS = 30;
@@ -241,10 +243,12 @@ const pruners = runPrunerBenchmark();
 console.log(pruners.lines.join("\n"));
 const multiFidelity = runMultiFidelityBenchmark();
 console.log(multiFidelity.lines.join("\n"));
+const pbt = runPbtBenchmark();
+console.log(pbt.lines.join("\n"));
 const toGood = (sampler: string) =>
   multiFidelity.resourceToGood.get(`counting ones/${sampler}`)?.toFixed(2);
 const constrained = runConstrainedBenchmark();
 console.log(constrained.lines.join("\n"));
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)} pbt_vs_best_fixed=${pbt.ratio.toFixed(3)}`,
 );

@@ -3,6 +3,18 @@
 export { askWithinConstraints, type ConstrainedAsk } from "./tuning/constraints/ask.ts";
 export { parameterImportance } from "./tuning/importance.ts";
 export { paretoFront } from "./tuning/pareto.ts";
+export { type LineageRound, memberSchedule } from "./tuning/pbt/lineage.ts";
+export {
+  type Member,
+  type MemberUpdate,
+  nextRoundStep,
+  populationRound,
+  type RoundPlan,
+  randomForRound,
+  roundDecision,
+  scheduledParams,
+  valueAtRound,
+} from "./tuning/pbt/rounds.ts";
 export { createPruner } from "./tuning/pruners/index.ts";
 export type { PruneDecision } from "./tuning/pruners/pruner.ts";
 export { median } from "./tuning/pruners/reports.ts";

@@ -6,6 +6,7 @@ export * from "./queries/access.ts";
 export * from "./queries/audit.ts";
 export * from "./queries/checkpoints.ts";
 export * from "./queries/datasets.ts";
+export * from "./queries/lineage.ts";
 export * from "./queries/metrics.ts";
 export * from "./queries/projects.ts";
 export * from "./queries/runners.ts";

@@ -335,6 +335,13 @@ export const studiesRouter = {
     audited(
       ctx,
       async (tx) => {
+        const before = await getStudy(tx, input.studyId);
+        if (before && specOf(before).sampler.kind === "pbt") {
+          throw new TRPCError({
+            code: "PRECONDITION_FAILED",
+            message: `cannot append trials to study ${input.studyId}: a PBT study's trials are its population, which is fixed once it trains; clone it with a larger population instead`,
+          });
+        }
         const study = await appendStudyTrials(tx, input.studyId, input.count);
         if (study) return withinTrialLimit(withTypedSpec(study), input.count);
         const current = await getStudy(tx, input.studyId);

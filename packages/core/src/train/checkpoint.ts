@@ -79,12 +79,31 @@ export async function saveCheckpoint(input: CheckpointInput): Promise<Uint8Array
   return bytes;
 }
 
-/** Rebuilds the model and optimizer with their saved values; the caller restores trainer and sampler. */
-export function loadCheckpoint(bytes: Uint8Array): RestoredCheckpoint {
+/** The model and optimizer configs a checkpoint was saved with, read from its header alone. */
+export function checkpointConfigs(bytes: Uint8Array): {
+  model: GPTConfig;
+  optimizer: OptimizerConfig;
+} {
+  const { header } = readCheckpoint(bytes);
+  return { model: header.config, optimizer: header.optimizer.config };
+}
+
+/**
+ * Rebuilds the model and optimizer with their saved values; the caller restores trainer and
+ * sampler. `rebuildWith` gives configs to build them with instead of the saved ones (a resumed
+ * trial whose dropout or optimizer constants changed): the saved tensors must still fit.
+ */
+export function loadCheckpoint(
+  bytes: Uint8Array,
+  rebuildWith?: { model: GPTConfig; optimizer: OptimizerConfig },
+): RestoredCheckpoint {
   const { header, data } = readCheckpoint(bytes);
   const tensors = tf.io.decodeWeights(data, header.tensors);
-  const model = createGPT(header.config, 0);
-  const optimizer = new Optimizer(header.optimizer.config, model.parameters);
+  const model = createGPT(rebuildWith?.model ?? header.config, 0);
+  const optimizer = new Optimizer(
+    rebuildWith?.optimizer ?? header.optimizer.config,
+    model.parameters,
+  );
   try {
     assignAll(model.parameters, tensors, "parameters/");
     assignAll(optimizer.slots, tensors, "optimizer/");

@@ -20,7 +20,7 @@ import {
 import type { TextDataset } from "../data/text-dataset.ts";
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
 import { Random } from "../random.ts";
-import { loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { checkpointConfigs, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
 import { Optimizer } from "../train/optimizers.ts";
 import {
   type Batch,
@@ -43,9 +43,11 @@ import {
   modelMetrics,
   stepMetrics,
 } from "./metrics.ts";
+import { changeableOnResume } from "./resume-settings.ts";
 import {
   buildTrialPlan,
   inSettingNames,
+  settingName,
   type TrialPlan,
   type TrialSettingsInput,
   type TrialTask,
@@ -212,12 +214,20 @@ export function freshStart(plan: TrialPlan, seed: number): Start {
 }
 
 function resumedStart(bytes: Uint8Array, plan: TrialPlan): Start {
-  const restored = loadCheckpoint(bytes);
-  const state = restored.sampler as ResumeState | null;
+  // Settings that only scale updates (changeableOnResume) may differ from the checkpoint's: the
+  // trial's own win, as population-based training changes them between rounds.
+  const saved = checkpointConfigs(bytes);
   const problems = [
-    ...differences("model", restored.model.config, plan.model),
-    ...differences("optimizer", restored.optimizer.config, plan.optimizer),
+    ...differences("model", saved.model, plan.model),
+    ...differences("optimizer", saved.optimizer, plan.optimizer),
   ];
+  if (problems.length > 0) {
+    throw new Error(
+      `the checkpoint to resume from does not fit this trial: ${problems.join("; ")}`,
+    );
+  }
+  const restored = loadCheckpoint(bytes, { model: plan.model, optimizer: plan.optimizer });
+  const state = restored.sampler as ResumeState | null;
   if (JSON.stringify(restored.tokenizer) !== JSON.stringify(plan.tokenizer.toJSON())) {
     problems.push("its tokenizer is not the one these settings build from this dataset");
   }
@@ -238,15 +248,17 @@ function resumedStart(bytes: Uint8Array, plan: TrialPlan): Start {
   };
 }
 
-/** Fields of two flat configs that differ, in setting names. */
+/** Fields of two flat configs that differ and may not change on resume, in setting names. */
 function differences(
-  part: string,
+  part: "model" | "optimizer",
   a: Record<string, unknown>,
   b: Record<string, unknown>,
 ): string[] {
   const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const setting = (field: string) =>
+    part === "optimizer" && field === "kind" ? "optimizer" : settingName(field);
   return [...fields]
-    .filter((field) => a[field] !== b[field])
+    .filter((field) => a[field] !== b[field] && !changeableOnResume(setting(field)))
     .map((field) =>
       inSettingNames(`its ${part}'s ${field} is ${a[field]}, the settings give ${b[field]}`),
     );

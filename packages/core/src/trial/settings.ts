@@ -206,7 +206,8 @@ const renamedFields: Record<string, string> = {
   totalSteps: "the trial's steps after warmup",
 };
 
-function settingName(field: string): string {
+/** The setting an engine field comes from: dModel → d_model, gamma → step_gamma. */
+export function settingName(field: string): string {
   return renamedFields[field] ?? field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 

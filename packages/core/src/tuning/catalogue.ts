@@ -67,20 +67,22 @@ export function catalogueFields(object: JsonSchema, skip?: string): CatalogueFie
   });
 }
 
-/** The alternatives of a union told apart by `kind`, each with its own fields. */
+/** The alternatives of a union told apart by `kind`, each with its own fields; formless ones left out. */
 export function catalogueKinds<Kind extends string>(union: JsonSchema): CatalogueKind<Kind>[] {
   const found = variantsOf(union);
   if (found?.key !== "kind") throw new Error("a catalogue of kinds needs a union on `kind`");
-  return found.variants.map((variant) => {
-    const kind = String(variant.properties?.kind?.const) as Kind;
-    return {
-      kind,
-      label: variant.label ?? kind,
-      description: variant.description,
-      objectives: variant.objectives ?? "any",
-      fields: catalogueFields(variant, "kind"),
-    };
-  });
+  return found.variants
+    .filter((variant) => variant.formless !== true)
+    .map((variant) => {
+      const kind = String(variant.properties?.kind?.const) as Kind;
+      return {
+        kind,
+        label: variant.label ?? kind,
+        description: variant.description,
+        objectives: variant.objectives ?? "any",
+        fields: catalogueFields(variant, "kind"),
+      };
+    });
 }
 
 type SamplerKind = z.output<typeof samplerSpecSchema>["kind"];

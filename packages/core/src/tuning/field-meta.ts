@@ -22,6 +22,8 @@ declare module "zod" {
     /** What applies when the field is left out, where that depends on other settings. */
     defaultNote?: string;
     objectives?: ObjectiveFit;
+    /** A sampler or pruner only a written spec can use: the form has no fields for its lists. */
+    formless?: boolean;
   }
 }
 

@@ -7,7 +7,7 @@ import { type GlobalMeta, z } from "zod";
 export interface JsonSchema
   extends Pick<
     GlobalMeta,
-    "label" | "group" | "schedules" | "logScale" | "defaultNote" | "objectives"
+    "label" | "group" | "schedules" | "logScale" | "defaultNote" | "objectives" | "formless"
   > {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;

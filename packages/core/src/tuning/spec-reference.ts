@@ -38,7 +38,11 @@ budget: { trials: 20, parallelTrials: 2, stepsPerTrial: 300 }
 Besides each field's own rules, a spec must satisfy these: objectives name distinct metrics; a
 setting is either in \`fixed\` or in \`searchSpace\`, not both; \`tpe\` and the \`median\`, \`asha\`
 and \`hyperband\` pruners take one objective, \`multi-objective\` two or more; a \`grid\` must be
-finite (\`gridPoints\` for continuous parameters). When a study is created, the dataset must be
+finite (\`gridPoints\` for continuous parameters); \`pbt\` and \`pbt-replay\` take no pruner and a
+trial length in steps, change parameters only at multiples of the evaluation interval
+(\`eval_every\`, not searched), and change only settings a resumed trial can take anew (the
+learning rate and its schedule, the optimizer's constants, \`grad_clip\`, \`dropout\`); \`pbt\`'s
+\`budget.trials\` is its population. When a study is created, the dataset must be
 one of the project's, every name in \`fixed\` and \`searchSpace\` a trainer setting, and every
 objective a metric that the task's trials report.`;
 

@@ -8,6 +8,7 @@ import { constraintIssues } from "./constraints/study-constraints.ts";
 import { objectiveFits, suitsObjectives } from "./field-meta.ts";
 import { limitNote } from "./limits.ts";
 import { displayNameSchema, NAME_MAX_LENGTH } from "./names.ts";
+import { populationSpecIssues } from "./pbt/settings.ts";
 import { prunerSpecSchema } from "./pruner-spec.ts";
 import { gridValueCount } from "./samplers/grid.ts";
 import { samplerSpecSchema } from "./samplers/index.ts";
@@ -226,6 +227,7 @@ export const studySpecSchema = z
         }
       }
     }
+    for (const { path, message } of populationSpecIssues(spec)) issue(path, message);
   });
 
 export type StudySpec = z.output<typeof studySpecSchema>;

@@ -155,7 +155,38 @@ describe("runTrial", () => {
     ).rejects.toThrow(
       "the checkpoint to resume from does not fit this trial: its model's d_model is 16, the settings give 32",
     );
+    await expect(
+      recordedTrial({ settings: { ...tiny, optimizer: "sgd" }, resumeFrom: checkpoints[0]?.bytes }),
+    ).rejects.toThrow("its optimizer's kind is adamw, the settings give sgd");
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("resumes with new values of the settings that may change mid-training (as PBT does)", async () => {
+    const settings = { ...tiny, schedule: "constant", dropout: 0, weight_decay: 0.01 };
+    const straight = await recordedTrial({ settings, checkpointEvery: 4 });
+    const atStep4 = straight.checkpoints.find((c) => c.kind === "last" && c.step === 4);
+    const changed = { ...settings, lr: 2e-3, weight_decay: 0.5, dropout: 0.2, grad_clip: 0.5 };
+    const before = tf.memory().numTensors;
+    const resumed = await recordedTrial({ settings: changed, resumeFrom: atStep4?.bytes });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumed.steps.map((s) => [s.step, s.learningRate])).toEqual([
+      [5, 2e-3],
+      [6, 2e-3],
+      [7, 2e-3],
+      [8, 2e-3],
+    ]);
+    // The weights and the optimizer's moments are the checkpoint's: the first resumed step's loss
+    // (measured before its update) is the uninterrupted run's; later ones follow the new settings.
+    const unchanged = await recordedTrial({ settings, resumeFrom: atStep4?.bytes });
+    expect(unchanged.steps.map((s) => s.trainLoss)).toEqual(
+      straight.steps.slice(4).map((s) => s.trainLoss),
+    );
+    const noDropout = await recordedTrial({
+      settings: { ...changed, dropout: 0 },
+      resumeFrom: atStep4?.bytes,
+    });
+    expect(noDropout.steps[0]?.trainLoss).toBe(straight.steps[4]?.trainLoss);
+    expect(noDropout.steps[1]?.trainLoss).not.toBe(straight.steps[5]?.trainLoss);
   });
 
   it("stops between steps when the stop signal is aborted or the stop function says so", async () => {

@@ -76,10 +76,14 @@ describe("settingsCatalogue", () => {
 });
 
 describe("samplerCatalogue and prunerCatalogue", () => {
-  it("list every kind of the spec's unions, with each field's default", () => {
+  it("list every kind of the spec's unions the form can edit, with each field's default", () => {
     expect(samplerCatalogue.map((entry) => entry.kind)).toEqual(
-      samplerSpecSchema.options.map((option) => option.shape.kind.value),
+      samplerSpecSchema.options
+        .filter((option) => option.meta()?.formless !== true)
+        .map((option) => option.shape.kind.value),
     );
+    // PBT's settings are lists (mutations, factors, a schedule): written in the spec only.
+    expect(samplerCatalogue.map((entry) => entry.kind)).not.toContain("pbt");
     expect(prunerCatalogue.map((entry) => entry.kind)).toEqual(
       prunerSpecSchema.options.map((option) => option.shape.kind.value),
     );

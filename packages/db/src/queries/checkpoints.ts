@@ -55,3 +55,28 @@ export async function listCheckpoints(db: Executor, trialId: string): Promise<Ch
     .where(eq(checkpoints.trialId, trialId))
     .orderBy(asc(checkpoints.kind));
 }
+
+/**
+ * Makes `toTrialId`'s checkpoints copies of `fromTrialId`'s (best and last: the trial continues
+ * the other's history, whose best so far travels in the last), in one statement. Returns the
+ * copied last checkpoint's step, or undefined when the source has none (nothing is copied then).
+ */
+export async function copyCheckpoints(
+  db: Executor,
+  fromTrialId: string,
+  toTrialId: string,
+): Promise<number | undefined> {
+  const [last] = await db
+    .select({ step: checkpoints.step })
+    .from(checkpoints)
+    .where(and(eq(checkpoints.trialId, fromTrialId), eq(checkpoints.kind, "last")));
+  if (last === undefined) return undefined;
+  await db.execute(sql`
+    insert into ${checkpoints} (trial_id, kind, step, data, storage_ref, size_bytes)
+    select ${toTrialId}, kind, step, data, storage_ref, size_bytes
+    from ${checkpoints} where trial_id = ${fromTrialId}
+    on conflict (trial_id, kind) do update set
+      step = excluded.step, data = excluded.data, storage_ref = excluded.storage_ref,
+      size_bytes = excluded.size_bytes, created_at = now()`);
+  return last.step;
+}

@@ -16,6 +16,7 @@ export type TrialUpdate = Partial<
   Pick<
     typeof trials.$inferInsert,
     | "state"
+    | "params"
     | "pauseReason"
     | "values"
     | "error"

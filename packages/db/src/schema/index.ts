@@ -1,5 +1,6 @@
 export * from "./audit.ts";
 export * from "./auth.ts";
+export * from "./lineage.ts";
 export * from "./metrics.ts";
 export * from "./projects.ts";
 export * from "./rate-limits.ts";

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
+import { pbtReplaySettingsSchema, pbtSettingsSchema } from "../pbt/settings.ts";
 import type { PrunerSpec } from "../pruner-spec.ts";
 import { BohbSampler, bohbSettingsSchema } from "./bohb.ts";
 import { CmaEsSampler, cmaesSettingsSchema } from "./cmaes.ts";
 import { type Feasible, GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
+import { PbtReplaySampler, PbtSampler } from "./pbt.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
 import type { Sampler } from "./sampler.ts";
 import { SobolSampler, sobolSettingsSchema } from "./sobol.ts";
@@ -55,6 +57,18 @@ export const samplerSpecSchema = z
         "CMA-ES (as Optuna's CmaEsSampler), for numeric spaces: a Gaussian over the floats and ints whose mean, step size and covariance adapt after each generation of popsize trials; ipop restarts it with a larger population when it converges. Categorical and conditional parameters are drawn at random, as Optuna does, since CMA-ES needs ordered coordinates present in every trial. One objective only.",
       )
       .meta({ label: "CMA-ES (evolution strategy)", objectives: "one" }),
+    pbtSettingsSchema
+      .extend({ kind: z.literal("pbt") })
+      .describe(
+        "Population-based training (Jaderberg et al. 2017): a population of random trials trains side by side; every perturbationInterval steps the bottom quantile copies the weights and optimizer state of the top and perturbs the mutable settings. The result is a schedule of parameters per member (the study's lineage). One objective; no pruner; the form cannot edit it: write it in the spec.",
+      )
+      .meta({ label: "PBT (population-based training)", objectives: "one", formless: true }),
+    pbtReplaySettingsSchema
+      .extend({ kind: z.literal("pbt-replay") })
+      .describe(
+        "Replays a schedule of parameters by step, as a PBT study's lineage gives it: each trial starts with the step-0 parameters and switches at each later step, resuming from its own checkpoint. No pruner; the form cannot edit it: write it in the spec.",
+      )
+      .meta({ label: "PBT replay (a fixed schedule)", formless: true }),
   ])
   .meta({
     description: "How the parameters of each new trial are chosen: a kind and its settings.",
@@ -95,6 +109,10 @@ export function createSampler(
       return new BohbSampler(withoutKind(spec), withoutKind(pruner));
     case "cmaes":
       return new CmaEsSampler(withoutKind(spec), seed);
+    case "pbt":
+      return new PbtSampler();
+    case "pbt-replay":
+      return new PbtReplaySampler(withoutKind(spec));
   }
 }
 

@@ -4,8 +4,8 @@
 // between them (the Pareto front).
 import type { StudySpec } from "@attune/core/spec";
 import { useQuery } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { memo, type ReactNode, useMemo, useState } from "react";
+import { LazyEChart as EChart } from "~/components/lazy-echart.tsx";
 import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
 import { formatNumber } from "~/lib/format.ts";
 import {
@@ -18,12 +18,6 @@ import type { ObjectiveSpec } from "~/lib/trial-table.ts";
 import { errorCode, useTRPC } from "~/lib/trpc.tsx";
 import styles from "./study.module.css";
 import type { StudyTrial, useParetoFront } from "./study-data.ts";
-
-// ECharts is most of the page's script: loaded after the table and curves, not before them.
-const EChart = dynamic(() => import("~/components/echart.tsx").then((module) => module.EChart), {
-  ssr: false,
-  loading: () => <Loading label="Loading the chart…" />,
-});
 
 /** The trials whose results the analyses read, and a key that changes only when those do. */
 function useFinished(trials: readonly StudyTrial[]) {

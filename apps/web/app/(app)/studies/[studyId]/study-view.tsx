@@ -28,6 +28,7 @@ import { errorCode, useTRPC } from "~/lib/trpc.tsx";
 import { ImportanceCard, ParallelCard, ParetoCard } from "./analysis-cards.tsx";
 import { BestExportCard } from "./best-export-card.tsx";
 import { CurvesCard } from "./curves-card.tsx";
+import { LineageCard } from "./lineage-card.tsx";
 import styles from "./study.module.css";
 import { StudyControls } from "./study-controls.tsx";
 import {
@@ -66,6 +67,8 @@ export function StudyView({ studyId }: { studyId: string }) {
         return;
       }
       void queryClient.invalidateQueries({ queryKey: studyTrialsKey(studyId) });
+      // A population's rounds happen as its members pause and resume.
+      void queryClient.invalidateQueries({ queryKey: trpc.lineage.get.queryKey({ studyId }) });
       void refreshCurves(queryClient, studyId, curvesToRefresh(previous, snapshot));
       if (previous === undefined || resultsChanged(previous, snapshot)) {
         void queryClient.invalidateQueries({ queryKey: studyKey });
@@ -158,6 +161,9 @@ export function StudyView({ studyId }: { studyId: string }) {
                 onStatesChange={setStates}
                 highlight={highlight}
               />
+              {(spec.sampler.kind === "pbt" || spec.sampler.kind === "pbt-replay") && (
+                <LineageCard studyId={studyId} spec={spec} />
+              )}
               <ParallelCard
                 spec={spec}
                 trials={trials.data}
