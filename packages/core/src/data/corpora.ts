@@ -71,13 +71,14 @@ export async function loadCorpus(name: BuiltinCorpusName): Promise<TextDataset> 
   }
 }
 
-/** Built-in instruction data; `format` is its InstructionDataset format. */
-export interface InstructionCorpus {
+/**
+ * Built-in instruction data, listed apart until trials and the API take instruction datasets.
+ * `format` is its InstructionDataset format; `size` counts examples and the UTF-8 bytes of their
+ * prompts and completions.
+ */
+export interface InstructionCorpus extends Pick<BuiltinCorpus, "description" | "size"> {
   name: "cmudict";
   format: InstructionDataset["format"];
-  description: string;
-  /** Number of examples and total UTF-8 bytes of their prompts and completions. */
-  size: { samples: number; bytes: number };
 }
 
 export type InstructionCorpusName = InstructionCorpus["name"];

@@ -4,16 +4,10 @@
  * straightforward reference formulation.
  */
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InstructionBatch } from "../../src/data/instruction-batches.ts";
 import type { GPTConfigInput } from "../../src/model/config.ts";
-import {
-  createGPT,
-  disposeGPT,
-  type GPT,
-  languageModelLogits,
-  maskedLanguageModelLoss,
-} from "../../src/model/gpt.ts";
+import { type GPT, languageModelLogits, maskedLanguageModelLoss } from "../../src/model/gpt.ts";
 import { maskedSoftmaxCrossEntropy, softmaxCrossEntropy } from "../../src/model/ops.ts";
 import {
   referenceLanguageModelLoss,
@@ -21,33 +15,23 @@ import {
 } from "../../src/model/reference.ts";
 import { Random } from "../../src/random.ts";
 import { useWasmBackend } from "../tf-backend.ts";
+import {
+  expectSameLossAndGradients,
+  randomizeWeights,
+  randomTokens,
+  smallModels,
+} from "./small-models.ts";
 
 useWasmBackend();
 
-const models: GPT[] = [];
-afterEach(() => {
-  for (const model of models.splice(0)) disposeGPT(model);
-});
+const smallModel = smallModels({ vocabSize: 9, seqLen: 8, layers: 2, dModel: 8, heads: 2 });
 
 /** A small GPT with N(0, 0.5) weights, so that no gradient is trivially small. */
 function build(config: Partial<GPTConfigInput>, seed = 1): GPT {
-  const model = createGPT(
-    { vocabSize: 9, seqLen: 8, layers: 2, dModel: 8, heads: 2, ...config },
-    seed,
-  );
-  models.push(model);
-  const random = new Random(seed + 100);
-  tf.tidy(() => {
-    for (const variable of model.parameters.values()) {
-      const values = Float32Array.from({ length: variable.size }, () => random.normal(0, 0.5));
-      variable.assign(tf.tensor(values, variable.shape));
-    }
-  });
+  const model = smallModel(config, seed);
+  randomizeWeights(model, new Random(seed + 100), 0.5);
   return model;
 }
-
-const randomTokens = (random: Random, count: number, vocab: number) =>
-  Int32Array.from({ length: count }, () => random.int(0, vocab - 1));
 
 /** The gradient of f at logits, as a flat array. */
 function gradientAt(f: (logits: tf.Tensor2D) => tf.Scalar, logits: tf.Tensor2D): Float32Array {
@@ -180,26 +164,15 @@ describe("maskedLanguageModelLoss", () => {
     const targets = randomTokens(random, 16, 9);
     const lossMask = Float32Array.from([0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 1, 0]);
     const segments = Int32Array.from([0, 0, 0, 1, 1, 1, 1, -1, 0, 0, 0, 0, 0, 1, 1, 1]);
-    const variables = [...model.parameters.values()];
     for (const batch of [
       { inputs, targets, lossMask, batchSize: 2 },
       { inputs, targets, lossMask, segments, batchSize: 2 },
     ] satisfies InstructionBatch[]) {
-      const fast = tf.variableGrads(() => maskedLanguageModelLoss(model, batch), variables);
-      const reference = tf.variableGrads(() => referenceLanguageModelLoss(model, batch), variables);
-      expect(fast.value.dataSync()[0]).toBeCloseTo(reference.value.dataSync()[0] as number, 5);
-      for (const [name, variable] of model.parameters) {
-        const a = Array.from((fast.grads[variable.name] as tf.Tensor).dataSync());
-        const b = Array.from((reference.grads[variable.name] as tf.Tensor).dataSync());
-        const worst = a.reduce((max, x, i) => Math.max(max, Math.abs(x - (b[i] as number))), 0);
-        expect(worst, name).toBeLessThan(1e-5);
-      }
-      tf.dispose([
-        fast.value,
-        reference.value,
-        ...Object.values(fast.grads),
-        ...Object.values(reference.grads),
-      ]);
+      expectSameLossAndGradients(
+        model,
+        () => maskedLanguageModelLoss(model, batch),
+        () => referenceLanguageModelLoss(model, batch),
+      );
     }
   });
 
