@@ -123,10 +123,7 @@ function countOnes(values: readonly number[], start: number, end: number): numbe
 }
 
 /** Rows side by side; segments only for packed rows, where attention needs them. */
-export function instructionBatch(
-  rows: readonly InstructionRow[],
-  packed: boolean,
-): InstructionBatch {
+function instructionBatch(rows: readonly InstructionRow[], packed: boolean): InstructionBatch {
   const join = <T extends Int32Array | Float32Array>(
     make: new (length: number) => T,
     part: (row: InstructionRow) => T,
