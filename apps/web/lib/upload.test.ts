@@ -1,14 +1,6 @@
 import { DATASET_MAX_BYTES } from "@attune/db/limits";
 import { describe, expect, it } from "vitest";
-import {
-  CsvError,
-  csvToJsonl,
-  datasetNameFromFile,
-  parseCsv,
-  sizeProblem,
-  uploadKind,
-  utf8Length,
-} from "./upload.ts";
+import { csvToJsonl, datasetNameFromFile, sizeProblem, uploadKind, utf8Length } from "./upload.ts";
 
 describe("the size limit", () => {
   it("refuses empty and oversized files before they are read", () => {
@@ -35,24 +27,6 @@ describe("uploadKind", () => {
     ["model.bin", undefined],
     ["README", undefined],
   ])("%s is %s", (name, kind) => expect(uploadKind(name)).toBe(kind));
-});
-
-describe("parseCsv", () => {
-  it("reads quoted fields with commas, doubled quotes and newlines", () => {
-    expect(parseCsv('text,label\r\n"a, ""b""\nc",x\nplain,y\n')).toEqual([
-      ["text", "label"],
-      ['a, "b"\nc', "x"],
-      ["plain", "y"],
-    ]);
-  });
-
-  it("skips a byte order mark and keeps a last line without a newline", () => {
-    expect(parseCsv("\uFEFFtext\nlast")).toEqual([["text"], ["last"]]);
-  });
-
-  it("refuses an unterminated quote", () => {
-    expect(() => parseCsv('text\n"open')).toThrow(CsvError);
-  });
 });
 
 describe("csvToJsonl", () => {

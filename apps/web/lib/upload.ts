@@ -1,5 +1,6 @@
 // Preparing a dataset file in the browser for datasets.upload: its format from the name, its size
 // checked before it is read or sent, and CSV turned into the JSONL the API takes.
+import { CsvError, parseCsv } from "@attune/core/csv";
 import { DATASET_MAX_BYTES } from "@attune/db/limits";
 
 export type UploadKind = "text" | "jsonl" | "csv";
@@ -34,55 +35,6 @@ export function sizeProblem(bytes: number): string | undefined {
 
 export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
-}
-
-export class CsvError extends Error {}
-
-/** RFC 4180 records: fields separated by commas, quoted with "", quotes doubled inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    record.push(field);
-    records.push(record);
-    record = [];
-    field = "";
-  };
-  for (; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (char === "\n") line++;
-        field += char;
-      }
-    } else if (char === '"') {
-      if (field !== "") throw new CsvError(`line ${line}: a quote inside an unquoted field`);
-      quoted = true;
-    } else if (char === ",") {
-      record.push(field);
-      field = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-    } else {
-      field += char;
-    }
-  }
-  if (quoted) throw new CsvError("the file ends inside a quoted field");
-  if (field !== "" || record.length > 0) endRecord();
-  return records;
 }
 
 /**

@@ -1,9 +1,31 @@
 // Public entry point `@attune/core/data` (Node): the built-in corpora, uploaded datasets, their
-// statistics and the tokenizers.
-export { type BuiltinCorpusName, builtinCorpora, loadCorpus } from "./data/corpora.ts";
-export { type DatasetSource, readDatasetSource } from "./data/source.ts";
-export { datasetStatistics, percentile } from "./data/statistics.ts";
+// statistics and the tokenizers; instruction data's chat templates and loss-masked encoding.
 export {
+  type ChatTemplate,
+  chatTemplateFromTokenizerConfig,
+  PLAIN_CHAT_TEMPLATE,
+  type RenderedExample,
+  renderExamples,
+} from "./data/chat-template.ts";
+export {
+  type BuiltinCorpusName,
+  builtinCorpora,
+  type InstructionCorpusName,
+  instructionCorpora,
+  loadCorpus,
+  loadInstructionCorpus,
+} from "./data/corpora.ts";
+export type { InstructionDataset, InstructionExample } from "./data/instruction-dataset.ts";
+export {
+  type EncodingOptions,
+  encodeInstructionExamples,
+  renderedCorpus,
+} from "./data/instruction-encoding.ts";
+export { type DatasetSource, readDatasetSource } from "./data/source.ts";
+export { datasetStatistics, instructionStatistics, percentile } from "./data/statistics.ts";
+export {
+  type CsvColumns,
+  type Dataset,
   DatasetError,
   type DatasetFormat,
   parseDataset,

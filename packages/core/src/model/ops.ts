@@ -194,17 +194,23 @@ export function geluMlp(
 /**
  * Causal multi-head attention on the projections' layout: query [batch·length, heads·headDim], key
  * and value [batch·length, kvHeads·headDim]; query head h uses key/value head h / (heads /
- * kvHeads), and each position sees the positions up to itself in its own sequence. Returns
+ * kvHeads), and each position sees the positions up to itself in its own sequence. With segments
+ * [batch·length] (packed examples), only those of its own segment too. Returns
  * [batch·length, heads·headDim].
+ *
+ * The native kernel has no segments: with them, this takes the plain path.
  */
 export function causalAttention(
   query: tf.Tensor2D,
   key: tf.Tensor2D,
   value: tf.Tensor2D,
   shape: AttentionHeads,
+  segments?: Int32Array,
 ): tf.Tensor2D {
   const native = nativeOps();
-  if (native !== undefined) return native.causalAttention(query, key, value, shape);
+  if (native !== undefined && segments === undefined) {
+    return native.causalAttention(query, key, value, shape);
+  }
   const { heads, kvHeads, length } = shape;
   const [rows, width] = query.shape;
   const [batch, size] = [rows / length, width / heads];
@@ -216,11 +222,22 @@ export function causalAttention(
       groupRows,
       size,
     ]) as tf.Tensor3D;
+  const groupRows = groupSize * length;
+  const mask =
+    segments === undefined
+      ? tf.tensor2d(causalMask(groupRows, length), [groupRows, length])
+      : tf.tensor3d(segmentedCausalMask(segments, kvHeads, groupRows, length), [
+          batch * kvHeads,
+          groupRows,
+          length,
+        ]);
   const out = groupedCausalAttention(
-    splitHeads(query, heads, groupSize * length),
+    splitHeads(query, heads, groupRows),
     splitHeads(key, kvHeads, length),
     splitHeads(value, kvHeads, length),
+    mask,
   );
+  mask.dispose();
   return tf.reshape(tf.transpose(tf.reshape(out, [batch, heads, length, size]), [0, 2, 1, 3]), [
     rows,
     width,
@@ -228,12 +245,12 @@ export function causalAttention(
 }
 
 /**
- * Causal attention over groups of rows that share one key/value head.
+ * Masked attention over groups of rows that share one key/value head.
  *
  * query [groups, rows, headDim] where rows = queryHeadsPerGroup · T (the query heads of a group
  * stacked along the rows, so one product per group serves them all), key and value [groups, T,
- * headDim]. Row r of a group is position r mod T and sees keys 0..r mod T. Returns [groups, rows,
- * headDim].
+ * headDim]. Row r of a group is position r mod T; the additive mask, [rows, T] for every group or
+ * [groups, rows, T], says which keys it sees. Returns [groups, rows, headDim].
  *
  * These products are batched, which the wasm backend runs in its slow loop whatever the layout;
  * writing forward and backward by hand keeps them to the six products attention needs.
@@ -242,11 +259,10 @@ function groupedCausalAttention(
   query: tf.Tensor3D,
   key: tf.Tensor3D,
   value: tf.Tensor3D,
+  mask: tf.Tensor2D | tf.Tensor3D,
 ): tf.Tensor3D {
-  const [, rows, headDim] = query.shape;
-  const length = key.shape[1];
+  const headDim = query.shape[2];
   const scale = 1 / Math.sqrt(headDim);
-  const mask = tf.tensor2d(causalMask(rows, length), [rows, length]);
   const op = tf.customGrad((...args) => {
     const [query, key, value, save] = args as [
       tf.Tensor3D,
@@ -279,9 +295,7 @@ function groupedCausalAttention(
       },
     };
   });
-  const out = op(query, key, value) as tf.Tensor3D;
-  mask.dispose();
-  return out;
+  return op(query, key, value) as tf.Tensor3D;
 }
 
 /** Additive mask [rows, length]: 0 where row r (position r mod length) may look, -1e9 elsewhere. */
@@ -290,6 +304,40 @@ function causalMask(rows: number, length: number): Float32Array {
   for (let r = 0; r < rows; r++) {
     const position = r % length;
     mask.fill(-1e9, r * length + position + 1, (r + 1) * length);
+  }
+  return mask;
+}
+
+/**
+ * Additive mask [batch·kvHeads, rows, length] for segments [batch·length]: as causalMask, and also
+ * -1e9 where the key is in another segment than the row's position. Groups are batch-major, as
+ * causalAttention splits the heads.
+ */
+function segmentedCausalMask(
+  segments: Int32Array,
+  kvHeads: number,
+  rows: number,
+  length: number,
+): Float32Array {
+  const batch = segments.length / length;
+  const mask = new Float32Array(batch * kvHeads * rows * length);
+  for (let b = 0; b < batch; b++) {
+    const rowSegments = segments.subarray(b * length, (b + 1) * length);
+    const groupMask = mask.subarray(b * kvHeads * rows * length, (b * kvHeads + 1) * rows * length);
+    for (let r = 0; r < rows; r++) {
+      const position = r % length;
+      for (let k = 0; k < length; k++) {
+        if (k > position || rowSegments[k] !== rowSegments[position])
+          groupMask[r * length + k] = -1e9;
+      }
+    }
+    // The batch row's other key/value heads have the same mask.
+    for (let h = 1; h < kvHeads; h++)
+      mask.copyWithin(
+        (b * kvHeads + h) * rows * length,
+        b * kvHeads * rows * length,
+        (b * kvHeads + 1) * rows * length,
+      );
   }
   return mask;
 }
@@ -320,4 +368,26 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): 
   const loss = op(logits) as tf.Scalar;
   oneHot.dispose();
   return loss;
+}
+
+/**
+ * Mean cross-entropy over the rows where mask [n] is 1: prompt rows add nothing to the loss and get
+ * exactly zero gradient. The trained rows are gathered (embeddingLookup: a gather whose gradient
+ * scatters back) and go through softmaxCrossEntropy, so both keep their native fast paths.
+ */
+export function maskedSoftmaxCrossEntropy(
+  logits: tf.Tensor2D,
+  targets: Int32Array,
+  mask: ArrayLike<number>,
+): tf.Scalar {
+  const rows: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) rows.push(i);
+  if (rows.length === 0) throw new Error("the loss mask selects no target: nothing to train on");
+  return softmaxCrossEntropy(
+    embeddingLookup(logits, tf.tensor1d(rows, "int32")),
+    tf.tensor1d(
+      rows.map((row) => targets[row] as number),
+      "int32",
+    ),
+  );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type BuiltinCorpusName, builtinCorpora, loadCorpus } from "../../src/data/corpora.ts";
+import {
+  type BuiltinCorpusName,
+  builtinCorpora,
+  instructionCorpora,
+  loadCorpus,
+  loadInstructionCorpus,
+} from "../../src/data/corpora.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, "utf8");
@@ -60,5 +66,27 @@ describe("built-in corpora", () => {
     await expect(loadCorpus("wikitext")).rejects.toThrow(
       'unknown corpus "wikitext": the built-in corpora are moby-dick, sotu, spam-assassin',
     );
+  });
+});
+
+describe("built-in instruction corpora", () => {
+  it("CMUdict is words prompting their phonemes, one pronunciation each", async () => {
+    const dataset = await loadInstructionCorpus("cmudict");
+    expect(dataset.format).toBe("prompt-completion");
+    const examples = dataset.format === "prompt-completion" ? dataset.examples : [];
+    const byWord = new Map(examples.map((example) => [example.prompt, example.completion]));
+    expect(byWord.get("ABERDEEN")).toBe("AE1 B ER0 D IY2 N");
+    expect(byWord.get("TOMATO")).toBe("T AH0 M EY1 T OW2");
+    expect(byWord.size).toBe(examples.length);
+    expect([...byWord.keys()].some((word) => word.endsWith(")"))).toBe(false);
+    const [corpus] = instructionCorpora;
+    const bytes = examples.reduce(
+      (sum, { prompt, completion }) => sum + utf8Bytes(prompt) + utf8Bytes(completion),
+      0,
+    );
+    expect({ name: corpus?.name, samples: examples.length, bytes }).toEqual({
+      name: "cmudict",
+      ...corpus?.size,
+    });
   });
 });

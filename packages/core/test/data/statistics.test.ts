@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { datasetStatistics, majorityShare, unigramEntropy } from "../../src/data/statistics.ts";
+import { PLAIN_CHAT_TEMPLATE } from "../../src/data/chat-template.ts";
+import {
+  datasetStatistics,
+  instructionStatistics,
+  majorityShare,
+  unigramEntropy,
+} from "../../src/data/statistics.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
 import { createTokenizer } from "../../src/data/tokenizers.ts";
 
@@ -71,5 +77,35 @@ describe("majorityShare", () => {
     expect(majorityShare([4, 4, 9, 4, 1])).toBe(0.6);
     expect(majorityShare(Int32Array.from([2, 3]))).toBe(0.5);
     expect(() => majorityShare([])).toThrow(/majority share of no tokens/);
+  });
+});
+
+describe("instructionStatistics", () => {
+  it("measures the rendered examples, and their prompts and completions apart", () => {
+    const examples = [
+      { line: 1, prompt: "", completion: "a" },
+      { line: 2, prompt: "x".repeat(30), completion: "b".repeat(10) },
+    ];
+    const statistics = instructionStatistics(
+      { format: "prompt-completion", examples },
+      createTokenizer("byte"),
+      PLAIN_CHAT_TEMPLATE,
+    );
+    // Bytes of "<|user|>\n" + prompt + end-of-text + "\n<|assistant|>\n": 9 + prompt + 1 + 15, so
+    // prompts of 25 and 55 tokens; completions are their text and end-of-text: 2 and 11.
+    expect(statistics).toMatchObject({
+      samples: 2,
+      tokens: 25 + 2 + 55 + 11,
+      sampleTokenLengths: { upperBounds: [8, 16, 32, 64, 128], counts: [0, 0, 1, 0, 1] },
+      sampleTokenLengthPercentiles: { max: 66 },
+      promptTokenLengths: { upperBounds: [8, 16, 32, 64], counts: [0, 0, 1, 1] },
+      completionTokenLengths: { upperBounds: [8, 16], counts: [1, 1] },
+    });
+  });
+
+  it("leaves text datasets' statistics as they were", () => {
+    const statistics = datasetStatistics(dataset, createTokenizer("byte"));
+    expect(statistics.promptTokenLengths).toBeUndefined();
+    expect(statistics.completionTokenLengths).toBeUndefined();
   });
 });

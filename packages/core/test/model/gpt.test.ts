@@ -1,11 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ClassificationBatch, TokenBatch } from "../../src/data/batches.ts";
 import type { GPTConfigInput } from "../../src/model/config.ts";
 import {
   classificationLoss,
-  createGPT,
-  disposeGPT,
   type GPT,
   languageModelLogits,
   languageModelLoss,
@@ -13,26 +11,16 @@ import {
 import { referenceLanguageModelLoss } from "../../src/model/reference.ts";
 import { Random } from "../../src/random.ts";
 import { useWasmBackend } from "../tf-backend.ts";
+import {
+  expectSameLossAndGradients,
+  randomizeWeights,
+  randomTokens,
+  smallModels,
+} from "./small-models.ts";
 
 useWasmBackend();
 
-const models: GPT[] = [];
-afterEach(() => {
-  for (const model of models.splice(0)) disposeGPT(model);
-});
-
-function build(config: Partial<GPTConfigInput>, seed = 1): GPT {
-  const model = createGPT(
-    { vocabSize: 7, seqLen: 5, layers: 2, dModel: 8, heads: 2, ...config },
-    seed,
-  );
-  models.push(model);
-  return model;
-}
-
-function randomTokens(random: Random, count: number, vocab: number): Int32Array {
-  return Int32Array.from({ length: count }, () => random.int(0, vocab - 1));
-}
+const build = smallModels({ vocabSize: 7, seqLen: 5, layers: 2, dModel: 8, heads: 2 });
 
 function lmBatch(random: Random, batchSize: number, seqLen: number, vocab: number): TokenBatch {
   return {
@@ -40,16 +28,6 @@ function lmBatch(random: Random, batchSize: number, seqLen: number, vocab: numbe
     targets: randomTokens(random, batchSize * seqLen, vocab),
     batchSize,
   };
-}
-
-/** Replaces every weight by N(0, std) draws, so that no gradient is trivially small or zero. */
-function randomizeWeights(model: GPT, random: Random, std: number) {
-  tf.tidy(() => {
-    for (const variable of model.parameters.values()) {
-      const values = Float32Array.from({ length: variable.size }, () => random.normal(0, std));
-      variable.assign(tf.tensor(values, variable.shape));
-    }
-  });
 }
 
 const variants: [string, Partial<GPTConfigInput>][] = [
@@ -188,16 +166,10 @@ describe("the fast formulation", () => {
     const random = new Random(8);
     randomizeWeights(model, random, 0.5);
     const batch = lmBatch(random, 3, 5, 7);
-    const variables = [...model.parameters.values()];
-    const fast = tf.variableGrads(() => languageModelLoss(model, batch), variables);
-    const reference = tf.variableGrads(() => referenceLanguageModelLoss(model, batch), variables);
-    expect(fast.value.dataSync()[0]).toBeCloseTo(reference.value.dataSync()[0] as number, 5);
-    for (const [name, variable] of model.parameters) {
-      const a = Array.from((fast.grads[variable.name] as tf.Tensor).dataSync());
-      const b = Array.from((reference.grads[variable.name] as tf.Tensor).dataSync());
-      const worst = a.reduce((max, x, i) => Math.max(max, Math.abs(x - (b[i] as number))), 0);
-      expect(worst, name).toBeLessThan(1e-5);
-    }
-    tf.dispose([fast.value, reference.value, fast.grads, reference.grads]);
+    expectSameLossAndGradients(
+      model,
+      () => languageModelLoss(model, batch),
+      () => referenceLanguageModelLoss(model, batch),
+    );
   });
 });

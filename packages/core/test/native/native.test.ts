@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import type { InstructionBatch } from "../../src/data/instruction-batches.ts";
 import type { GPTConfigInput } from "../../src/model/config.ts";
 import { Random } from "../../src/random.ts";
 import type { OptimizerConfigInput } from "../../src/train/optimizer-config.ts";
@@ -87,16 +88,24 @@ function trainLosses(
 
 /**
  * Loss and every parameter's gradient for one batch (language model, or classifier when the config
- * has numClasses), from the same weights.
+ * has numClasses, or the masked loss of an instruction batch when one is given), from the same
+ * weights.
  */
-function lossAndGradients(core: Core, config: GPTConfigInput): Float32Array[] {
+function lossAndGradients(
+  core: Core,
+  config: GPTConfigInput,
+  instructionBatch?: InstructionBatch,
+): Float32Array[] {
   const model = core.gpt.createGPT(config, 7);
   const random = new Random(8);
   const count = 3 * config.seqLen;
   const inputs = Int32Array.from({ length: count }, () => random.int(0, config.vocabSize - 1));
   const targets = Int32Array.from({ length: count }, () => random.int(0, config.vocabSize - 1));
-  const loss = () =>
-    config.numClasses === undefined
+  const loss = () => {
+    if (instructionBatch !== undefined) {
+      return core.gpt.maskedLanguageModelLoss(model, instructionBatch);
+    }
+    return config.numClasses === undefined
       ? core.gpt.languageModelLoss(model, { inputs, targets, batchSize: 3 })
       : core.gpt.classificationLoss(model, {
           inputs,
@@ -105,12 +114,30 @@ function lossAndGradients(core: Core, config: GPTConfigInput): Float32Array[] {
           labels: Int32Array.from([0, 1, 1]),
           batchSize: 3,
         }).loss;
+  };
   const { value, grads } = tf.variableGrads(loss, [...model.parameters.values()]);
   const results = [value, ...[...model.parameters.values()].map((v) => grads[v.name] as tf.Tensor)];
   const arrays = results.map((tensor) => tensor.dataSync() as Float32Array);
   tf.dispose(results);
   core.gpt.disposeGPT(model);
   return arrays;
+}
+
+/**
+ * The native path's loss and gradients are the plain path's. Differences are measured against the
+ * largest gradient: some are zero but for rounding (a key bias shifts a whole row of scores, which
+ * softmax ignores).
+ */
+function expectPlainPathResults(config: GPTConfigInput, instructionBatch?: InstructionBatch) {
+  const [nativeLoss, ...native] = lossAndGradients(withNative, config, instructionBatch);
+  const [plainLoss, ...plain] = lossAndGradients(withoutNative, config, instructionBatch);
+  expect(Math.abs((nativeLoss?.[0] as number) - (plainLoss?.[0] as number))).toBeLessThan(1e-5);
+  const largest = Math.max(...plain.map((gradient) => Math.max(...gradient.map(Math.abs))));
+  native.forEach((gradient, i) => {
+    const expected = plain[i] as Float32Array;
+    const difference = Math.max(...gradient.map((g, j) => Math.abs(g - (expected[j] as number))));
+    expect(difference / largest, `gradient ${i}`).toBeLessThan(1e-4);
+  });
 }
 
 /** A describe title that says why its tests are skipped, when they are. */
@@ -168,17 +195,28 @@ describe.skipIf(!status.enabled)(titled("every architecture with the native kern
     ["classifier", { numClasses: 2 }],
   ];
   it.each(variants)("gives the plain path's loss and gradients: %s", (_, variant) => {
-    const config = { ...base, ...variant };
-    const [nativeLoss, ...native] = lossAndGradients(withNative, config);
-    const [plainLoss, ...plain] = lossAndGradients(withoutNative, config);
-    expect(Math.abs((nativeLoss?.[0] as number) - (plainLoss?.[0] as number))).toBeLessThan(1e-5);
-    // Differences are measured against the largest gradient: some are zero but for rounding (a
-    // key bias shifts a whole row of scores, which softmax ignores).
-    const largest = Math.max(...plain.map((gradient) => Math.max(...gradient.map(Math.abs))));
-    native.forEach((gradient, i) => {
-      const expected = plain[i] as Float32Array;
-      const difference = Math.max(...gradient.map((g, j) => Math.abs(g - (expected[j] as number))));
-      expect(difference / largest, `gradient ${i}`).toBeLessThan(1e-4);
+    expectPlainPathResults({ ...base, ...variant });
+  });
+
+  // The masked loss keeps the native gather and cross-entropy; packed rows take plain attention.
+  it.each([
+    ["padded", false],
+    ["packed", true],
+  ])("gives the plain path's masked loss and gradients: %s instruction rows", (_, packed) => {
+    const config = { ...base, seqLen: 12, kvHeads: 2 };
+    const random = new Random(3);
+    const count = 3 * config.seqLen;
+    const tokens = () => Int32Array.from({ length: count }, () => random.int(0, 22));
+    // Each row: an example of 5 positions, one of 6, a padding position; trained after the 4th.
+    const segments = Int32Array.from({ length: count }, (_, i) =>
+      i % 12 < 5 ? 0 : i % 12 < 11 ? 1 : -1,
+    );
+    expectPlainPathResults(config, {
+      inputs: tokens(),
+      targets: tokens(),
+      lossMask: Float32Array.from({ length: count }, (_, i) => (i % 12 >= 4 ? 1 : 0)),
+      ...(packed ? { segments } : {}),
+      batchSize: 3,
     });
   });
 });

@@ -1,4 +1,5 @@
 "use client";
+import { CsvError } from "@attune/core/csv";
 import { DATASET_MAX_BYTES } from "@attune/db/limits";
 // Adding a dataset to a project: a file read in the browser (its size checked first, CSV turned into
 // JSONL) or one of the built-in corpora, each measured with the chosen tokenizer.
@@ -11,7 +12,6 @@ import { ErrorNote, Loading } from "~/components/ui.tsx";
 import { plural } from "~/lib/format.ts";
 import { type RouterInputs, type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import {
-  CsvError,
   csvToJsonl,
   datasetNameFromFile,
   formatBytes,
