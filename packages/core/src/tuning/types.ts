@@ -41,6 +41,8 @@ export interface TrialRecord {
   intermediate: IntermediateValue[];
   /** Reported vectors of all objectives in increasing step order, when a study has several. */
   intermediateValues?: IntermediateVector[];
+  /** Optuna's constraint values: one per measured constraint, satisfied when <= 0; absent when the study has none or the trial has not finished. */
+  constraints?: number[];
 }
 
 export interface StudyHistory {
