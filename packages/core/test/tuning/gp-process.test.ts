@@ -10,6 +10,7 @@ import {
   KernelFit,
   logMarginalLikelihood,
   logPrior,
+  MINIMUM_NOISE_VARIANCE,
 } from "../../src/tuning/samplers/gp/fit.ts";
 import {
   GaussianProcess,
@@ -126,6 +127,16 @@ describe("Gaussian process", () => {
     expect(loss).toBeLessThan(10.136009693660034 + 1e-3);
     expect(gp.params.inverseSquaredLengthScales[0]).toBeCloseTo(6.31, 1);
     expect(gp.params.inverseSquaredLengthScales[1]).toBeCloseTo(0.535, 1);
+  });
+
+  it("holds the noise at its minimum for a deterministic objective", () => {
+    const gp = fitGaussianProcess(X, y, categorical, {
+      deterministic: true,
+      random: new Random(1),
+    });
+    expect(gp.params.noiseVariance).toBe(MINIMUM_NOISE_VARIANCE);
+    // Nearly interpolates: the posterior at a trial is its value.
+    expect(gp.posterior(X[1] as number[]).mean).toBeCloseTo(y[1] as number, 3);
   });
 
   it("conditions on more observations with the same kernel (the constant liar's lies)", () => {
