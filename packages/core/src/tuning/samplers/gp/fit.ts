@@ -182,7 +182,10 @@ export class KernelFit {
         squaredDistances[p] = (squaredDistances[p] as number) + theta * (pairs[p] as number);
       }
     });
-    const kernel = squaredDistances.map((r2) => params.signalVariance * matern52(r2));
+    const kernel = new Float64Array(pairCount);
+    for (let q = 0; q < pairCount; q++) {
+      kernel[q] = params.signalVariance * matern52(squaredDistances[q] as number);
+    }
     const covariance = new Float64Array(n * n);
     let p = 0;
     for (let i = 0; i < n; i++) {

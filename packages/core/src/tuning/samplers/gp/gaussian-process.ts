@@ -1,7 +1,7 @@
 // A Gaussian process over the unit cube with a Matérn 5/2 kernel and one length scale per
 // dimension (ARD), as Optuna's optuna/_gp/gp.py: categorical dimensions count 0 when equal and 1
 // when not (Hamming), whatever their coordinates. Fitting its hyperparameters is in ./fit.ts.
-import { cholesky, choleskySolve, dot, solveLower } from "./linalg.ts";
+import { cholesky, choleskySolve, dot, solveLower, solveLowerTransposed } from "./linalg.ts";
 
 export interface KernelParams {
   /** 1/ℓ² for each dimension, ℓ its length scale. */
@@ -112,7 +112,7 @@ export class GaussianProcess {
     const v = solveLower(this.factor, n, covariances);
     const variance = Math.max(0, this.params.signalVariance - dot(v, v));
     // dk_i/dx_d = s M'(r²_i) · 2 θ_d (x_d − X_id); d var = −2 (K⁻¹k)ᵀ dk.
-    const solved = choleskySolve(this.factor, n, covariances);
+    const solved = solveLowerTransposed(this.factor, n, v);
     const meanGradient = new Float64Array(dimensions);
     const varianceGradient = new Float64Array(dimensions);
     for (let d = 0; d < dimensions; d++) {
