@@ -76,18 +76,15 @@ export function fitGaussianProcess(
       options.random.uniform(Math.log(1e-4), Math.log(0.3)),
     ]);
   }
-  let best: { raw: number[]; value: number } | undefined;
-  for (const start of starts) {
-    const raw = options.deterministic ? start.slice(0, -1) : start;
-    const result = minimizeBox((x) => problem.loss(x), raw, {
+  const fits = starts.map((start) =>
+    minimizeBox((raw) => problem.loss(raw), options.deterministic ? start.slice(0, -1) : start, {
       gradientTolerance: FIT_GRADIENT_TOLERANCE,
-    });
-    if (Number.isFinite(result.value) && (best === undefined || result.value < best.value)) {
-      best = { raw: result.x, value: result.value };
-    }
-  }
-  const raw = best?.raw ?? (options.deterministic ? starts[0]?.slice(0, -1) : starts[0]) ?? [];
-  return new GaussianProcess(inputs, targets, categorical, problem.params(raw));
+    }),
+  );
+  // The default start's noise of 1 keeps its kernel matrix positive definite, so at least its
+  // loss is finite.
+  const best = fits.reduce((a, b) => (b.value < a.value ? b : a));
+  return new GaussianProcess(inputs, targets, categorical, problem.params(best.x));
 }
 
 /**
