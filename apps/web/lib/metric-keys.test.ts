@@ -10,6 +10,8 @@ describe("curve metrics", () => {
       "lr",
       "grad_norm",
       "tokens_per_s",
+      "effective_batch_size",
+      "noise_scale",
     ]);
     expect(curveMetrics("classification").slice(0, 3)).toEqual([
       "val_loss",
@@ -19,7 +21,7 @@ describe("curve metrics", () => {
   });
 
   it("draws rates, perplexity and gradient norms on a log axis", () => {
-    expect(["lr", "val_perplexity", "grad_norm"].every(prefersLogScale)).toBe(true);
+    expect(["lr", "val_perplexity", "grad_norm", "noise_scale"].every(prefersLogScale)).toBe(true);
     expect(prefersLogScale("val_loss")).toBe(false);
     expect(prefersLogScale("not_a_metric")).toBe(false);
   });

@@ -85,6 +85,25 @@ describe("parallelCoordinatesOption", () => {
     expect(maximized.visualMap).toMatchObject({ min: 5, max: 6, dimension: 1 });
   });
 
+  it("draws trials that broke a constraint grey and dashed, outside the colour scale", () => {
+    const constrained = parallelCoordinatesOption({
+      searchSpace,
+      parameters: ["lr"],
+      objectives: [{ metric: "val_loss", direction: "minimize" }],
+      trials: [
+        { ...trial(0, [1], { lr: 0.01 }), feasibility: { feasible: false } },
+        { ...trial(1, [2], { lr: 0.02 }), feasibility: { feasible: true } },
+        { ...trial(2, [3], { lr: 0.03 }), feasibility: null },
+      ],
+    });
+    const [feasible, infeasible] = constrained.series;
+    expect(feasible?.data.map((item) => item.name)).toEqual(["t1", "t2"]);
+    expect(infeasible?.data.map((item) => item.name)).toEqual(["t0"]);
+    expect(infeasible?.lineStyle).toMatchObject({ color: NO_VALUE_COLOR, type: "dashed" });
+    // The best feasible value is the scale's best end; the infeasible 1 is not on it.
+    expect(constrained.visualMap).toMatchObject({ seriesIndex: 0, min: 2, max: 3 });
+  });
+
   it("labels the colour scale's ends with the decimals that tell them apart", () => {
     expect(option.visualMap?.precision).toBe(1);
     const close = parallelCoordinatesOption({

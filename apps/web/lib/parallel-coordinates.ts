@@ -1,6 +1,7 @@
 // The parallel-coordinates plot of a study: one axis per searched parameter (categories for
 // categorical ones, a log axis for log-scaled ones), one per objective, and one line per finished
-// trial coloured by its first objective, so the settings of the best trials stand out together.
+// trial coloured by its first objective, so the settings of the best trials stand out together;
+// trials that broke a measured constraint are drawn grey and dashed.
 import { rangeDecimals } from "./format.ts";
 import type { ObjectiveSpec, TableTrial } from "./trial-table.ts";
 
@@ -95,9 +96,10 @@ export function colourRange(scores: readonly number[], maximize: boolean): [numb
 }
 
 /**
- * The ECharts option: `parallelAxis`, one `parallel` series whose data items are named by trial id
- * (so a click finds its trial), and a `visualMap` colouring lines by the first objective. Only
- * trials with every objective's value are drawn.
+ * The ECharts option: `parallelAxis`, a `parallel` series of the feasible trials whose data items
+ * are named by trial id (so a click finds its trial) and a `visualMap` colouring them by the first
+ * objective, then a grey series of the infeasible ones. Only trials with every objective's value
+ * are drawn.
  */
 export function parallelCoordinatesOption({
   searchSpace,
@@ -138,13 +140,12 @@ export function parallelCoordinatesOption({
     cells.push((trial) => trial.values?.[index] as number);
   });
 
-  const data = drawn.map((trial) => ({
-    name: trial.id,
-    value: cells.map((read) => read(trial)),
-  }));
+  const item = (trial: TableTrial) => ({ name: trial.id, value: cells.map((read) => read(trial)) });
+  const feasible = drawn.filter((trial) => trial.feasibility?.feasible !== false);
+  const infeasible = drawn.filter((trial) => trial.feasibility?.feasible === false);
   const maximize = objectives[0]?.direction === "maximize";
   const [low, high] = colourRange(
-    drawn.map((trial) => trial.values?.[0] as number),
+    feasible.map((trial) => trial.values?.[0] as number),
     maximize,
   );
 
@@ -162,6 +163,7 @@ export function parallelCoordinatesOption({
       ? {
           type: "continuous",
           show: true,
+          seriesIndex: 0,
           dimension: firstObjective,
           min: low,
           max: high,
@@ -178,11 +180,21 @@ export function parallelCoordinatesOption({
     series: [
       {
         type: "parallel",
-        data,
+        name: "feasible",
+        data: feasible.map(item),
         smooth: false,
         lineStyle: { width: 1, opacity: 0.45 },
         emphasis: { lineStyle: { width: 3, opacity: 1 } },
         // Drawn in one go: progressive rendering would animate 500 lines in over several frames.
+        progressive: 0,
+      },
+      {
+        type: "parallel",
+        name: "infeasible",
+        data: infeasible.map(item),
+        smooth: false,
+        lineStyle: { width: 1, opacity: 0.45, color: NO_VALUE_COLOR, type: "dashed" },
+        emphasis: { lineStyle: { width: 3, opacity: 1 } },
         progressive: 0,
       },
     ],

@@ -2,6 +2,7 @@
 // as GitHub would make them from docs/study-spec.md.
 export const REFERENCE_SECTIONS = {
   settings: "/reference#trainer-settings",
+  constraints: "/reference#constraints",
   sampler: "/reference#sampler",
   pruner: "/reference#pruner",
 } as const;

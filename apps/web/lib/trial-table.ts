@@ -26,6 +26,8 @@ export interface TableTrial {
   attempts: number;
   startedAt: Date | string | null;
   finishedAt: Date | string | null;
+  /** Whether it met the study's measured constraints; null or absent where not known. */
+  feasibility?: { feasible: boolean } | null;
 }
 
 export interface ObjectiveSpec {

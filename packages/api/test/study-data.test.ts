@@ -1,8 +1,8 @@
 // What the trial, analysis and strategy procedures answer, beyond who may call them.
-import { writeMetrics } from "@attune/db";
+import { createNextTrial, createStudy, updateTrial, writeMetrics } from "@attune/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApi } from "./harness.ts";
-import { type People, seedWorld, signUpPeople, type World } from "./world.ts";
+import { type People, seedWorld, signUpPeople, studySpecText, type World } from "./world.ts";
 
 const api = useApi();
 let people: People;
@@ -64,6 +64,78 @@ describe("trials", () => {
       trialIds: [world.bestTrial.id],
     });
     expect(elsewhere).toEqual([]);
+  });
+});
+
+/**
+ * A study of the world's project with measured constraints and two objectives, and its trials by
+ * their measured values: each completed, with its loss, speed and parameters.
+ */
+async function constrainedStudy(
+  trials: { values: number[]; paramCount: number; tokensPerS: number }[],
+) {
+  const study = await createStudy(api.db, {
+    projectId: world.project.id,
+    name: `constrained-${Math.random()}`,
+    spec: {
+      ...JSON.parse(studySpecText("constrained", world.dataset.name)),
+      objectives: [
+        { metric: "val_loss", direction: "minimize" },
+        { metric: "tokens_per_s", direction: "maximize" },
+      ],
+      constraints: ["param_count <= 1000", "tokens_per_s >= 100", "lr <= 1"],
+    },
+    seed: 7,
+  });
+  const rows = [];
+  for (const [lr, measured] of trials.entries()) {
+    const trial = await createNextTrial(api.db, { studyId: study.id, params: { lr: lr / 100 } });
+    await writeMetrics(api.db, [
+      { trialId: trial.id, key: "tokens_per_s", step: 1, value: measured.tokensPerS },
+      { trialId: trial.id, key: "param_count", step: 1, value: measured.paramCount },
+    ]);
+    rows.push(await updateTrial(api.db, trial.id, { state: "completed", values: measured.values }));
+  }
+  return { study, trials: rows };
+}
+
+describe("constraints", () => {
+  it("mark each listed trial feasible or not, with each constraint broken and by how much", async () => {
+    const { study } = await constrainedStudy([
+      { values: [1, 500], paramCount: 5000, tokensPerS: 50 },
+      { values: [2, 200], paramCount: 900, tokensPerS: 200 },
+    ]);
+    const queued = await createNextTrial(api.db, { studyId: study.id, params: { lr: 0.5 } });
+    const page = await api.as(people.viewer).trials.list({ studyId: study.id });
+    expect(page.trials.map((trial) => [trial.id === queued.id, trial.feasibility])).toEqual([
+      [
+        false,
+        {
+          feasible: false,
+          violations: [
+            { constraint: "param_count <= 1000", by: 4000 },
+            { constraint: "tokens_per_s >= 100", by: 50 },
+          ],
+        },
+      ],
+      [false, { feasible: true, violations: [] }],
+      [true, null],
+    ]);
+    // A study without constraints has nothing to judge.
+    const plain = await api.as(people.viewer).trials.list({ studyId: world.runningStudy.id });
+    expect(plain.trials.map((trial) => trial.feasibility)).toEqual([null, null]);
+  });
+
+  it("leave the trials that broke one off the Pareto front while others met them", async () => {
+    const { trials } = await constrainedStudy([
+      { values: [1, 500], paramCount: 5000, tokensPerS: 500 }, // best on both, too large
+      { values: [2, 200], paramCount: 900, tokensPerS: 200 },
+      { values: [3, 300], paramCount: 900, tokensPerS: 300 },
+    ]);
+    const front = await api
+      .as(people.viewer)
+      .analysis.paretoFront({ studyId: trials[0]?.studyId as string });
+    expect(front.trials.map((trial) => trial.number).sort()).toEqual([1, 2]);
   });
 });
 

@@ -11,9 +11,11 @@ import {
   type StudyHistory,
   type StudyLimits,
   type StudySpec,
-  type TrialRecord,
+  settingCheck,
 } from "@attune/core/spec";
 import {
+  askWithinConstraints,
+  type ConstrainedAsk,
   createPruner,
   createSampler,
   paretoFront,
@@ -39,7 +41,13 @@ import {
   updateTrial,
 } from "@attune/db";
 import { log } from "@attune/runtime/log";
-import { objectiveKeys, specOf, toHistory, wallTimeSpent } from "./history.ts";
+import {
+  objectiveKeys,
+  readConstraintValues,
+  specOf,
+  toHistory,
+  wallTimeSpent,
+} from "./history.ts";
 import { configuredStudyLimits } from "./limits.ts";
 import { studySlotShare } from "./slots.ts";
 
@@ -102,6 +110,7 @@ export async function fillStudy(
       spec,
       trials,
       await readStudySeries(tx, studyId, objectiveKeys(spec)),
+      await readConstraintValues(tx, spec, studyId, trials),
     );
 
     // The best so far, as results arrive: the dashboard, the export and the CLI follow it.
@@ -193,21 +202,28 @@ async function createNextTrial(
   limits: StudyLimits,
 ): Promise<Trial | undefined> {
   const number = await reserveTrialNumber(tx, study.id);
-  let params: TrialRecord["params"];
+  const broken = settingCheck(spec);
+  const sampler = createSampler(
+    spec.sampler,
+    study.seed,
+    limits,
+    spec.pruner,
+    broken && ((params) => broken(params).length === 0),
+  );
+  let asked: ConstrainedAsk;
   try {
-    params = createSampler(spec.sampler, study.seed, limits).ask(
-      spec.searchSpace,
-      history,
-      randomForTrial(study.seed, number),
-    );
+    const random = randomForTrial(study.seed, number);
+    asked = askWithinConstraints(sampler, spec.searchSpace, history, random, broken);
   } catch (error) {
     if (error instanceof SamplerExhaustedError) return undefined;
     throw error;
   }
-  // Refused before a runner builds it: a model beyond the limits would take the runner's memory.
-  const tooLarge = modelSizeProblem({ ...spec.fixed, ...params }, limits);
-  if (tooLarge !== undefined) {
-    const error = `refused before queueing: ${tooLarge}`;
+  const { params } = asked;
+  // Refused before a runner builds it: settings that break a constraint would train for nothing,
+  // and a model beyond the limits would take the runner's memory.
+  const problem = asked.ok ? modelSizeProblem({ ...spec.fixed, ...params }, limits) : asked.problem;
+  if (problem !== undefined) {
+    const error = `refused before queueing: ${problem}`;
     log.warn("study.trial.refused", { studyId: study.id, trial: number, error });
     return createTrial(tx, {
       studyId: study.id,

@@ -3,12 +3,23 @@
 import {
   type IntermediateValue,
   type IntermediateVector,
+  type Measurements,
+  measuredConstraintValues,
+  measuredValues,
   type StudyHistory,
   type StudySpec,
+  settingValues,
+  studyConstraints,
   type TrialRecord,
   validateStudySpec,
 } from "@attune/core/spec";
-import type { SeriesPoint, Study, Trial } from "@attune/db";
+import {
+  type Executor,
+  readMetricSummaries,
+  type SeriesPoint,
+  type Study,
+  type Trial,
+} from "@attune/db";
 
 /** The stored spec, validated again: a spec from an older version fails here, loudly. */
 export function specOf(study: Pick<Study, "id" | "spec">): StudySpec {
@@ -33,14 +44,52 @@ export function objectiveKeys(spec: StudySpec): string[] {
 }
 
 /**
+ * Optuna's constraint values (one per measured constraint, feasible when <= 0) of the study's
+ * finished trials, by trial id, from what each measured. Completed and pruned trials count as
+ * finished, as in Optuna's _process_constraints_after_trial; a trial that lacks a value a
+ * constraint reads is left out: its feasibility is not known.
+ */
+export async function readConstraintValues(
+  db: Executor,
+  spec: StudySpec,
+  studyId: string,
+  trials: readonly Trial[],
+): Promise<Map<string, number[]>> {
+  const constraints = studyConstraints(spec);
+  const names = Object.keys(measuredValues).filter((name) =>
+    constraints.some((constraint) => constraint.comparison.names.includes(name)),
+  );
+  const values = new Map<string, number[]>();
+  if (names.length === 0) return values;
+  const finished = trials.filter(
+    (trial) => trial.state === "completed" || trial.state === "pruned",
+  );
+  const ids = finished.map((trial) => trial.id);
+  const measured = new Map<string, Measurements>();
+  for (const summary of await readMetricSummaries(db, studyId, ids, names)) {
+    const name = summary.key as keyof typeof measuredValues;
+    const values = measured.get(summary.trialId) ?? {};
+    values[name] = summary[measuredValues[name]];
+    measured.set(summary.trialId, values);
+  }
+  for (const trial of finished) {
+    const settings = settingValues(spec, trial.params);
+    const found = measuredConstraintValues(constraints, settings, measured.get(trial.id) ?? {});
+    if (found !== undefined) values.set(trial.id, found);
+  }
+  return values;
+}
+
+/**
  * The history of a study: every trial with its state, final values and the series of its
  * objectives by step (the first objective as `intermediate`, all of them as `intermediateValues`
- * at the steps where each was reported).
+ * at the steps where each was reported), and the constraint values of those that have them.
  */
 export function toHistory(
   spec: StudySpec,
   trials: readonly Trial[],
   series: readonly SeriesPoint[],
+  constraintValues: ReadonlyMap<string, number[]> = new Map(),
 ): StudyHistory {
   const keys = objectiveKeys(spec);
   const byTrial = new Map<string, Map<number, Map<string, number>>>();
@@ -67,6 +116,7 @@ export function toHistory(
           intermediateValues.push({ step, values: vector as number[] });
         }
       }
+      const constraints = constraintValues.get(trial.id);
       return {
         number: trial.number,
         params: trial.params,
@@ -74,6 +124,7 @@ export function toHistory(
         ...(trial.values ? { values: trial.values } : {}),
         intermediate,
         intermediateValues,
+        ...(constraints ? { constraints } : {}),
       };
     }),
   };

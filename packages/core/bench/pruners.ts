@@ -4,14 +4,17 @@
 // ones. Full-budget random search trains every configuration to the end and finds the best; each
 // pruner then runs the same configurations in the same order on simulated asynchronous workers,
 // and we measure the steps it spent until it had trained that best configuration to the end.
-// `npx tsx bench/pruners.ts` prints the table; bench/search.ts imports runPrunerBenchmark.
+// `npx tsx bench/pruners.ts` prints the table; bench/search.ts imports runPrunerBenchmark, and
+// ./multi-fidelity.ts the simulation and the hidden function.
 
 import { pathToFileURL } from "node:url";
 import { Random } from "../src/random.ts";
 import type { PrunerSpec } from "../src/tuning/pruner-spec.ts";
 import { createPruner, type Pruner } from "../src/tuning/pruners/index.ts";
 import { median } from "../src/tuning/pruners/reports.ts";
-import type { StudyHistory, TrialRecord } from "../src/tuning/types.ts";
+import { randomParams } from "../src/tuning/samplers/random.ts";
+import type { SearchSpace } from "../src/tuning/space.ts";
+import type { Params, StudyHistory, TrialRecord } from "../src/tuning/types.ts";
 
 export interface PrunerBenchmarkOptions {
   seeds?: number;
@@ -21,17 +24,25 @@ export interface PrunerBenchmarkOptions {
   workers?: number;
 }
 
-interface Curve {
+/** A learning curve: loss(step) = a + b·step^(-c). */
+export interface Curve {
   a: number;
   b: number;
   c: number;
 }
 
+/** The hidden function's hyperparameters: log10 of the LR, log2 of the width, and dropout. */
+export const curveSpace: SearchSpace = {
+  logLr: { type: "float", low: -4, high: -1 },
+  logWidth: { type: "float", low: 5, high: 9 },
+  dropout: { type: "float", low: 0, high: 0.5 },
+};
+
 /** The hidden function: the LR sets the speed and, with the width, the level the loss settles at. */
-function sampleCurve(random: Random): Curve {
-  const logLr = random.uniform(-4, -1);
-  const logWidth = random.uniform(5, 9);
-  const dropout = random.uniform(0, 0.5);
+export function curveOf(params: Params): Curve {
+  const logLr = params.logLr as number;
+  const logWidth = params.logWidth as number;
+  const dropout = params.dropout as number;
   return {
     a: 0.2 + 0.3 * (logLr + 2.5) ** 2 + 0.05 * (logWidth - 8) ** 2 + 0.2 * (dropout - 0.1) ** 2,
     b: 1 + 0.2 * (9 - logWidth) + dropout,
@@ -39,30 +50,41 @@ function sampleCurve(random: Random): Curve {
   };
 }
 
+export function lossAt({ a, b, c }: Curve, step: number): number {
+  return a + b * step ** -c;
+}
+
 /** Standard deviation of each reported loss around its curve. */
 const reportNoise = 0.01;
 
-interface RunResult {
-  /** Steps spent until the target trial completed, or Infinity if it never did. */
-  stepsToTarget: number;
-  /** Steps spent until there was no work left. */
-  totalSteps: number;
-  /** Numbers of the trials trained to the end. */
-  completed: number[];
+export interface SimulatedStudy {
+  pruner: Pruner;
+  /** Steps of a full trial. */
+  maxSteps: number;
+  workers: number;
+  /** The parameters of a new trial, or undefined when no more trials should start. */
+  next(history: StudyHistory, stepsSoFar: number): Params | undefined;
+  /** The value a trial reports at a step. */
+  report(trial: TrialRecord, step: number): number;
 }
 
-/** Runs trials on `workers` simulated workers, one step per worker per tick, asking the pruner. */
-function simulate(
-  curves: readonly Curve[],
-  pruner: Pruner,
-  target: number,
-  maxSteps: number,
-  workers: number,
-  random: Random,
-): RunResult {
+export interface SimulationResult {
+  history: StudyHistory;
+  /** Steps spent when each trial that was trained to the end completed, by trial number. */
+  completedAt: Map<number, number>;
+  /** Steps spent until there was no work left. */
+  totalSteps: number;
+}
+
+/**
+ * Runs trials on simulated asynchronous workers, one step per worker per tick, asking the pruner
+ * after each report; a completed trial's value is its last report.
+ */
+export function simulate(study: SimulatedStudy): SimulationResult {
+  const { pruner, maxSteps, workers } = study;
   const history: StudyHistory = { directions: ["minimize"], trials: [] };
   const running: (TrialRecord | undefined)[] = Array.from({ length: workers });
-  let stepsToTarget = Number.POSITIVE_INFINITY;
+  const completedAt = new Map<number, number>();
   let totalSteps = 0;
   for (;;) {
     for (let worker = 0; worker < workers; worker++) {
@@ -73,30 +95,30 @@ function simulate(
       if (resumed !== undefined) {
         resumed.state = "running";
         running[worker] = resumed;
-      } else if (history.trials.length < curves.length) {
-        const started: TrialRecord = {
-          number: history.trials.length,
-          params: {},
-          state: "running",
-          intermediate: [],
-        };
-        history.trials.push(started);
-        running[worker] = started;
+        continue;
       }
+      const params = study.next(history, totalSteps);
+      if (params === undefined) continue;
+      const started: TrialRecord = {
+        number: history.trials.length,
+        params,
+        state: "running",
+        intermediate: [],
+      };
+      history.trials.push(started);
+      running[worker] = started;
     }
-    if (running.every((trial) => trial === undefined)) {
-      const completed = history.trials.filter((trial) => trial.state === "completed");
-      return { stepsToTarget, totalSteps, completed: completed.map((trial) => trial.number) };
-    }
+    if (running.every((trial) => trial === undefined)) return { history, completedAt, totalSteps };
     for (const [worker, trial] of running.entries()) {
       if (trial === undefined) continue;
-      const { a, b, c } = curves[trial.number] as Curve;
       const step = trial.intermediate.length + 1;
-      trial.intermediate.push({ step, value: a + b * step ** -c + random.normal(0, reportNoise) });
+      const value = study.report(trial, step);
+      trial.intermediate.push({ step, value });
       totalSteps++;
       if (step === maxSteps) {
         trial.state = "completed";
-        if (trial.number === target) stepsToTarget = totalSteps;
+        trial.values = [value];
+        completedAt.set(trial.number, totalSteps);
       } else {
         const decision = pruner.decide(trial, history);
         if (decision.action === "continue") continue;
@@ -105,6 +127,39 @@ function simulate(
       running[worker] = undefined;
     }
   }
+}
+
+interface RunResult {
+  /** Steps spent until the target trial completed, or Infinity if it never did. */
+  stepsToTarget: number;
+  /** Steps spent until there was no work left. */
+  totalSteps: number;
+  /** Numbers of the trials trained to the end. */
+  completed: number[];
+}
+
+/** The pruner benchmark's run: the given configurations, in order, each with its own curve. */
+function runConfigurations(
+  curves: readonly Curve[],
+  pruner: Pruner,
+  target: number,
+  maxSteps: number,
+  workers: number,
+  random: Random,
+): RunResult {
+  const { completedAt, totalSteps } = simulate({
+    pruner,
+    maxSteps,
+    workers,
+    next: (history) => (history.trials.length < curves.length ? {} : undefined),
+    report: (trial, step) =>
+      lossAt(curves[trial.number] as Curve, step) + random.normal(0, reportNoise),
+  });
+  return {
+    stepsToTarget: completedAt.get(target) ?? Number.POSITIVE_INFINITY,
+    totalSteps,
+    completed: [...completedAt.keys()],
+  };
 }
 
 export function runPrunerBenchmark(options: PrunerBenchmarkOptions = {}): {
@@ -129,13 +184,13 @@ export function runPrunerBenchmark(options: PrunerBenchmarkOptions = {}): {
   }));
   for (let seed = 0; seed < seeds; seed++) {
     const random = new Random(seed);
-    const curves = Array.from({ length: configs }, () => sampleCurve(random));
+    const curves = Array.from({ length: configs }, () => curveOf(randomParams(curveSpace, random)));
     // Full-budget random search: the best final report among all configurations.
-    const finals = curves.map(({ a, b, c }) => a + b * maxSteps ** -c);
+    const finals = curves.map((curve) => lossAt(curve, maxSteps));
     const observed = finals.map((final) => final + random.normal(0, reportNoise));
     const target = observed.indexOf(Math.min(...observed));
     for (const pruner of pruners) {
-      const run = simulate(
+      const run = runConfigurations(
         curves,
         createPruner(pruner.spec),
         target,

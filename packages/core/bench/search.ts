@@ -1,9 +1,11 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
 // best value found after 25, 50 and 100 trials (all functions are minimised; the GP sampler, made
 // for small budgets and slower per ask, runs 50), TPE's ask latency in a study of 1,000 trials and
-// the GP's in one of 50, then the pruner benchmark of ./pruners.ts.
+// the GP's in one of 50, then the pruner benchmark of ./pruners.ts, the samplers under hyperband
+// of ./multi-fidelity.ts and TPE under a measured constraint (./constrained.ts).
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
+import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
 import { GpSampler } from "../src/tuning/samplers/gp.ts";
 import { GridSampler } from "../src/tuning/samplers/grid.ts";
 import { RandomSampler } from "../src/tuning/samplers/random.ts";
@@ -12,6 +14,8 @@ import { SobolSampler } from "../src/tuning/samplers/sobol.ts";
 import { TpeSampler } from "../src/tuning/samplers/tpe.ts";
 import type { SearchSpace } from "../src/tuning/space.ts";
 import type { Params, StudyHistory } from "../src/tuning/types.ts";
+import { runConstrainedBenchmark } from "./constrained.ts";
+import { runMultiFidelityBenchmark } from "./multi-fidelity.ts";
 import { runPrunerBenchmark } from "./pruners.ts";
 
 const SEEDS = 30;
@@ -159,7 +163,9 @@ const samplers: SamplerEntry[] = [
   { name: "random", create: () => new RandomSampler(), applies: () => true },
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
+  { name: "tpe-mv", create: () => new TpeSampler({ multivariate: true }), applies: () => true },
   { name: "gp", create: () => new GpSampler(), applies: () => true, trials: 50 },
+  { name: "cmaes", create: (seed) => new CmaEsSampler({}, seed), applies: () => true },
   {
     name: "grid",
     create: () => new GridSampler({ gridPoints: 10 }),
@@ -247,6 +253,12 @@ console.log(`gp ask with 50 trials: ${gpAskMs.toFixed(1)} ms`);
 console.log(`samplers took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const pruners = runPrunerBenchmark();
 console.log(pruners.lines.join("\n"));
+const multiFidelity = runMultiFidelityBenchmark();
+console.log(multiFidelity.lines.join("\n"));
+const toGood = (sampler: string) =>
+  multiFidelity.resourceToGood.get(`counting ones/${sampler}`)?.toFixed(2);
+const constrained = runConstrainedBenchmark();
+console.log(constrained.lines.join("\n"));
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} gp_beats_tpe_at_25=${gpWins}/${problems.length}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)} gp_beats_tpe_at_25=${gpWins}/${problems.length}`,
 );

@@ -43,6 +43,16 @@ export {
   type ValueKind,
 } from "./tuning/catalogue.ts";
 export {
+  type ConstraintViolation,
+  type Measurements,
+  measuredConstraintValues,
+  measuredValues,
+  settingCheck,
+  settingValues,
+  studyConstraints,
+  violations,
+} from "./tuning/constraints/study-constraints.ts";
+export {
   type ObjectiveFit,
   type SettingGroup,
   suitsObjectives,

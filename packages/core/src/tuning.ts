@@ -1,5 +1,6 @@
 // Public entry point `@attune/core/tuning` (Node): the search itself, samplers, pruners and the
 // analyses of a study's trials. The study spec and search space they work on are in `./spec.ts`.
+export { askWithinConstraints, type ConstrainedAsk } from "./tuning/constraints/ask.ts";
 export { parameterImportance } from "./tuning/importance.ts";
 export { paretoFront } from "./tuning/pareto.ts";
 export { createPruner } from "./tuning/pruners/index.ts";

@@ -16,9 +16,11 @@ import {
   type StrategyKind,
   strategyOptionsSchemas,
 } from "../src/trial/strategies.ts";
+import { askWithinConstraints } from "../src/tuning/constraints/ask.ts";
+import { settingCheck } from "../src/tuning/constraints/study-constraints.ts";
 import { prunerSpecSchema } from "../src/tuning/pruner-spec.ts";
 import { samplerSpecSchema } from "../src/tuning/samplers/index.ts";
-import { buildParams, sampleUniform } from "../src/tuning/space.ts";
+import { RandomSampler } from "../src/tuning/samplers/random.ts";
 import { parseStudySpec, type StudySpec, studySpecSchema } from "../src/tuning/spec.ts";
 
 const folder = join(import.meta.dirname, "..", "..", "..", "examples");
@@ -68,8 +70,19 @@ describe("examples/", () => {
         : { tokens: spec.budget.tokensPerTrial ?? 0 };
     let flops = 0;
     const draws = 20;
+    // Drawn as study control draws them: within the setting constraints.
+    const broken = settingCheck(spec);
+    const history = { directions: [], trials: [] };
     for (let i = 0; i < draws; i++) {
-      const params = buildParams(spec.searchSpace, (_, param) => sampleUniform(param, random));
+      const asked = askWithinConstraints(
+        new RandomSampler(),
+        spec.searchSpace,
+        history,
+        random,
+        broken,
+      );
+      if (!asked.ok) throw new Error(`${file}: ${asked.problem}`);
+      const { params } = asked;
       const plan = buildTrialPlan(
         { ...spec.fixed, ...params },
         { task: spec.task, dataset: datasets[spec.task], budget },

@@ -3,6 +3,7 @@ import { getCheckpoint, listCheckpoints, saveCheckpoint } from "../src/queries/c
 import {
   type MetricPoint,
   metricsAsOf,
+  readMetricSummaries,
   readMetrics,
   readTrialCurves,
   writeMetrics,
@@ -26,6 +27,39 @@ async function seedTrial(): Promise<Trial> {
 }
 
 describe("metrics", () => {
+  it("are summarised per trial and key: the last value and the harmonic mean", async () => {
+    const trial = await seedTrial();
+    const sibling = await createNextTrial(test.db, { studyId: trial.studyId, params: {} });
+    const stranger = await seedTrial();
+    const throughput = (trialId: string, values: number[]) =>
+      values.map((value, i) => ({ trialId, key: "tokens_per_s", step: i + 1, value }));
+    await writeMetrics(test.db, [
+      ...throughput(trial.id, [400, 100, 200]),
+      { trialId: trial.id, key: "param_count", step: 3, value: 5000 },
+      { trialId: trial.id, key: "val_loss", step: 3, value: 2 },
+      ...throughput(sibling.id, [50]),
+      ...throughput(stranger.id, [10]),
+    ]);
+    const summaries = await readMetricSummaries(
+      test.db,
+      trial.studyId,
+      [trial.id, stranger.id],
+      ["tokens_per_s", "param_count"],
+    );
+    const sorted = summaries.sort((a, b) => a.key.localeCompare(b.key));
+    expect(sorted).toEqual([
+      { trialId: trial.id, key: "param_count", last: 5000, harmonicMean: 5000 },
+      // 3 / (1/400 + 1/100 + 1/200): the rate over the three steps when each trains equal tokens.
+      {
+        trialId: trial.id,
+        key: "tokens_per_s",
+        last: 200,
+        harmonicMean: expect.closeTo(3 / 0.0175, 9),
+      },
+    ]);
+    expect(await readMetricSummaries(test.db, trial.studyId, [], ["tokens_per_s"])).toEqual([]);
+  });
+
   it("are read back by key and step", async () => {
     const trial = await seedTrial();
     const recordedAt = new Date("2026-03-04T05:06:07.891Z");

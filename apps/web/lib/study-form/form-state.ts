@@ -1,5 +1,5 @@
-// The new-study form's state: one row per trainer setting, the sampler's and pruner's inputs per
-// kind, the budget and the seed, all as input texts (values.ts).
+// The new-study form's state: one row per trainer setting, the constraints, the sampler's and
+// pruner's inputs per kind, the budget and the seed, all as input texts (values.ts).
 import {
   type Direction,
   PRUNERS,
@@ -33,6 +33,8 @@ export interface StudyForm {
   objectives: { metric: string; direction: Direction }[];
   /** One row per entry of SETTINGS. */
   settings: Record<string, ParamRow>;
+  /** The spec's constraints as typed; blank ones are left out of the spec. */
+  constraints: string[];
   sampler: SamplerKind;
   /** Per sampler kind, its fields' texts (switching kinds keeps them). */
   samplerSettings: Record<SamplerKind, Record<string, string>>;
@@ -104,6 +106,7 @@ export function defaultStudyForm(
     dataset: options.dataset ?? "",
     objectives: [{ metric: "val_loss", direction: "minimize" }],
     settings,
+    constraints: [],
     sampler: "tpe",
     samplerSettings,
     pruner: "median",

@@ -93,6 +93,8 @@ export function formToSpec(form: StudyForm): SpecObject {
   };
   if (Object.keys(fixed).length > 0) spec.fixed = fixed;
   spec.searchSpace = searchSpace;
+  const constraints = form.constraints.map((text) => text.trim()).filter((text) => text !== "");
+  if (constraints.length > 0) spec.constraints = constraints;
   spec.sampler = {
     kind: form.sampler,
     ...optionValues(SAMPLERS[form.sampler].fields, form.samplerSettings[form.sampler]),

@@ -44,6 +44,8 @@ export function specToForm(raw: unknown, base: StudyForm): FormFromSpec {
     form.settings[setting.name] = settingRow(form, setting, fixed, searchSpace[setting.name]);
   }
 
+  form.constraints = Array.isArray(raw.constraints) ? raw.constraints.map(valueText) : [];
+
   const sampler = isObject(raw.sampler) ? raw.sampler : {};
   if (typeof sampler.kind === "string" && sampler.kind in SAMPLERS) {
     form.sampler = sampler.kind as SamplerKind;
@@ -102,10 +104,14 @@ function optionTexts(
   return Object.fromEntries(fields.map((field) => [field.name, valueText(values[field.name])]));
 }
 
-/** What a spec means regardless of how it is written: no empty `fixed`, no explicit no-op pruner. */
+/**
+ * What a spec means regardless of how it is written: no empty `fixed` or `constraints`, no explicit
+ * no-op pruner.
+ */
 function normalised(spec: SpecObject): SpecObject {
   const copy = { ...spec };
   if (isObject(copy.fixed) && Object.keys(copy.fixed).length === 0) delete copy.fixed;
+  if (Array.isArray(copy.constraints) && copy.constraints.length === 0) delete copy.constraints;
   if (
     isObject(copy.pruner) &&
     copy.pruner.kind === "none" &&

@@ -174,6 +174,28 @@ describe("round trips", () => {
   });
 });
 
+describe("constraints", () => {
+  it("go into the spec as typed, blank ones left out, and come back through the text", () => {
+    const form = {
+      ...defaultStudyForm({ dataset: "d" }),
+      constraints: ["  batch_size * seq_len <= 65536 ", "", "param_count <= 20e6"],
+    };
+    const spec = formToSpec(form);
+    expect(spec.constraints).toEqual(["batch_size * seq_len <= 65536", "param_count <= 20e6"]);
+    const parsed = parseStudySpec(specToText(spec, "yaml"));
+    expect(parsed).toMatchObject({ ok: true, spec: { constraints: spec.constraints } });
+    const back = throughText(form, "yaml");
+    expect(back.editorOnly).toEqual([]);
+    expect(back.form.constraints).toEqual(spec.constraints);
+    expect(formToSpec(defaultStudyForm())).not.toHaveProperty("constraints");
+    expect(specToForm({ ...formToSpec(form), constraints: [] }, form).form.constraints).toEqual([]);
+  });
+
+  it("have their errors shown at the constraints", () => {
+    expect(errorField("constraints[1]")).toBe("constraints");
+  });
+});
+
 describe("specs the form cannot show", () => {
   const base = () => formToSpec(defaultStudyForm({ dataset: "d" }));
 

@@ -1,4 +1,4 @@
-import { objectiveKeys, specOf, toHistory } from "@attune/control";
+import { objectiveKeys, readConstraintValues, specOf, toHistory } from "@attune/control";
 import { parameterImportance, paretoFront } from "@attune/core/tuning";
 import { getStudy, listTrials } from "@attune/db";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
@@ -12,8 +12,10 @@ async function completedHistory(db: Context["db"], id: string) {
   if (!study) throw notFound("study", id);
   const spec = specOf(study);
   const trials = await listTrials(db, id, ["completed"]);
-  // Both analyses read final values only, so the series are left unread.
-  return { spec, trials, history: toHistory(spec, trials, []) };
+  // Both analyses read final values only, so the series are left unread; the front considers
+  // only the trials that met the measured constraints, where any did.
+  const constraints = await readConstraintValues(db, spec, id, trials);
+  return { spec, trials, history: toHistory(spec, trials, [], constraints) };
 }
 
 export const analysisRouter = {
@@ -45,7 +47,10 @@ export const analysisRouter = {
     });
   }),
 
-  /** The completed trials no other completed trial beats on every objective. */
+  /**
+   * The completed trials no other completed trial beats on every objective, among those that met
+   * the study's measured constraints where any did.
+   */
   paretoFront: teamProcedure("viewer", z.strictObject({ studyId })).query(
     async ({ ctx, input }) => {
       const { spec, trials, history } = await completedHistory(ctx.db, input.studyId);

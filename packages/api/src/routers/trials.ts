@@ -1,10 +1,12 @@
-import { specOf } from "@attune/control";
+import { readConstraintValues, specOf } from "@attune/control";
 import {
   type MetricKey,
   type StudySpec,
   stepsInBudget,
+  studyConstraints,
   type TrialSettings,
   tokensPerOptimizerStep,
+  violations,
 } from "@attune/core/spec";
 import { parseTrialSettings, trialBudget } from "@attune/core/trial";
 import {
@@ -67,8 +69,30 @@ const TRAINEDNESS_METRICS = [
 
 type TrainednessMetric = (typeof TRAINEDNESS_METRICS)[number];
 
+/**
+ * Whether each trial met the study's measured constraints, with each one it broke and by how much
+ * (Optuna's constraint value); null where that is not known: the study has none, or the trial has
+ * not finished or lacks a value.
+ */
+async function feasibilities(db: Executor, studyId: string, trials: readonly Trial[]) {
+  const study = await getStudy(db, studyId);
+  if (!study) throw notFound("study", studyId);
+  const spec = specOf(study);
+  const constraints = studyConstraints(spec);
+  const values = await readConstraintValues(db, spec, studyId, trials);
+  return trials.map((trial) => {
+    const found = values.get(trial.id);
+    if (found === undefined) return null;
+    const broken = violations(constraints, found);
+    return { feasible: broken.length === 0, violations: broken };
+  });
+}
+
 export const trialsRouter = {
-  /** A page of the study's trials, optionally only some states, with how many match in all. */
+  /**
+   * A page of the study's trials, optionally only some states, with how many match in all, and
+   * whether each met the study's measured constraints.
+   */
   list: teamProcedure(
     "viewer",
     z.strictObject({
@@ -81,8 +105,13 @@ export const trialsRouter = {
     }),
   ).query(async ({ ctx, input: { studyId, ...page } }) => {
     const { trials, total } = await pageTrials(ctx.db, studyId, page);
+    const feasibility = await feasibilities(ctx.db, studyId, trials);
     const nextOffset = page.offset + trials.length;
-    return { trials, total, nextOffset: nextOffset < total ? nextOffset : null };
+    return {
+      trials: trials.map((trial, i) => ({ ...trial, feasibility: feasibility[i] ?? null })),
+      total,
+      nextOffset: nextOffset < total ? nextOffset : null,
+    };
   }),
 
   /**

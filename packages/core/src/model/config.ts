@@ -26,6 +26,8 @@ export const gptConfigSchema = z
     positions: z.enum(["learned", "sinusoidal", "rotary"]).default("learned"),
     /** Output projection shares the token embedding matrix. */
     tieEmbeddings: z.boolean().default(true),
+    /** LayerNorm's ε; unset means 1e-5 (GPT-2's). An imported checkpoint may carry another. */
+    normEpsilon: z.number().positive().optional(),
     /** When set, the model is a classifier: mean-pooled hidden state to this many classes. */
     numClasses: z.number().int().min(2).optional(),
   })
@@ -74,6 +76,10 @@ export function parseConfig(input: unknown): GPTConfig {
 
 export function headDim(config: GPTConfig): number {
   return config.dModel / config.heads;
+}
+
+export function layerNormEpsilon(config: GPTConfig): number {
+  return config.normEpsilon ?? 1e-5;
 }
 
 export function mlpWidth(config: GPTConfig): number {

@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
 import { Random } from "../random.ts";
-import { type GPTConfig, headDim, mlpWidth, parseConfig } from "./config.ts";
+import { type GPTConfig, headDim, layerNormEpsilon, mlpWidth, parseConfig } from "./config.ts";
 import {
   addLayerNorm,
   causalAttention,
@@ -251,8 +251,8 @@ function dropoutFunction(rate: number, options: ForwardOptions): (x: tf.Tensor2D
   return (x) => tf.dropout(x, rate, undefined, seed++) as tf.Tensor2D;
 }
 
-function normalize(x: tf.Tensor2D, norm: Norm): tf.Tensor2D {
-  return layerNorm(x, norm.gain, norm.bias);
+function normalize(x: tf.Tensor2D, norm: Norm, config: GPTConfig): tf.Tensor2D {
+  return layerNorm(x, norm.gain, norm.bias, layerNormEpsilon(config));
 }
 
 function embed(model: GPT, tokens: Int32Array, shape: Shape): tf.Tensor2D {
@@ -315,7 +315,7 @@ function preNormLayers(
   ]);
   const finalNorm = weights.finalNorm as Norm;
   let residual = x;
-  let normalized = normalize(x, sublayers[0]?.norm ?? finalNorm);
+  let normalized = normalize(x, sublayers[0]?.norm ?? finalNorm, config);
   sublayers.forEach(({ apply }, i) => {
     const next = sublayers[i + 1]?.norm ?? finalNorm;
     [residual, normalized] = addLayerNorm(
@@ -323,6 +323,7 @@ function preNormLayers(
       dropout(apply(normalized)),
       next.gain,
       next.bias,
+      layerNormEpsilon(config),
     );
   });
   return normalized;
@@ -338,10 +339,12 @@ function postNormBlock(
   const afterAttention = normalize(
     tf.add(x, dropout(attention(x, block, config, shape))),
     block.attentionNorm,
+    config,
   );
   return normalize(
     tf.add(afterAttention, dropout(mlp(afterAttention, block, config))),
     block.mlpNorm,
+    config,
   );
 }
 

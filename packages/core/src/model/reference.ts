@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TokenBatch } from "../data/batches.ts";
-import { headDim } from "./config.ts";
+import { type GPTConfig, headDim, layerNormEpsilon } from "./config.ts";
 import type { BlockWeights, GPT, Linear, Norm } from "./gpt.ts";
 
 export function referenceLanguageModelLoss(model: GPT, batch: TokenBatch): tf.Scalar {
@@ -30,14 +30,14 @@ export function referenceLanguageModelLoss(model: GPT, batch: TokenBatch): tf.Sc
   );
   for (const block of weights.blocks) {
     if (config.norm === "pre") {
-      x = tf.add(x, attention(layerNorm(x, block.attentionNorm), block, model, length));
-      x = tf.add(x, mlp(layerNorm(x, block.mlpNorm), block, model));
+      x = tf.add(x, attention(layerNorm(x, block.attentionNorm, config), block, model, length));
+      x = tf.add(x, mlp(layerNorm(x, block.mlpNorm, config), block, model));
     } else {
-      x = layerNorm(tf.add(x, attention(x, block, model, length)), block.attentionNorm);
-      x = layerNorm(tf.add(x, mlp(x, block, model)), block.mlpNorm);
+      x = layerNorm(tf.add(x, attention(x, block, model, length)), block.attentionNorm, config);
+      x = layerNorm(tf.add(x, mlp(x, block, model)), block.mlpNorm, config);
     }
   }
-  if (weights.finalNorm !== undefined) x = layerNorm(x, weights.finalNorm);
+  if (weights.finalNorm !== undefined) x = layerNorm(x, weights.finalNorm, config);
   const logits = weights.outputHead
     ? tf.matMul(x, weights.outputHead)
     : tf.matMul(x, weights.tokenEmbedding, false, true);
@@ -51,10 +51,10 @@ function dense(x: tf.Tensor, layer: Linear): tf.Tensor {
   return tf.add(tf.matMul(x, layer.weight), layer.bias);
 }
 
-function layerNorm(x: tf.Tensor, norm: Norm): tf.Tensor {
+function layerNorm(x: tf.Tensor, norm: Norm, config: GPTConfig): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(
-    tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), norm.gain),
+    tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, layerNormEpsilon(config)))), norm.gain),
     norm.bias,
   );
 }

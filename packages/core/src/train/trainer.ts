@@ -8,6 +8,11 @@ import * as tf from "@tensorflow/tfjs";
 import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
 import { classificationLoss, type GPT, languageModelLoss } from "../model/gpt.ts";
 import { Random, type RandomState } from "../random.ts";
+import {
+  NoiseScaleBatch,
+  type NoiseScaleBatchOptions,
+  type NoiseScaleBatchState,
+} from "./batch-schedule.ts";
 import { clipByGlobalNorm, type Gradients, globalNorm, type Optimizer } from "./optimizers.ts";
 import { learningRateAt, type Schedule } from "./schedules.ts";
 
@@ -30,6 +35,9 @@ export interface StepReport {
   /** Global gradient norm before clipping. */
   gradNorm: number;
   tokensPerSecond: number;
+  /** With a noise-scale batch: the step's sequences, and the noise scale in sequences once measured. */
+  batchSize?: number;
+  noiseScale?: number;
 }
 
 export interface EvalReport {
@@ -54,6 +62,12 @@ export interface TrainerOptions {
   maxGradNorm?: number;
   /** Microbatches whose gradients are averaged into one update (default 1). */
   accumulationSteps?: number;
+  /**
+   * Grow the microbatches per update towards the gradient noise scale (batch-schedule.ts), from
+   * accumulationSteps (the base batch, which learningRate is for), or 2 at least; the schedule then
+   * advances a step per base batch's tokens.
+   */
+  noiseScaleBatch?: Omit<NoiseScaleBatchOptions, "baseMicrobatches">;
   /** Evaluate every this many steps, and once more when the budget is spent. */
   evalEvery?: number;
   /** Seeds dropout. */
@@ -82,6 +96,8 @@ export interface TrainerState {
   tokensSeen: number;
   random: RandomState;
   initialLoss: number | undefined;
+  /** Only with a noise-scale batch. */
+  noiseScaleBatch?: NoiseScaleBatchState;
 }
 
 export class Trainer {
@@ -90,11 +106,18 @@ export class Trainer {
   private readonly random: Random;
   private initialLoss: number | undefined;
   private readonly options: TrainerOptions;
+  private readonly noiseScaleBatch: NoiseScaleBatch | undefined;
 
   constructor(options: TrainerOptions) {
     checkOptions(options);
     this.options = options;
     this.random = new Random(options.seed);
+    this.noiseScaleBatch =
+      options.noiseScaleBatch &&
+      new NoiseScaleBatch({
+        ...options.noiseScaleBatch,
+        baseMicrobatches: options.accumulationSteps ?? 1,
+      });
   }
 
   getState(): TrainerState {
@@ -103,6 +126,7 @@ export class Trainer {
       tokensSeen: this.tokensSeen,
       random: this.random.getState(),
       initialLoss: this.initialLoss,
+      ...(this.noiseScaleBatch && { noiseScaleBatch: this.noiseScaleBatch.getState() }),
     };
   }
 
@@ -111,6 +135,7 @@ export class Trainer {
     this.tokensSeen = state.tokensSeen;
     this.random.setState(state.random);
     this.initialLoss = state.initialLoss;
+    if (state.noiseScaleBatch) this.noiseScaleBatch?.setState(state.noiseScaleBatch);
   }
 
   /** Trains until the budget is spent, the stop signal fires or the loss diverges. */
@@ -153,12 +178,16 @@ export class Trainer {
    */
   trainStep(learningRate = this.scheduledLearningRate()): StepReport | { diverged: string } {
     const { model, optimizer, maxGradNorm } = this.options;
+    const growing = this.noiseScaleBatch;
     const started = performance.now();
-    const { batches, seeds } = this.nextBatches(this.options.accumulationSteps ?? 1);
+    const count = growing?.microbatches ?? this.options.accumulationSteps ?? 1;
+    const { batches, seeds } = this.nextBatches(count);
     const tokens = batches.reduce((sum, batch) => sum + batch.inputs.length, 0);
 
-    const { loss, gradNorm, diverged } = tf.tidy(() => {
-      const { loss, gradients } = averagedGradients(model, batches, seeds);
+    const { loss, gradNorm, firstNorm, diverged } = tf.tidy(() => {
+      // A growing batch measures the noise scale on the step's own microbatches.
+      const measure = growing !== undefined;
+      const { loss, gradients, firstNorm } = averagedGradients(model, batches, seeds, measure);
       const clipped =
         maxGradNorm === undefined
           ? { gradients, norm: globalNorm(gradients) }
@@ -166,13 +195,19 @@ export class Trainer {
       const [lossValue, normValue] = [loss.dataSync()[0] ?? NaN, clipped.norm.dataSync()[0] ?? NaN];
       const diverged = this.divergence(lossValue, normValue);
       if (diverged === undefined) optimizer.apply(clipped.gradients, learningRate);
-      return { loss: lossValue, gradNorm: normValue, diverged };
+      return {
+        loss: lossValue,
+        gradNorm: normValue,
+        firstNorm: firstNorm?.dataSync()[0],
+        diverged,
+      };
     });
     if (diverged !== undefined) return { diverged };
 
     this.initialLoss ??= loss;
     this.step += 1;
     this.tokensSeen += tokens;
+    if (firstNorm !== undefined) growing?.observe(count, firstNorm ** 2, gradNorm ** 2);
     const seconds = (performance.now() - started) / 1000;
     return {
       step: this.step,
@@ -181,6 +216,8 @@ export class Trainer {
       learningRate,
       gradNorm,
       tokensPerSecond: tokens / seconds,
+      ...(growing && { batchSize: count * growing.options.microbatchSize }),
+      ...(growing?.noiseScale !== undefined && { noiseScale: growing.noiseScale }),
     };
   }
 
@@ -226,12 +263,12 @@ export class Trainer {
   }
 
   private scheduledLearningRate(): number {
-    const { schedule, learningRate } = this.options;
-    return learningRateAt(
-      schedule ?? { kind: "constant", warmupSteps: 0 },
-      learningRate,
-      this.step,
-    );
+    const { learningRate } = this.options;
+    const schedule = this.options.schedule ?? { kind: "constant", warmupSteps: 0 };
+    if (this.noiseScaleBatch !== undefined) {
+      return this.noiseScaleBatch.learningRate(schedule, learningRate, this.tokensSeen);
+    }
+    return learningRateAt(schedule, learningRate, this.step);
   }
 
   /** Training batches with a dropout seed each. */
@@ -275,13 +312,15 @@ function batchMetrics(
 
 /**
  * Gradients of the mean loss over microbatches: each microbatch's gradients are added to a running
- * sum and released, so memory holds one microbatch's activations at a time.
+ * sum and released, so memory holds one microbatch's activations at a time. With `measureFirst`
+ * (and two or more microbatches), also the global norm of the first microbatch's gradients.
  */
 function averagedGradients(
   model: GPT,
   batches: Batch[],
   seeds: number[],
-): { loss: tf.Scalar; gradients: Gradients } {
+  measureFirst = false,
+): { loss: tf.Scalar; gradients: Gradients; firstNorm?: tf.Scalar } {
   const parameters = [...model.parameters];
   const variables = parameters.map(([, variable]) => variable);
   const gradientsOf = (batch: Batch, seed: number) =>
@@ -296,8 +335,12 @@ function averagedGradients(
   }
   let lossSum: tf.Scalar = tf.scalar(0);
   let gradientSums: tf.Tensor[] = variables.map((variable) => tf.zerosLike(variable));
+  let firstNorm: tf.Scalar | undefined;
   batches.forEach((batch, i) => {
     const { value, grads } = gradientsOf(batch, seeds[i] as number);
+    if (measureFirst && i === 0) {
+      firstNorm = globalNorm(new Map(variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
+    }
     const previous = [lossSum, ...gradientSums];
     lossSum = tf.add(lossSum, value);
     gradientSums = variables.map((variable, j) =>
@@ -311,6 +354,7 @@ function averagedGradients(
     gradients: new Map(
       parameters.map(([name], j) => [name, tf.div(gradientSums[j] as tf.Tensor, count)]),
     ),
+    ...(firstNorm && { firstNorm }),
   };
 }
 

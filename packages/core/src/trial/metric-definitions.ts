@@ -73,6 +73,21 @@ export const trialMetrics = {
     better: "higher",
     description: "Training throughput of the step; as a result, the trial's mean.",
   },
+  effective_batch_size: {
+    label: "Effective batch size",
+    reported: "step",
+    objective: false,
+    description:
+      "Sequences in the step: batch_size × the microbatches it averages (batch_schedule noise-scale trials report it).",
+  },
+  noise_scale: {
+    label: "Gradient noise scale",
+    reported: "step",
+    objective: false,
+    logScale: true,
+    description:
+      "B_noise = tr(Σ)/‖G‖² in sequences, from moving averages of its numerator and denominator: the batch a noise-scale trial grows towards (absent while the noise swamps ‖G‖²).",
+  },
   param_count: {
     label: "Parameter count",
     reported: "once",

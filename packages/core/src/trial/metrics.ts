@@ -22,6 +22,8 @@ export function stepMetrics(report: StepReport) {
     lr: report.learningRate,
     grad_norm: report.gradNorm,
     tokens_per_s: report.tokensPerSecond,
+    ...(report.batchSize === undefined ? {} : { effective_batch_size: report.batchSize }),
+    ...(report.noiseScale === undefined ? {} : { noise_scale: report.noiseScale }),
   } satisfies TrialMetrics;
 }
 

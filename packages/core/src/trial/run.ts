@@ -263,6 +263,7 @@ async function train(
   const best = bestCheckpointCriterion(options.objective);
   let bestValue = resumed?.state.bestValue ?? Number.NaN;
   let trainingSeconds = resumed?.state.trainingSeconds ?? 0;
+  let tokensSeen = resumed?.trainer.tokensSeen ?? 0;
   let lastSavedStep = resumed?.trainer.step;
   let lastStep: TrialMetrics = {};
   let lastEval: TrialMetrics = {};
@@ -309,11 +310,14 @@ async function train(
     schedule: plan.schedule,
     maxGradNorm: plan.maxGradNorm,
     accumulationSteps: plan.accumulationSteps,
+    noiseScaleBatch: plan.noiseScaleBatch,
     evalEvery: plan.evalEvery,
     seed: options.dropoutSeed,
     stop: () => earlyEnd !== undefined || stopRequested(options.stop),
     onStep: async (report) => {
-      trainingSeconds += plan.tokensPerStep / report.tokensPerSecond;
+      // A step's tokens vary when the batch grows.
+      trainingSeconds += (report.tokensSeen - tokensSeen) / report.tokensPerSecond;
+      tokensSeen = report.tokensSeen;
       lastStep = stepMetrics(report);
       await options.onStep?.(report);
       // At an evaluation step the checkpoint waits for the evaluation, which a resumed run would skip.

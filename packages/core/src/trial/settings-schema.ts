@@ -161,6 +161,36 @@ export const trialSettingsSchema = z.strictObject({
     .default(1)
     .describe("Microbatches whose gradients are averaged into one optimizer step.")
     .meta({ label: "Accumulation steps", group: "more" }),
+  batch_schedule: z
+    .enum(["fixed", "noise-scale"])
+    .default("fixed")
+    .describe(
+      "fixed: every step averages accumulation_steps microbatches. noise-scale: from there (2 at least) the step's microbatches grow, never shrink, towards the gradient noise scale tr(Σ)/|G|² measured on them at no extra cost (McCandlish et al. 2018), up to max_batch_size, with lr scaled by batch_lr_scaling; the budget's tokens (a steps budget: that many steps' tokens at accumulation_steps) then take fewer steps, the schedule spread over them.",
+    )
+    .meta({ label: "Batch schedule", group: "more" }),
+  max_batch_size: wholeNumber
+    .min(1)
+    .optional()
+    .describe(
+      "noise-scale: the most sequences per step, in whole microbatches of batch_size (rounded down).",
+    )
+    .meta({
+      label: "Max batch size",
+      group: "more",
+      defaultNote: "8 × batch_size × accumulation_steps",
+      examples: [256],
+    }),
+  batch_lr_scaling: z
+    .enum(["sqrt", "linear", "none"])
+    .optional()
+    .describe(
+      "noise-scale: lr is the rate for batch_size × accumulation_steps; a step's batch b times that scales it by √b, by b, or not at all, times the schedule's rate.",
+    )
+    .meta({
+      label: "LR scaling with batch",
+      group: "more",
+      defaultNote: "sqrt for adam and adamw, linear for sgd",
+    }),
   dropout: modelFields.dropout
     .describe("Dropout probability while training.")
     .meta({ label: "Dropout", group: "more" }),

@@ -11,9 +11,10 @@ import type { z } from "zod";
 import type { TextDataset } from "../data/text-dataset.ts";
 import { createTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
+import { startMicrobatches } from "../train/batch-schedule.ts";
 import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { type Schedule, scheduleSchema } from "../train/schedules.ts";
-import type { Budget } from "../train/trainer.ts";
+import type { Budget, TrainerOptions } from "../train/trainer.ts";
 import type { StudySpec } from "../tuning/spec.ts";
 import type { ParamValue } from "../tuning/types.ts";
 import { TrialConfigError } from "./config-error.ts";
@@ -46,9 +47,12 @@ export interface TrialPlan {
   evalWindows: number;
   validationFraction: number;
   budget: Budget;
-  /** The optimizer steps the budget comes to. */
+  /** The optimizer steps the budget comes to (at most, with a noise-scale batch). */
   steps: number;
+  /** Of batch_size × accumulation_steps sequences, where a noise-scale batch starts or grows from. */
   tokensPerStep: number;
+  /** With batch_schedule noise-scale. */
+  noiseScaleBatch?: TrainerOptions["noiseScaleBatch"];
 }
 
 export interface TrialContext {
@@ -73,7 +77,7 @@ export function trialBudget(budget: StudySpec["budget"]): Budget {
 
 export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext): TrialPlan {
   const settings = parseTrialSettings(input);
-  const { task, dataset, budget } = context;
+  const { task, dataset } = context;
   // Built from the whole dataset, so that validation text has no unknown characters and a resumed
   // trial rebuilds the same vocabulary.
   const tokenizer = createTokenizer(
@@ -81,11 +85,21 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     dataset.samples.map((sample) => sample.text).join(""),
   );
   const tokensPerStep = tokensPerOptimizerStep(settings);
+  const problems: string[] = [];
+  const noiseScaleBatch =
+    settings.batch_schedule === "noise-scale"
+      ? noiseScaleBatchPlan(settings, tokensPerStep, problems)
+      : undefined;
+  // A growing batch trains on the budget's tokens in fewer steps; a steps budget counts as the
+  // tokens of that many steps of batch_size × accumulation_steps, the tokens of a fixed trial.
+  const budget =
+    noiseScaleBatch !== undefined && "steps" in context.budget
+      ? { tokens: context.budget.steps * tokensPerStep }
+      : context.budget;
   const steps = stepsInBudget(budget, tokensPerStep);
   // Decaying schedules span the trial unless told otherwise; they start after the warmup.
   const scheduledSteps = Math.max(1, steps - settings.warmup_steps);
 
-  const problems: string[] = [];
   const model = checked(gptConfigSchema, problems, {
     ...modelConfigInput(settings, tokenizer.vocabSize),
     ...(task === "classification" ? { numClasses: classCount(dataset) } : {}),
@@ -113,7 +127,12 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     divFactor: settings.div_factor,
     finalDivFactor: settings.final_div_factor,
   });
-  if (model === undefined || optimizer === undefined || schedule === undefined) {
+  if (
+    model === undefined ||
+    optimizer === undefined ||
+    schedule === undefined ||
+    problems.length > 0
+  ) {
     throw new TrialConfigError(problems);
   }
   return {
@@ -132,6 +151,30 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     budget,
     steps,
     tokensPerStep,
+    ...(noiseScaleBatch && { noiseScaleBatch }),
+  };
+}
+
+/** The noise-scale batch's bounds and LR rule in the trainer's terms; a bad bound is a problem. */
+function noiseScaleBatchPlan(
+  settings: TrialSettings,
+  tokensPerStep: number,
+  problems: string[],
+): TrainerOptions["noiseScaleBatch"] {
+  const start = startMicrobatches(settings.accumulation_steps);
+  const maxBatchSize =
+    settings.max_batch_size ?? 8 * settings.batch_size * settings.accumulation_steps;
+  const maxMicrobatches = Math.floor(maxBatchSize / settings.batch_size);
+  if (maxMicrobatches < start) {
+    problems.push(
+      `max_batch_size ${maxBatchSize} is below the batch noise-scale starts at, ${start} microbatches of batch_size ${settings.batch_size}`,
+    );
+  }
+  return {
+    microbatchSize: settings.batch_size,
+    maxMicrobatches,
+    lrScaling: settings.batch_lr_scaling ?? (settings.optimizer === "sgd" ? "linear" : "sqrt"),
+    tokensPerBaseStep: tokensPerStep,
   };
 }
 

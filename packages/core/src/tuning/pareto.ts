@@ -1,4 +1,6 @@
-// Pareto dominance for multi-objective studies: the dashboard's front and NSGA-II's ranking.
+// Pareto dominance for multi-objective studies: the dashboard's front and NSGA-II's ranking, with
+// Deb's constrained domination where trials have constraint values.
+import { isFeasible } from "./constraints/feasibility.ts";
 import type { Direction, TrialRecord } from "./types.ts";
 
 /** Objective values turned into ones to minimise (maximised objectives negated). */
@@ -58,6 +60,27 @@ export function nonDominatedFronts(points: number[][]): number[][] {
 }
 
 /**
+ * Fronts under Deb's constrained domination (Deb et al. 2002, section V; Optuna's
+ * `_fast_non_domination_rank` with a penalty): the feasible points (penalty 0) by non-dominated
+ * sort first, then the infeasible ones by increasing penalty, equal penalties sharing a front.
+ */
+export function constrainedFronts(points: number[][], penalties: number[]): number[][] {
+  const feasible = points.flatMap((_, i) => ((penalties[i] as number) > 0 ? [] : [i]));
+  const fronts = nonDominatedFronts(feasible.map((i) => points[i] as number[])).map((front) =>
+    front.map((k) => feasible[k] as number),
+  );
+  const infeasible = points
+    .flatMap((_, i) => ((penalties[i] as number) > 0 ? [i] : []))
+    .sort((a, b) => (penalties[a] as number) - (penalties[b] as number));
+  for (const [k, i] of infeasible.entries()) {
+    const previous = infeasible[k - 1];
+    if (previous !== undefined && penalties[previous] === penalties[i]) fronts.at(-1)?.push(i);
+    else fronts.push([i]);
+  }
+  return fronts;
+}
+
+/**
  * Crowding distance of each point of a front (same order as `front`): the perimeter of the box
  * between its neighbours on each objective, infinite at the extremes, so selection keeps spread.
  */
@@ -82,9 +105,14 @@ export function crowdingDistances(points: number[][], front: number[]): number[]
   return distances;
 }
 
-/** The completed trials no other completed trial dominates, for the given directions. */
+/**
+ * The completed trials no other completed trial dominates, for the given directions; only the
+ * feasible ones compete where there are any (Optuna's best trials with constraints).
+ */
 export function paretoFront(trials: TrialRecord[], directions: Direction[]): TrialRecord[] {
-  const evaluated = evaluatedTrials(trials, directions);
+  const completed = evaluatedTrials(trials, directions);
+  const feasible = completed.filter(isFeasible);
+  const evaluated = feasible.length > 0 ? feasible : completed;
   const points = evaluated.map((trial) => toMinimization(trial.values as number[], directions));
   return (nonDominatedFronts(points)[0] ?? []).map((i) => evaluated[i] as TrialRecord);
 }

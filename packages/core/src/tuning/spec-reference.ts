@@ -4,6 +4,8 @@
 // with `npm run docs`; a test fails while the committed file differs.
 import { trialMetrics } from "../trial/metric-definitions.ts";
 import { trialSettingsSchema } from "../trial/settings-schema.ts";
+import { CONSTRAINED_DRAWS } from "./constraints/ask.ts";
+import { measuredValues } from "./constraints/study-constraints.ts";
 import { fieldsOf, inputJsonSchema, type JsonSchema, variantsOf } from "./json-schema.ts";
 import { fieldTable, inlineYaml } from "./schema-markdown.ts";
 import { studySpecSchema } from "./spec.ts";
@@ -110,6 +112,43 @@ searchSpace:
   ];
 }
 
+function constraints(): string[] {
+  const summaries = {
+    last: "stored when the trial ends",
+    harmonicMean: "the trial's mean: tokens seen / training time",
+  };
+  const measured = Object.entries(measuredValues).map(
+    ([name, summary]) => `\`${name}\` (${summaries[summary]})`,
+  );
+  return [
+    "## Constraints",
+    `Each of \`constraints\` compares two expressions with one of \`<=\`, \`<\`, \`>=\`, \`>\`, \`==\`
+and \`!=\`. An expression holds numbers (\`65536\`, \`0.5\`, \`20e6\`), names, \`+ - * / %\` and
+parentheses; a mistake is reported with its column.
+
+\`\`\`yaml
+constraints:
+  - d_model % heads == 0
+  - batch_size * seq_len <= 65536
+  - param_count <= 20e6
+  - tokens_per_s >= 5000
+\`\`\`
+
+A name is a trainer setting with a number for a value (searched, fixed, or its default; a
+conditional parameter a trial lacks leaves the constraints that name it out of that trial) or a
+value the trial measures: ${measured.join(", ")}. Peak memory is not measured.
+
+A constraint of settings only is checked before a trial is queued, so no trial breaks it: the
+sampler is asked again (${CONSTRAINED_DRAWS.sampler} times, then random search ${CONSTRAINED_DRAWS.random} times) and, when no draw meets it, the
+trial fails naming it; a \`grid\` skips the points that break it. A constraint that names a measured
+value is judged when the trial has trained, as Optuna's \`constraints_func\`: it becomes a value
+c, \`a - b\` for \`a <= b\`, \`b - a\` for \`a >= b\`, \`|a - b|\` for \`a == b\` (\`!=\`, which
+has no distance, is refused here), and the trial is feasible when every c <= 0. The best trial and the Pareto front
+are chosen among feasible trials while there are any; TPE counts infeasible trials as bad (by
+their total violation, after the feasible ones), and NSGA-II ranks them after every feasible trial.`,
+  ];
+}
+
 function metrics(): string[] {
   const when = { step: "every step", evaluation: "every evaluation", once: "once" };
   const rows = Object.entries(trialMetrics).map(([key, metric]) => {
@@ -134,6 +173,7 @@ export function studySpecReference(): string {
     "## Fields",
     fieldTable("", fieldsOf(spec)),
     ...sections("", spec),
+    ...constraints(),
     ...trainerSettings(),
     ...metrics(),
   ];

@@ -3,6 +3,8 @@
 // and an unknown one is an error, so a typo never silently falls back to a default.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { EXPRESSION_MAX_LENGTH } from "./constraints/expression.ts";
+import { constraintIssues } from "./constraints/study-constraints.ts";
 import { objectiveFits, suitsObjectives } from "./field-meta.ts";
 import { limitNote } from "./limits.ts";
 import { displayNameSchema, NAME_MAX_LENGTH } from "./names.ts";
@@ -104,6 +106,9 @@ const budgetSchema = z
 const samplerFits = objectiveFits(samplerSpecSchema.options);
 const prunerFits = objectiveFits(prunerSpecSchema.options);
 
+/** Constraints a spec may have: each is checked for every draw of every trial. */
+const CONSTRAINTS_MAX = 32;
+
 export const studySpecSchema = z
   .strictObject({
     name: displayNameSchema.meta({
@@ -139,6 +144,16 @@ export const studySpecSchema = z
         examples: [{ d_model: 64, layers: 2, batch_size: 16 }],
       }),
     searchSpace: searchSpaceSchema,
+    constraints: z
+      .array(z.string().trim().min(1).max(EXPRESSION_MAX_LENGTH))
+      .max(CONSTRAINTS_MAX)
+      .default([])
+      .meta({
+        description: `Conditions every trial must meet, each one comparison of two arithmetic expressions over settings and measured values (see Constraints); at most ${CONSTRAINTS_MAX}.`,
+        examples: [
+          ["d_model % heads == 0", "batch_size * seq_len <= 65536", "param_count <= 20e6"],
+        ],
+      }),
     sampler: samplerSpecSchema,
     pruner: prunerSpecSchema.default({ kind: "none" }).meta({
       description:
@@ -175,6 +190,7 @@ export const studySpecSchema = z
         issue(["fixed", name], `"${name}" is both fixed and in the search space`);
       }
     }
+    for (const { index, message } of constraintIssues(spec)) issue(["constraints", index], message);
     if (Object.keys(spec.searchSpace).length === 0) {
       issue(["searchSpace"], "needs at least one parameter");
     }
@@ -193,6 +209,12 @@ export const studySpecSchema = z
         prunerFit === "one"
           ? `${spec.pruner.kind} prunes on one objective, the study has ${objectives}; use multi-objective`
           : `${spec.pruner.kind} needs several objectives; use median or asha`,
+      );
+    }
+    if (spec.sampler.kind === "bohb" && spec.pruner.kind !== "hyperband") {
+      issue(
+        ["pruner", "kind"],
+        `the bohb sampler needs the hyperband pruner, whose rungs are its budgets, not ${spec.pruner.kind}: pruner: { kind: hyperband, minResource, maxResource }`,
       );
     }
     if (spec.sampler.kind === "grid") {

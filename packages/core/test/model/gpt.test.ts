@@ -181,6 +181,8 @@ describe("the fast formulation", () => {
   it.each<[string, Partial<GPTConfigInput>]>([
     ["pre-norm, GELU, grouped-query, untied", { heads: 4, kvHeads: 2, tieEmbeddings: false }],
     ["post-norm, ReLU, multi-query, tied", { kvHeads: 1, norm: "post", activation: "relu" }],
+    ["pre-norm, LayerNorm ε 0.5", { normEpsilon: 0.5 }],
+    ["post-norm, LayerNorm ε 0.5", { norm: "post", normEpsilon: 0.5 }],
   ])("agrees with the straightforward one in loss and gradients (%s)", (_, config) => {
     const model = build(config);
     const random = new Random(8);

@@ -21,20 +21,11 @@ import {
   type TrainerOptions,
 } from "../../src/train/trainer.ts";
 import { useWasmBackend } from "../tf-backend.ts";
+import { tokenStream } from "./token-stream.ts";
 
 useWasmBackend();
 
 const small: GPTConfigInput = { vocabSize: 12, seqLen: 16, layers: 2, dModel: 32, heads: 4 };
-
-/** A token stream with structure to learn: each token mostly follows from the one before. */
-function tokenStream(length: number, seed: number): Int32Array {
-  const random = new Random(seed);
-  const tokens = new Int32Array(length);
-  for (let i = 1; i < length; i++) {
-    tokens[i] = random.next() < 0.8 ? ((tokens[i - 1] as number) * 5 + 1) % 12 : random.int(0, 11);
-  }
-  return tokens;
-}
 
 const stream = tokenStream(4000, 1);
 const validationStream = tokenStream(1000, 2);

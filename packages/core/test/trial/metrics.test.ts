@@ -23,6 +23,18 @@ describe("trial metrics", () => {
         tokensPerSecond: 5000,
       }),
     ).toEqual({ train_loss: 2.5, lr: 1e-3, grad_norm: 0.7, tokens_per_s: 5000 });
+    const growing = {
+      step: 3,
+      tokensSeen: 192,
+      trainLoss: 2.5,
+      learningRate: 1e-3,
+      gradNorm: 0.7,
+      tokensPerSecond: 5000,
+      batchSize: 12,
+    };
+    expect(stepMetrics(growing)).toMatchObject({ effective_batch_size: 12 });
+    expect(stepMetrics(growing)).not.toHaveProperty("noise_scale");
+    expect(stepMetrics({ ...growing, noiseScale: 20.5 })).toMatchObject({ noise_scale: 20.5 });
     expect(
       evaluationMetrics({ step: 3, tokensSeen: 192, validationLoss: 2, perplexity: 7.39 }),
     ).toEqual({

@@ -59,11 +59,12 @@ describe("GP sampler", () => {
     });
   });
 
-  it("does not hand out a queued, running or paused trial's point again", () => {
+  it("does not hand out a queued, running, paused or refused trial's point again", () => {
     const sampler = new GpSampler({ startupTrials: 8 });
     const history = runStudy(sampler, bowl, (params) => [bowlValue(params)], 12, 3);
     const asked: Params[] = [];
-    for (const state of ["running", "queued", "paused"] as const) {
+    // A completed trial without a value is a draw askWithinConstraints refused.
+    for (const state of ["running", "queued", "paused", "completed"] as const) {
       // The same generator each time: only the pending trials differ between the asks.
       const params = sampler.ask(bowl, history, randomForTrial(3, 100));
       for (const earlier of asked) {

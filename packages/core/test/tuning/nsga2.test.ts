@@ -73,4 +73,38 @@ describe("NSGA-II sampler", () => {
     expect(late.filter((t) => t.params.kind === "b").length).toBeGreaterThan(12);
     expect(late.filter((t) => t.params.rate === 0).length).toBeGreaterThan(10);
   });
+
+  it("breeds from feasible trials first, as Optuna's NSGAIISampler with constraints", () => {
+    // Deb's constrained domination (optuna/samplers/nsgaii/_constraints_evaluation.py): a feasible
+    // trial beats an infeasible one whatever their values. Four feasible trials on x = 0.1, 0.2
+    // and four infeasible, better ones on 0.8, 0.9: with a population of four and no mutation,
+    // every child is bred from feasible parents only.
+    const line: SearchSpace = { x: { type: "float", low: 0, high: 1, step: 0.1 } };
+    const trials = [0.1, 0.2, 0.1, 0.2, 0.8, 0.9, 0.8, 0.9].map((x, number) => {
+      const feasible = number < 4;
+      const value = feasible ? 10 + number : number - 10;
+      return {
+        number,
+        params: { x },
+        state: "completed" as const,
+        values: [value, value],
+        intermediate: [],
+        constraints: [feasible ? -1 : number],
+      };
+    });
+    const nsga2 = new Nsga2Sampler({ populationSize: 4, mutationProbability: 0 });
+    const history: StudyHistory = { directions: ["minimize", "minimize"], trials };
+    const children = Array.from(
+      { length: 40 },
+      (_, seed) => nsga2.ask(line, history, new Random(seed)).x as number,
+    );
+    expect(children.every((x) => x <= 0.3)).toBe(true);
+    const unconstrained = trials.map(({ constraints: _, ...trial }) => trial);
+    const free = Array.from(
+      { length: 40 },
+      (_, seed) =>
+        nsga2.ask(line, { ...history, trials: unconstrained }, new Random(seed)).x as number,
+    );
+    expect(free.every((x) => x >= 0.7)).toBe(true);
+  });
 });

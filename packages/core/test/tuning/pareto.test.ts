@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  constrainedFronts,
   crowdingDistances,
   dominates,
   nonDominatedFronts,
@@ -60,5 +61,30 @@ describe("Pareto front", () => {
       Number.POSITIVE_INFINITY,
       2,
     ]);
+  });
+
+  it("ranks by Deb's constrained domination: feasible fronts, then infeasible by violation", () => {
+    // Optuna's _fast_non_domination_rank with a penalty (optuna/study/_multi_objective.py): the
+    // feasible points (penalty <= 0) by non-dominated sort, then the rest by penalty, ties sharing.
+    const points = [
+      [1, 5], // feasible, front 0
+      [0, 0], // dominates everything but breaks a constraint by 2
+      [2, 3], // feasible, front 0
+      [3, 4], // feasible, dominated by [2, 3]: front 1
+      [0, 1], // penalty 0.5
+      [9, 9], // penalty 2, as [0, 0]
+    ];
+    expect(constrainedFronts(points, [0, 2, 0, 0, 0.5, 2])).toEqual([[0, 2], [3], [4], [1, 5]]);
+    expect(constrainedFronts(points, [0, 0, 0, 0, 0, 0])).toEqual(nonDominatedFronts(points));
+  });
+
+  it("is drawn from the feasible trials where there are any", () => {
+    const infeasible = (number: number, values: number[]) => ({
+      ...trial(number, values),
+      constraints: [1, -1],
+    });
+    const trials = [trial(0, [3]), infeasible(1, [1]), { ...trial(2, [2]), constraints: [0] }];
+    expect(paretoFront(trials, ["minimize"]).map((t) => t.number)).toEqual([2]);
+    expect(paretoFront([infeasible(0, [3]), infeasible(1, [1])], ["minimize"])).toHaveLength(1);
   });
 });

@@ -1,7 +1,12 @@
 // What every sampler must do: stay inside the space (bounds, steps, log scales, conditions) and
 // repeat itself for the same seed.
 import { describe, expect, it } from "vitest";
-import { createSampler, type SamplerSpec } from "../../src/tuning/samplers/index.ts";
+import type { PrunerSpec } from "../../src/tuning/pruner-spec.ts";
+import {
+  createSampler,
+  type SamplerSpec,
+  samplerSpecSchema,
+} from "../../src/tuning/samplers/index.ts";
 import { randomForTrial } from "../../src/tuning/samplers/sampler.ts";
 import { contains, fitsSpace, type SearchSpace } from "../../src/tuning/space.ts";
 import type { Params } from "../../src/tuning/types.ts";
@@ -52,7 +57,24 @@ const specs: SamplerSpec[] = [
     crossoverProbability: 0.9,
     sbxEta: 20,
   },
+  samplerSpecSchema.parse({ kind: "bohb" }),
+  {
+    kind: "cmaes",
+    popsize: 6,
+    restartStrategy: "ipop",
+    incPopsize: 2,
+    startupTrials: 2,
+    considerPrunedTrials: false,
+  },
 ];
+
+/** BOHB's budgets; the other samplers ignore the pruner. */
+const hyperband: PrunerSpec = {
+  kind: "hyperband",
+  minResource: 1,
+  maxResource: 27,
+  reductionFactor: 3,
+};
 
 function tpeDefaults(): SamplerSpec & { kind: "tpe" } {
   return {
@@ -72,7 +94,14 @@ const label = (spec: SamplerSpec) => JSON.stringify(spec).slice(0, 60);
 describe.each(specs.map((spec) => [label(spec), spec] as const))("%s", (_, spec) => {
   const directions = spec.kind === "nsga2" ? (["minimize", "maximize"] as const) : undefined;
   const study = (seed: number) =>
-    runStudy(createSampler(spec, seed), space, objective, 40, seed, directions && [...directions]);
+    runStudy(
+      createSampler(spec, seed, undefined, hyperband),
+      space,
+      objective,
+      40,
+      seed,
+      directions && [...directions],
+    );
 
   it("respects bounds, steps, log scales and conditions", () => {
     const history = study(1);

@@ -183,6 +183,20 @@ describe("study spec", () => {
       ok: true,
       spec: { pruner: { kind: "multi-objective", dominatedBy: 2, startupTrials: 5 } },
     });
+    // BOHB's budgets are the hyperband pruner's rungs (Falkner et al. 2018 run it inside Hyperband).
+    const bohb = edit("sampler: { kind: tpe, startupTrials: 5 }", "sampler: { kind: bohb }");
+    expect(errors(bohb)).toEqual([
+      {
+        path: "pruner.kind",
+        message:
+          "the bohb sampler needs the hyperband pruner, whose rungs are its budgets, not asha: pruner: { kind: hyperband, minResource, maxResource }",
+        line: 18,
+      },
+    ]);
+    expect(parseStudySpec(bohb.replace("kind: asha", "kind: hyperband"))).toMatchObject({
+      ok: true,
+      spec: { sampler: { kind: "bohb", randomFraction: 1 / 3 }, pruner: { kind: "hyperband" } },
+    });
     expect(errors(edit("  batch_size: 32", "  lr: 0.001"))).toEqual([
       { path: "fixed.lr", message: '"lr" is both fixed and in the search space', line: 8 },
     ]);

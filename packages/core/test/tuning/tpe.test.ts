@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../../src/random.ts";
 import { RandomSampler } from "../../src/tuning/samplers/random.ts";
-import { randomForTrial } from "../../src/tuning/samplers/sampler.ts";
-import { TpeSampler } from "../../src/tuning/samplers/tpe.ts";
+import { randomForTrial, SamplerExhaustedError } from "../../src/tuning/samplers/sampler.ts";
+import { rankTrials, TpeSampler } from "../../src/tuning/samplers/tpe.ts";
 import { paramsKey, type SearchSpace } from "../../src/tuning/space.ts";
 import type { Params, StudyHistory, TrialRecord } from "../../src/tuning/types.ts";
 import { bestValue, median, runStudy } from "./run-study.ts";
@@ -119,6 +119,54 @@ describe("TPE sampler", () => {
     expect(new Set(running.map((trial) => paramsKey(trial.params))).size).toBe(6);
   });
 
+  it("never hands out a running configuration while a free one exists", () => {
+    // Two choices by three: six configurations, each completed twice, the three best running.
+    const space: SearchSpace = {
+      optimizer: { type: "categorical", choices: ["adam", "sgd"] },
+      schedule: { type: "categorical", choices: ["cosine", "linear", "constant"] },
+    };
+    const configurations = ["adam", "sgd"].flatMap((optimizer) =>
+      ["cosine", "linear", "constant"].map((schedule) => ({ optimizer, schedule })),
+    );
+    const trials = [...configurations, ...configurations].map((params, number) =>
+      completed(number, params, configurations.indexOf(params)),
+    );
+    const running = (count: number): TrialRecord[] =>
+      configurations.slice(0, count).map((params, i) => ({
+        number: 12 + i,
+        params,
+        state: "running",
+        intermediate: [],
+      }));
+    const history: StudyHistory = { directions: ["minimize"], trials: [...trials, ...running(3)] };
+    const taken = new Set(configurations.slice(0, 3).map(paramsKey));
+    for (const options of [{}, { multivariate: true }, { startupTrials: 100 }]) {
+      const sampler = new TpeSampler(options);
+      const asks = Array.from({ length: 50 }, (_, i) =>
+        sampler.ask(space, history, randomForTrial(0, 15 + i)),
+      );
+      expect(asks.filter((params) => taken.has(paramsKey(params))).length).toBe(0);
+      expect(new Set(asks.map(paramsKey)).size).toBe(3);
+    }
+    // Every configuration training: no duplicate, the controller waits for one to finish.
+    const full: StudyHistory = { directions: ["minimize"], trials: [...trials, ...running(6)] };
+    expect(() => new TpeSampler().ask(space, full, new Random(0))).toThrow(SamplerExhaustedError);
+    // A log-scale int takes every integer of its range: the one free value is found.
+    const logInt: SearchSpace = { heads: { type: "int", low: 1, high: 3, log: true } };
+    const two: StudyHistory = {
+      directions: ["minimize"],
+      trials: [1, 3].map((heads, number) => ({
+        number,
+        params: { heads },
+        state: "running",
+        intermediate: [],
+      })),
+    };
+    for (let i = 0; i < 20; i++) {
+      expect(new TpeSampler().ask(logInt, two, new Random(i))).toEqual({ heads: 2 });
+    }
+  });
+
   it("learns which branch of a conditional space is better", () => {
     const space: SearchSpace = {
       model: { type: "categorical", choices: ["linear", "mlp"] },
@@ -180,5 +228,58 @@ describe("TPE sampler", () => {
     expect(() => new TpeSampler({ goodFraction: 1.5 })).toThrow(
       /tpe sampler settings: .*goodFraction/s,
     );
+  });
+});
+
+describe("TPE sampler with constraints", () => {
+  it("ranks as Optuna's _split_trials: feasible complete, feasible pruned, infeasible by violation", () => {
+    // optuna/samplers/_tpe/sampler.py, _split_trials: RUNNING trials go above; a trial whose
+    // positive constraint values sum above 0 is infeasible; complete trials sort by value, pruned
+    // ones by (-step, value), infeasible ones by that sum; n_below is taken in that order.
+    const pruned = (number: number, step: number, value: number, constraints?: number[]) => ({
+      number,
+      params: { x: number },
+      state: "pruned" as const,
+      intermediate: [{ step, value }],
+      ...(constraints ? { constraints } : {}),
+    });
+    const withConstraints = (trial: TrialRecord, constraints: number[]) => ({
+      ...trial,
+      constraints,
+    });
+    const history: StudyHistory = {
+      directions: ["minimize"],
+      trials: [
+        withConstraints(completed(0, { x: 0 }, 5), [-1]),
+        withConstraints(completed(1, { x: 1 }, 1), [3]), // violation 3
+        withConstraints(completed(2, { x: 2 }, 3), [0]), // on the boundary: feasible
+        pruned(3, 10, 0.5, [-2]),
+        pruned(4, 20, 2, [1]), // violation 1
+        withConstraints(completed(5, { x: 5 }, 0.1), [2, 0.5, -4]), // violation 2.5
+        { number: 6, params: { x: 6 }, state: "running", intermediate: [] },
+        completed(7, { x: 7 }, 4), // not known: feasible, as a trial without constraint values
+        { number: 8, params: { x: 8 }, state: "failed", intermediate: [] },
+      ],
+    };
+    const { ranked, pending } = rankTrials(history);
+    expect(ranked.map((trial) => trial.number)).toEqual([2, 7, 0, 3, 4, 5, 1]);
+    expect(pending.map((trial) => trial.number)).toEqual([6]);
+  });
+
+  it("models the feasible trials as good, though infeasible ones reached lower values", () => {
+    const space: SearchSpace = { x: { type: "float", low: -5, high: 5 } };
+    // Trials near 3 are better but broke a constraint; those near -3 are feasible.
+    const trials = Array.from({ length: 20 }, (_, i) =>
+      i < 10
+        ? completed(i, { x: -3 + i * 0.05 }, 10 + i)
+        : { ...completed(i, { x: 3 + i * 0.05 }, i - 20), constraints: [1 + i] },
+    );
+    const tpe = new TpeSampler({ startupTrials: 0, goodFraction: 0.5 });
+    const draws = Array.from({ length: 20 }, (_, seed) =>
+      tpe.ask(space, { directions: ["minimize"], trials }, new Random(seed)),
+    );
+    expect(
+      draws.filter((params) => Math.abs((params.x as number) + 3) < 1.5).length,
+    ).toBeGreaterThan(15);
   });
 });

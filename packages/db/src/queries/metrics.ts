@@ -136,3 +136,47 @@ export async function readTrialCurves(
     value: row.value,
   }));
 }
+
+/** One metric of one trial, summarised over its points. */
+export interface MetricSummary {
+  trialId: string;
+  key: string;
+  /** The value at the highest step. */
+  last: number;
+  /** The harmonic mean of the points: the mean rate when each point is a rate over equal work. */
+  harmonicMean: number;
+}
+
+/**
+ * Each of `keys` summarised for the given trials of the study (trials of other studies are left
+ * out), computed in the database so that a series of every step is never sent: what a study's
+ * measured constraints read (packages/core's measuredValues says which summary each key takes).
+ */
+export async function readMetricSummaries(
+  db: Executor,
+  studyId: string,
+  trialIds: readonly string[],
+  keys: readonly string[],
+): Promise<MetricSummary[]> {
+  if (trialIds.length === 0 || keys.length === 0) return [];
+  const result = await db.execute<{
+    trial_id: string;
+    key: string;
+    last: number;
+    harmonic_mean: number | null;
+  }>(sql`
+    select metrics.trial_id, metrics.key,
+      (array_agg(metrics.value order by metrics.step desc))[1] as last,
+      count(*) / sum(1 / nullif(metrics.value, 0)) as harmonic_mean
+    from metrics join trials on trials.id = metrics.trial_id
+    where trials.study_id = ${studyId}
+      and metrics.trial_id = any(${sql.param([...trialIds])}::uuid[])
+      and metrics.key = any(${sql.param([...keys])}::text[])
+    group by metrics.trial_id, metrics.key`);
+  return result.rows.map((row) => ({
+    trialId: row.trial_id,
+    key: row.key,
+    last: Number(row.last),
+    harmonicMean: row.harmonic_mean === null ? Number.NaN : Number(row.harmonic_mean),
+  }));
+}

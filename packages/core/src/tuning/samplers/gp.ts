@@ -54,11 +54,11 @@ const MIN_SPREAD = 1e-10;
 /**
  * Gaussian-process Bayesian optimisation, after Optuna's GPSampler: a GP with a Matérn 5/2 ARD
  * kernel is fitted to the completed trials (values standardised), and the point of highest log
- * expected improvement is asked for. Queued, running and paused trials are taken to score the
- * worst value seen (a constant liar), so that parallel asks spread out. When completed trials
- * carry constraint values, one GP per constraint models them and the improvement is weighted by
- * the probability that all hold. One objective only; for small budgets (each ask is cubic in the
- * number of trials).
+ * expected improvement is asked for. Trials without a value (queued, running, paused, refused) are
+ * taken to score the worst value seen (a constant liar), so that parallel asks spread out. When
+ * completed trials carry constraint values, one GP per constraint models them and the improvement
+ * is weighted by the probability that all hold. One objective only; for small budgets (each ask
+ * is cubic in the number of trials).
  */
 export class GpSampler implements Sampler {
   readonly kind = "gp";
@@ -71,9 +71,7 @@ export class GpSampler implements Sampler {
   ask(space: SearchSpace, history: StudyHistory, random: Random): Params {
     const sign = maximisingSign(history.directions);
     const usable = history.trials.filter((trial) => fitsSpace(space, trial.params));
-    const completed = usable.filter(
-      (trial) => trial.state === "completed" && !Number.isNaN(trial.values?.[0] ?? Number.NaN),
-    );
+    const completed = usable.filter((trial) => trial.state === "completed" && hasValue(trial));
     const dimensions = dimensionsOf(space);
     if (completed.length < this.settings.startupTrials || dimensions.length === 0) {
       return randomParams(space, random);
@@ -88,13 +86,14 @@ export class GpSampler implements Sampler {
       );
 
     const objective = standardise(completed.map((trial) => sign * (trial.values?.[0] as number)));
-    // Constant liar: trials handed out but not finished count as the worst value seen, so the
-    // acquisition falls around them and parallel asks spread out (as TPE's liar counts them bad).
-    const pending = usable.filter((trial) => PENDING_STATES.has(trial.state));
+    // Constant liar: trials without a value count as the worst value seen, so the acquisition
+    // falls around them (as TPE ranks them last): parallel asks spread out, and a draw refused for
+    // breaking a setting constraint is not drawn again.
+    const valueless = usable.filter(isValueless);
     const lie = Math.min(...objective.values);
     const objectiveModel = fit(completed, objective.values).withObservations(
-      pending.map((trial) => encode(dimensions, trial.params)),
-      pending.map(() => lie),
+      valueless.map((trial) => encode(dimensions, trial.params)),
+      valueless.map(() => lie),
     );
     const constraintCount = Math.max(
       0,
@@ -135,8 +134,23 @@ export class GpSampler implements Sampler {
   }
 }
 
-/** Trials that hold parameters without a value yet: handed out, so not to be asked again. */
-const PENDING_STATES = new Set<TrialRecord["state"]>(["queued", "running", "paused"]);
+function hasValue(trial: TrialRecord): boolean {
+  return !Number.isNaN(trial.values?.[0] ?? Number.NaN);
+}
+
+/**
+ * Trials whose point is taken but has no value: queued, running or paused ones, and completed
+ * ones without a value (a diverged run, or a draw askWithinConstraints refused). Failed and
+ * cancelled trials say nothing about their point, as in Optuna.
+ */
+function isValueless(trial: TrialRecord): boolean {
+  return (
+    trial.state === "queued" ||
+    trial.state === "running" ||
+    trial.state === "paused" ||
+    (trial.state === "completed" && !hasValue(trial))
+  );
+}
 
 /**
  * Values shifted and scaled to mean 0 and deviation 1, infinities first clipped to the finite

@@ -151,10 +151,14 @@ export function enumerateGrid(
   return configurations;
 }
 
+/** Whether a point meets the study's setting constraints (../constraints/study-constraints.ts). */
+export type Feasible = (params: Params) => boolean;
+
 /**
  * Grid search: each configuration exactly once, in random order (Optuna's GridSampler). A point
  * is taken once any trial holds it, whatever its state; retrying a failed trial is the runner's
- * job, so a failure does not make the grid hand its point out again.
+ * job, so a failure does not make the grid hand its point out again. Points that are not
+ * `feasible` are skipped.
  */
 export class GridSampler implements Sampler {
   readonly kind = "grid";
@@ -164,19 +168,22 @@ export class GridSampler implements Sampler {
   constructor(
     options: GridOptions = {},
     private readonly limits: StudyLimits = defaultStudyLimits,
+    private readonly feasible?: Feasible,
   ) {
     this.settings = parseSettings("grid", gridSettingsSchema, options);
   }
 
   ask(space: SearchSpace, history: StudyHistory, random: Random): Params {
     const { gridPoints } = this.settings;
+    const feasible = this.feasible ?? (() => true);
     const conditional = Object.values(space).some((param) => param.when !== undefined);
     const { drawn, size } = conditional
-      ? drawListed(enumerateGrid(space, gridPoints, this.limits), history, random)
-      : drawIndexed(space, gridPoints, this.limits, history, random);
+      ? drawListed(enumerateGrid(space, gridPoints, this.limits), history, random, feasible)
+      : drawIndexed(space, gridPoints, this.limits, history, random, feasible);
     if (drawn === undefined) {
+      const left = this.feasible === undefined ? "" : " or break the study's constraints";
       throw new SamplerExhaustedError(
-        `grid sampler exhausted: all ${size} points of the grid have trials`,
+        `grid sampler exhausted: all ${size} points of the grid have trials${left}`,
       );
     }
     return drawn;
@@ -188,12 +195,20 @@ interface Draw {
   size: number;
 }
 
-/** A random configuration of the listed grid that no trial holds. */
-function drawListed(grid: Params[], history: StudyHistory, random: Random): Draw {
+/** A random feasible configuration of the listed grid that no trial holds. */
+function drawListed(
+  grid: Params[],
+  history: StudyHistory,
+  random: Random,
+  feasible: Feasible,
+): Draw {
   const taken = new Set(history.trials.map((trial) => paramsKey(trial.params)));
-  const left = grid.filter((params) => !taken.has(paramsKey(params)));
+  const left = grid.filter((params) => !taken.has(paramsKey(params)) && feasible(params));
   return { drawn: left.length === 0 ? undefined : random.choice(left), size: grid.length };
 }
+
+/** Random picks among the untaken points before drawIndexed looks at each of them once. */
+const FEASIBLE_PICKS = 16;
 
 /**
  * The configuration drawListed would draw from a space without conditions, found without listing
@@ -207,6 +222,7 @@ function drawIndexed(
   limits: StudyLimits,
   history: StudyHistory,
   random: Random,
+  feasible: Feasible,
 ): Draw {
   const problem = gridSizeProblem(space, gridPoints, limits);
   if (problem !== undefined) throw new Error(`grid sampler: ${problem}`);
@@ -225,20 +241,41 @@ function drawIndexed(
     }
     if (!Number.isNaN(index)) taken.add(index);
   }
-  if (taken.size >= size) return { drawn: undefined, size };
-  // The k-th untaken index: k, moved past each taken one at or below it.
-  let index = random.int(0, size - taken.size - 1);
-  for (const skipped of [...taken].sort((a, b) => a - b)) {
-    if (skipped > index) break;
-    index += 1;
+  const untaken = size - taken.size;
+  if (untaken <= 0) return { drawn: undefined, size };
+  const point = (index: number) => {
+    const params: Params = {};
+    let placeValue = size;
+    for (const axis of axes) {
+      placeValue /= axis.values.length;
+      params[axis.name] = axis.values[
+        Math.floor(index / placeValue) % axis.values.length
+      ] as ParamValue;
+    }
+    return params;
+  };
+  const sortedTaken = [...taken].sort((a, b) => a - b);
+  // Uniform over the untaken feasible points: a few uniform picks among the untaken ones, kept
+  // when feasible; where those all miss (few feasible points left), one pass over every untaken
+  // point, choosing among the feasible ones by reservoir sampling.
+  for (let pick = 0; pick < FEASIBLE_PICKS; pick++) {
+    // The k-th untaken index: k, moved past each taken one at or below it.
+    let index = random.int(0, untaken - 1);
+    for (const skipped of sortedTaken) {
+      if (skipped > index) break;
+      index += 1;
+    }
+    const drawn = point(index);
+    if (feasible(drawn)) return { drawn, size };
   }
-  const drawn: Params = {};
-  let placeValue = size;
-  for (const axis of axes) {
-    placeValue /= axis.values.length;
-    drawn[axis.name] = axis.values[
-      Math.floor(index / placeValue) % axis.values.length
-    ] as ParamValue;
+  let drawn: Params | undefined;
+  let seen = 0;
+  for (let index = 0; index < size; index++) {
+    if (taken.has(index)) continue;
+    const params = point(index);
+    if (!feasible(params)) continue;
+    seen += 1;
+    if (random.int(1, seen) === 1) drawn = params;
   }
   return { drawn, size };
 }

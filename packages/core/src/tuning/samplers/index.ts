@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { defaultStudyLimits, type StudyLimits } from "../limits.ts";
+import type { PrunerSpec } from "../pruner-spec.ts";
+import { BohbSampler, bohbSettingsSchema } from "./bohb.ts";
+import { CmaEsSampler, cmaesSettingsSchema } from "./cmaes.ts";
 import { GpSampler, gpSettingsSchema } from "./gp.ts";
-import { GridSampler, gridSettingsSchema } from "./grid.ts";
+import { type Feasible, GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { RandomSampler, randomSettingsSchema } from "./random.ts";
 import type { Sampler } from "./sampler.ts";
@@ -47,6 +50,18 @@ export const samplerSpecSchema = z
         "NSGA-II, a genetic algorithm for several objectives: children of the best trials by Pareto rank and crowding, with crossover and mutation; random until populationSize trials have completed.",
       )
       .meta({ label: "NSGA-II (evolutionary, multi-objective)" }),
+    bohbSettingsSchema
+      .extend({ kind: z.literal("bohb") })
+      .describe(
+        "BOHB: Hyperband whose new trials come from a TPE model of the trials that reached the largest budget (a rung of the pruner) with enough of them, scored by their value there; a share stays random. Needs the hyperband pruner. One objective only.",
+      )
+      .meta({ label: "BOHB (Hyperband + TPE)", objectives: "one" }),
+    cmaesSettingsSchema
+      .extend({ kind: z.literal("cmaes") })
+      .describe(
+        "CMA-ES (as Optuna's CmaEsSampler), for numeric spaces: a Gaussian over the floats and ints whose mean, step size and covariance adapt after each generation of popsize trials; ipop restarts it with a larger population when it converges. Categorical and conditional parameters are drawn at random, as Optuna does, since CMA-ES needs ordered coordinates present in every trial. One objective only.",
+      )
+      .meta({ label: "CMA-ES (evolution strategy)", objectives: "one" }),
   ])
   .meta({
     description: "How the parameters of each new trial are chosen: a kind and its settings.",
@@ -56,19 +71,22 @@ export type SamplerSpec = z.output<typeof samplerSpecSchema>;
 export type SamplerSpecInput = z.input<typeof samplerSpecSchema>;
 
 /**
- * The sampler a spec names; the seed fixes what a sampler draws once (Sobol's scramble), the limits
- * bound the grid a grid sampler lists.
+ * The sampler a spec names; the seed fixes what a sampler draws once or for the whole study (Sobol's
+ * scramble, CMA-ES' generations), the limits bound the grid a grid sampler lists, the pruner's
+ * rungs are BOHB's budgets, and the grid skips the points that are not `feasible`.
  */
 export function createSampler(
   spec: SamplerSpec,
   seed = 0,
   limits: StudyLimits = defaultStudyLimits,
+  pruner: PrunerSpec = { kind: "none" },
+  feasible?: Feasible,
 ): Sampler {
   switch (spec.kind) {
     case "random":
       return new RandomSampler();
     case "grid":
-      return new GridSampler(withoutKind(spec), limits);
+      return new GridSampler(withoutKind(spec), limits, feasible);
     case "sobol":
       return new SobolSampler(withoutKind(spec), seed);
     case "tpe":
@@ -77,6 +95,15 @@ export function createSampler(
       return new GpSampler(withoutKind(spec));
     case "nsga2":
       return new Nsga2Sampler(withoutKind(spec));
+    case "bohb":
+      if (pruner.kind !== "hyperband") {
+        throw new Error(
+          `the bohb sampler needs the hyperband pruner, whose rungs are its budgets; the pruner is ${pruner.kind}`,
+        );
+      }
+      return new BohbSampler(withoutKind(spec), withoutKind(pruner));
+    case "cmaes":
+      return new CmaEsSampler(withoutKind(spec), seed);
   }
 }
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Random } from "../../random.ts";
+import { totalViolation } from "../constraints/feasibility.ts";
 import {
+  constrainedFronts,
   crowdingDistances,
   evaluatedTrials,
-  nonDominatedFronts,
   toMinimization,
 } from "../pareto.ts";
 import {
@@ -111,15 +112,20 @@ function inherited(parent: Parent, name: string, param: ParamSpec): ParamValue |
   return value !== undefined && contains(param, value) ? value : undefined;
 }
 
-/** The best `size` completed trials by front, the last front cut by crowding; none if too few. */
+/**
+ * The best `size` completed trials by front, the last front cut by crowding; none if too few. The
+ * fronts follow Deb's constrained domination, as Optuna's NSGAIISampler with constraints: feasible
+ * trials by Pareto rank, then infeasible ones by total violation.
+ */
 function selectParents(history: StudyHistory, size: number): Parent[] | undefined {
   const trials = evaluatedTrials(history.trials, history.directions);
   if (trials.length < size) return undefined;
   const points = trials.map((trial) =>
     toMinimization(trial.values as number[], history.directions),
   );
+  const fronts = constrainedFronts(points, trials.map(totalViolation));
   const parents: Parent[] = [];
-  for (const [rank, front] of nonDominatedFronts(points).entries()) {
+  for (const [rank, front] of fronts.entries()) {
     const crowding = crowdingDistances(points, front);
     const members = front
       .map((i, k) => ({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Random } from "../../random.ts";
 import type { SearchSpace } from "../space.ts";
-import type { Params, StudyHistory } from "../types.ts";
+import type { Direction, Params, StudyHistory } from "../types.ts";
 
 /**
  * A sampler proposes the parameters of the next trial from the study's history alone, as Optuna's
@@ -14,11 +14,18 @@ import type { Params, StudyHistory } from "../types.ts";
  */
 export interface Sampler {
   readonly kind: string;
-  /** Throws SamplerExhaustedError when no new configuration is left (a finished grid). */
+  /**
+   * Throws SamplerExhaustedError when no configuration is left to hand out: a finished grid, or a
+   * finite space whose every configuration a queued or running trial holds (TPE and BOHB).
+   */
   ask(space: SearchSpace, history: StudyHistory, random: Random): Params;
 }
 
-/** Thrown by ask when every configuration has been handed out: the study is done. */
+/**
+ * Thrown by ask when no configuration is left to hand out. The controller then creates no trial that
+ * round and completes the study once none is queued or running: a finished grid ends it, while a
+ * space whose configurations are all training frees one as soon as a trial finishes.
+ */
 export class SamplerExhaustedError extends Error {
   override readonly name = "SamplerExhaustedError";
 }
@@ -42,4 +49,15 @@ export function parseSettings<Schema extends z.ZodType>(
     throw new Error(`${kind} sampler settings: ${z.prettifyError(result.error)}`);
   }
   return result.data;
+}
+
+/** +1 to minimise, -1 to maximise the study's one objective; an error naming the sampler if several. */
+export function singleObjectiveSign(kind: string, directions: Direction[]): number {
+  const [direction, ...rest] = directions;
+  if (direction === undefined || rest.length > 0) {
+    throw new Error(
+      `${kind} sampler optimises one objective, the study has ${directions.length}; use nsga2 for several`,
+    );
+  }
+  return direction === "minimize" ? 1 : -1;
 }

@@ -147,15 +147,10 @@ export function gradientNoiseScale(measurements: GradientNormMeasurement[]): Gra
   if (measurements.length === 0) throw new Error("the gradient noise scale needs measurements");
   let squaredNorms = 0;
   let traces = 0;
-  for (const { smallBatch, bigBatch, smallSquaredNorm, bigSquaredNorm } of measurements) {
-    if (!(bigBatch > smallBatch && smallBatch > 0)) {
-      throw new Error(
-        `gradient norms need 0 < small batch < big batch, got ${smallBatch} and ${bigBatch}`,
-      );
-    }
-    squaredNorms +=
-      (bigBatch * bigSquaredNorm - smallBatch * smallSquaredNorm) / (bigBatch - smallBatch);
-    traces += (smallSquaredNorm - bigSquaredNorm) / (1 / smallBatch - 1 / bigBatch);
+  for (const measurement of measurements) {
+    const estimate = noiseEstimates(measurement);
+    squaredNorms += estimate.squaredGradientNorm;
+    traces += estimate.traceCovariance;
   }
   const squaredGradientNorm = squaredNorms / measurements.length;
   const traceCovariance = traces / measurements.length;
@@ -167,6 +162,28 @@ export function gradientNoiseScale(measurements: GradientNormMeasurement[]): Gra
   const simpleNoiseScale = traceCovariance / squaredGradientNorm;
   const recommended = 2 ** Math.max(0, Math.round(Math.log2(simpleNoiseScale)));
   return { squaredGradientNorm, traceCovariance, simpleNoiseScale, recommended, measurements };
+}
+
+/**
+ * One measurement's unbiased estimates of |G|² and tr(Σ), in the measurement's batch units. Each
+ * alone is noisy (|G|² may come out negative): average many before taking their ratio.
+ */
+export function noiseEstimates({
+  smallBatch,
+  bigBatch,
+  smallSquaredNorm,
+  bigSquaredNorm,
+}: GradientNormMeasurement): { squaredGradientNorm: number; traceCovariance: number } {
+  if (!(bigBatch > smallBatch && smallBatch > 0)) {
+    throw new Error(
+      `gradient norms need 0 < small batch < big batch, got ${smallBatch} and ${bigBatch}`,
+    );
+  }
+  return {
+    squaredGradientNorm:
+      (bigBatch * bigSquaredNorm - smallBatch * smallSquaredNorm) / (bigBatch - smallBatch),
+    traceCovariance: (smallSquaredNorm - bigSquaredNorm) / (1 / smallBatch - 1 / bigBatch),
+  };
 }
 
 /** Measures `count` pairs of squared gradient norms with `squaredNorm(batchSize)`, then estimates. */

@@ -68,7 +68,7 @@ export const ParallelCard = memo(function ParallelCard({
     [spec, parameters, finished],
   );
   const events = useMemo(() => pickHandler(onPick), [onPick]);
-  const drawn = option.series[0]?.data.length ?? 0;
+  const drawn = option.series.reduce((count, series) => count + series.data.length, 0);
   return (
     <Card title="Parameters against the objective" testId="parallel-card">
       {drawn === 0 ? (
@@ -77,7 +77,7 @@ export const ParallelCard = memo(function ParallelCard({
         <>
           <p className={styles.note}>
             {drawn} trials with results; drag along an axis to keep a range. Click a line to
-            highlight its trial.
+            highlight its trial. Grey dashed lines broke a constraint.
           </p>
           <EChart
             option={option}

@@ -1,12 +1,14 @@
 "use client";
 // One row of the study's trial table: a checkbox to pick the trial for comparison, its number
-// (marked when it is the study's best or on the Pareto front so far), state and values.
+// (marked when it is the study's best or on the Pareto front so far, or when it broke a measured
+// constraint), state and values.
 import Link from "next/link";
 import { memo, useSyncExternalStore } from "react";
 import { StateBadge } from "~/components/ui.tsx";
 import { formatDuration, formatParam } from "~/lib/format.ts";
 import type { HighlightStore } from "~/lib/highlight.ts";
 import type { TrialColumn } from "~/lib/trial-table.ts";
+import { InfeasibleMark } from "./infeasible-mark.tsx";
 import styles from "./study.module.css";
 import type { StudyTrial } from "./study-data.ts";
 
@@ -76,10 +78,15 @@ export const TrialRow = memo(function TrialRow({
       {columns.map((column) => (
         <td key={column.id} className={column.numeric ? "num" : undefined} data-column={column.id}>
           {column.id === "number" ? (
-            <Link href={`/trials/${trial.id}`} prefetch={false}>
-              #{trial.number}
-              {mark && <Mark mark={mark} />}
-            </Link>
+            <>
+              <Link href={`/trials/${trial.id}`} prefetch={false}>
+                #{trial.number}
+                {mark && <Mark mark={mark} />}
+              </Link>
+              {trial.feasibility?.feasible === false && (
+                <InfeasibleMark violations={trial.feasibility.violations} />
+              )}
+            </>
           ) : column.id === "state" ? (
             <StateBadge state={trial.state} />
           ) : (

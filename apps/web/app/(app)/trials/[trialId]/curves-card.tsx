@@ -1,6 +1,7 @@
 "use client";
 // The trial's curves as small multiples: training and validation loss together, learning rate,
-// throughput and gradient norm, each on its own scale.
+// throughput, gradient norm and, for a growing batch, the batch with the noise scale it follows,
+// each on its own scale.
 import { type CSSProperties, useState } from "react";
 import { LineChart, type LineSeries } from "~/components/line-chart.tsx";
 import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
@@ -17,6 +18,8 @@ interface ChartDefinition {
   curves: readonly (readonly [key: string, label: string])[];
   /** Whether the log-scale switch applies. */
   loggable?: boolean;
+  /** Only some trials report it: shown when they do. */
+  optional?: boolean;
 }
 
 const CHARTS: readonly ChartDefinition[] = [
@@ -35,6 +38,15 @@ const CHARTS: readonly ChartDefinition[] = [
     id: "grad-norm",
     title: "Gradient norm (before clipping)",
     curves: [["grad_norm", "gradient norm"]],
+  },
+  {
+    id: "batch",
+    title: "Batch size (sequences per step)",
+    curves: [
+      ["effective_batch_size", "batch"],
+      ["noise_scale", "noise scale"],
+    ],
+    optional: true,
   },
 ];
 
@@ -69,7 +81,9 @@ export function TrialCurves({
   const [logScale, setLogScale] = useState(false);
   const [smoothing, setSmoothing] = useState(0);
   const byKey = new Map(curves.map((curve) => [curve.key, curve.points]));
-  const hasPoints = CHARTS.some((chart) => chart.curves.some(([key]) => byKey.has(key)));
+  const reported = (chart: ChartDefinition) => chart.curves.some(([key]) => byKey.has(key));
+  const charts = CHARTS.filter((chart) => !chart.optional || reported(chart));
+  const hasPoints = charts.some(reported);
 
   return (
     <Card
@@ -113,7 +127,7 @@ export function TrialCurves({
         <Empty>No metrics yet: they appear here as soon as the trial starts training.</Empty>
       ) : (
         <div className={styles.charts}>
-          {CHARTS.map((chart) => {
+          {charts.map((chart) => {
             const series: LineSeries[] = chart.curves
               .filter(([key]) => byKey.has(key))
               .map(([key, label]) => ({ id: key, label, points: byKey.get(key) ?? [] }));

@@ -21,6 +21,7 @@ import { useTeamScope } from "~/lib/team.tsx";
 import { useTRPC } from "~/lib/trpc.tsx";
 import { ArchitectureCard } from "./architecture-card.tsx";
 import { BudgetCard } from "./budget-card.tsx";
+import { ConstraintsCard } from "./constraints-card.tsx";
 import { CreateCard } from "./create-card.tsx";
 import { LrRangeTestPanel } from "./lr-range-test.tsx";
 import { MoreSettingsCard } from "./more-settings-card.tsx";
@@ -131,6 +132,7 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
               projectId={projectId}
             />
             <SearchCard {...cardProps} />
+            <ConstraintsCard {...cardProps} />
             <BudgetCard {...cardProps} />
             <MoreSettingsCard {...cardProps} />
           </fieldset>

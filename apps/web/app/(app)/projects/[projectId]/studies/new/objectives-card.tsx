@@ -25,7 +25,7 @@ export function ObjectivesCard({ form, onChange, fieldErrors }: CardProps) {
         <div
           // biome-ignore lint/suspicious/noArrayIndexKey: objectives are edited in place by position.
           key={index}
-          className={styles.objective}
+          className={styles.listRow}
           data-testid={`objective-${index}`}
         >
           <select
