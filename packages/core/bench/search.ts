@@ -1,11 +1,14 @@
 // npm run bench:search — each sampler on standard test functions over 30 seeds: the median of the
-// best value found after 25, 50 and 100 trials (all functions are minimised), TPE's ask latency in
-// a study of 1,000 trials, then the pruner benchmark of ./pruners.ts, the samplers under
-// hyperband of ./multi-fidelity.ts, TPE under a measured constraint (./constrained.ts) and the PBT
-// benchmark of ./pbt.ts.
+// best value found after 25, 50 and 100 trials (all functions are minimised; the GP sampler, made
+// for small budgets and slower per ask, runs 50), TPE's ask latency in a study of 1,000 trials and
+// the GP's in one of 50, then the pruner benchmark of ./pruners.ts, the samplers under hyperband
+// of ./multi-fidelity.ts, TPE under a measured constraint (./constrained.ts) and the PBT benchmark
+// of ./pbt.ts.
+
 import { performance } from "node:perf_hooks";
 import { Random } from "../src/random.ts";
 import { CmaEsSampler } from "../src/tuning/samplers/cmaes.ts";
+import { GpSampler } from "../src/tuning/samplers/gp.ts";
 import { GridSampler } from "../src/tuning/samplers/grid.ts";
 import { RandomSampler } from "../src/tuning/samplers/random.ts";
 import { randomForTrial, type Sampler } from "../src/tuning/samplers/sampler.ts";
@@ -155,6 +158,8 @@ interface SamplerEntry {
   name: string;
   create: (seed: number) => Sampler;
   applies: (problem: Problem) => boolean;
+  /** Trials per study when fewer than TRIALS; later checkpoints show a dash. */
+  trials?: number;
 }
 
 const samplers: SamplerEntry[] = [
@@ -162,6 +167,7 @@ const samplers: SamplerEntry[] = [
   { name: "sobol", create: (seed) => new SobolSampler({}, seed), applies: () => true },
   { name: "tpe", create: () => new TpeSampler(), applies: () => true },
   { name: "tpe-mv", create: () => new TpeSampler({ multivariate: true }), applies: () => true },
+  { name: "gp", create: () => new GpSampler(), applies: () => true, trials: 50 },
   { name: "cmaes", create: (seed) => new CmaEsSampler({}, seed), applies: () => true },
   {
     name: "grid",
@@ -171,11 +177,11 @@ const samplers: SamplerEntry[] = [
 ];
 
 /** Best value so far after each checkpoint's number of trials, for one seed. */
-function run(problem: Problem, sampler: Sampler, seed: number): number[] {
+function run(problem: Problem, sampler: Sampler, seed: number, trials: number): number[] {
   const history: StudyHistory = { directions: ["minimize"], trials: [] };
   let best = Number.POSITIVE_INFINITY;
   const bests: number[] = [];
-  for (let number = 0; number < TRIALS; number++) {
+  for (let number = 0; number < trials; number++) {
     const params = sampler.ask(problem.space, history, randomForTrial(seed, number));
     const value = problem.objective(params);
     best = Math.min(best, value);
@@ -193,15 +199,15 @@ function median(values: number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** Median over repeats of TPE's ask with 1,000 completed trials (and a few running) in the study. */
-function askLatencyAt1000(): number {
+/** Median over repeats of a sampler's ask with `count` trials in the study, the last four running. */
+function askLatency(sampler: Sampler, count: number, repeats: number): number {
   const problem = problems[1] as Problem;
   const random = new Random(7);
   const history: StudyHistory = { directions: ["minimize"], trials: [] };
   const randomSampler = new RandomSampler();
-  for (let number = 0; number < 1000; number++) {
+  for (let number = 0; number < count; number++) {
     const params = randomSampler.ask(problem.space, history, random);
-    const running = number >= 996;
+    const running = number >= count - 4;
     history.trials.push({
       number,
       params,
@@ -210,10 +216,9 @@ function askLatencyAt1000(): number {
       intermediate: [],
     });
   }
-  const tpe = new TpeSampler();
-  const times = Array.from({ length: 21 }, (_, i) => {
+  const times = Array.from({ length: repeats }, (_, i) => {
     const start = performance.now();
-    tpe.ask(problem.space, history, randomForTrial(99, i));
+    sampler.ask(problem.space, history, randomForTrial(99, i));
     return performance.now() - start;
   });
   return median(times);
@@ -225,19 +230,29 @@ console.log(`median best-so-far over ${SEEDS} seeds (lower is better)`);
 console.log(header);
 console.log("-".repeat(header.length));
 let tpeWins = 0;
+let gpWins = 0;
 for (const problem of problems) {
   const medians = new Map<string, number[]>();
   for (const entry of samplers.filter((s) => s.applies(problem))) {
-    const runs = Array.from({ length: SEEDS }, (_, seed) => run(problem, entry.create(seed), seed));
-    const row = CHECKPOINTS.map((_, c) => median(runs.map((bests) => bests[c] as number)));
+    const trials = entry.trials ?? TRIALS;
+    const runs = Array.from({ length: SEEDS }, (_, seed) =>
+      run(problem, entry.create(seed), seed, trials),
+    );
+    const row = CHECKPOINTS.filter((n) => n <= trials).map((_, c) =>
+      median(runs.map((bests) => bests[c] as number)),
+    );
     medians.set(entry.name, row);
-    const cells = row.map((value) => value.toFixed(4).padStart(12)).join("");
+    const cells = CHECKPOINTS.map((_, c) => (row[c]?.toFixed(4) ?? "—").padStart(12)).join("");
     console.log(`${problem.name.padEnd(24)}${entry.name.padEnd(8)}${cells}`);
   }
   const at50 = CHECKPOINTS.indexOf(50);
   if ((medians.get("tpe")?.[at50] ?? 0) < (medians.get("random")?.[at50] ?? 0)) tpeWins++;
+  const at25 = CHECKPOINTS.indexOf(25);
+  if ((medians.get("gp")?.[at25] ?? 0) < (medians.get("tpe")?.[at25] ?? 0)) gpWins++;
 }
-const askMs = askLatencyAt1000();
+const askMs = askLatency(new TpeSampler(), 1000, 21);
+const gpAskMs = askLatency(new GpSampler(), 50, 5);
+console.log(`gp ask with 50 trials: ${gpAskMs.toFixed(1)} ms`);
 console.log(`samplers took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const pruners = runPrunerBenchmark();
 console.log(pruners.lines.join("\n"));
@@ -250,5 +265,5 @@ const toGood = (sampler: string) =>
 const constrained = runConstrainedBenchmark();
 console.log(constrained.lines.join("\n"));
 console.log(
-  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)} pbt_vs_best_fixed=${pbt.ratio.toFixed(3)}`,
+  `bench:search tpe_beats_random=${tpeWins}/${problems.length} asha_resource_fraction=${pruners.ashaResourceFraction.toFixed(3)} ask_ms_at_1000=${askMs.toFixed(1)} counting_ones_resource_to_good_bohb=${toGood("bohb")} counting_ones_resource_to_good_random=${toGood("random")} constrained_feasible_rate=${constrained.feasibleRate.toFixed(3)} pbt_vs_best_fixed=${pbt.ratio.toFixed(3)} gp_beats_tpe_at_25=${gpWins}/${problems.length}`,
 );

@@ -42,6 +42,14 @@ const specs: SamplerSpec[] = [
   { kind: "sobol", scramble: false },
   { ...tpeDefaults(), startupTrials: 5 },
   { ...tpeDefaults(), startupTrials: 5, multivariate: true },
+  // Fewer candidates and local searches than the defaults keep these 40-trial studies quick.
+  {
+    kind: "gp",
+    startupTrials: 5,
+    deterministicObjective: false,
+    candidates: 256,
+    localSearches: 3,
+  },
   {
     kind: "nsga2",
     populationSize: 10,

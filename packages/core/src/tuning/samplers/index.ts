@@ -4,6 +4,7 @@ import { pbtReplaySettingsSchema, pbtSettingsSchema } from "../pbt/settings.ts";
 import type { PrunerSpec } from "../pruner-spec.ts";
 import { BohbSampler, bohbSettingsSchema } from "./bohb.ts";
 import { CmaEsSampler, cmaesSettingsSchema } from "./cmaes.ts";
+import { GpSampler, gpSettingsSchema } from "./gp.ts";
 import { type Feasible, GridSampler, gridSettingsSchema } from "./grid.ts";
 import { Nsga2Sampler, nsga2SettingsSchema } from "./nsga2.ts";
 import { PbtReplaySampler, PbtSampler } from "./pbt.ts";
@@ -39,6 +40,12 @@ export const samplerSpecSchema = z
         "Tree-structured Parzen Estimator (as Optuna's): after startupTrials random trials, models good and bad trials and samples where good ones are likely. One objective only.",
       )
       .meta({ label: "TPE (Bayesian)", objectives: "one" }),
+    gpSettingsSchema
+      .extend({ kind: z.literal("gp") })
+      .describe(
+        "Gaussian-process Bayesian optimisation (as Optuna's GPSampler): after startupTrials random trials, fits a Matérn 5/2 Gaussian process to the trials and asks for the point of highest expected improvement; weighs it by the probability of feasibility when trials report constraints. For small budgets (10 to 50 trials): each ask takes longer as trials accumulate. One objective only.",
+      )
+      .meta({ label: "Gaussian process (Bayesian)", objectives: "one" }),
     nsga2SettingsSchema
       .extend({ kind: z.literal("nsga2") })
       .describe(
@@ -98,6 +105,8 @@ export function createSampler(
       return new SobolSampler(withoutKind(spec), seed);
     case "tpe":
       return new TpeSampler(withoutKind(spec));
+    case "gp":
+      return new GpSampler(withoutKind(spec));
     case "nsga2":
       return new Nsga2Sampler(withoutKind(spec));
     case "bohb":
