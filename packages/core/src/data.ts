@@ -33,6 +33,7 @@ export {
 } from "./data/text-dataset.ts";
 export {
   createTokenizer,
+  datasetTokenizer,
   type Tokenizer,
   type TokenizerKind,
   tokenizerFromJSON,

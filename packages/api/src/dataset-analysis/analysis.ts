@@ -2,9 +2,9 @@
 // tokenizer, and every sample's length in tokens. Seconds of work for tens of MiB (every character
 // is tokenized), so the API runs it in a worker thread (see off-thread.ts).
 import {
-  createTokenizer,
   type DatasetSource,
   datasetStatistics,
+  datasetTokenizer,
   readDatasetSource,
   type TextDataset,
   type Tokenizer,
@@ -36,13 +36,5 @@ export async function analyseDataset<Task extends AnalysisTask>(
 ): Promise<AnalysisResult<Task>> {
   const dataset = await readDatasetSource(request.source);
   const task = analysisTasks[request.task];
-  return task(dataset, tokenizerFor(request.tokenizer, dataset)) as AnalysisResult<Task>;
-}
-
-/** A char tokenizer's vocabulary is the dataset's own characters. */
-function tokenizerFor(kind: TokenizerKind, dataset: TextDataset): Tokenizer {
-  return createTokenizer(
-    kind,
-    kind === "char" ? dataset.samples.map((sample) => sample.text).join("") : undefined,
-  );
+  return task(dataset, datasetTokenizer(request.tokenizer, dataset)) as AnalysisResult<Task>;
 }

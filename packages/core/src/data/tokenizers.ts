@@ -58,6 +58,21 @@ export function createTokenizer(kind: TokenizerKind, corpus?: string): Tokenizer
   }
 }
 
+/**
+ * The tokenizer of `kind` for a dataset: a char tokenizer's vocabulary is the dataset's own
+ * characters (all of them, so validation text has no unknown ones and a resumed trial rebuilds the
+ * same vocabulary); the others need no corpus, so none is built.
+ */
+export function datasetTokenizer(
+  kind: TokenizerKind,
+  dataset: { samples: readonly { text: string }[] },
+): Tokenizer {
+  return createTokenizer(
+    kind,
+    kind === "char" ? dataset.samples.map((sample) => sample.text).join("") : undefined,
+  );
+}
+
 export function tokenizerFromJSON(json: unknown): Tokenizer {
   const parsed = tokenizerJsonSchema.safeParse(json);
   if (!parsed.success) throw new Error(`invalid tokenizer JSON: ${z.prettifyError(parsed.error)}`);

@@ -9,7 +9,7 @@
  */
 import type { z } from "zod";
 import type { TextDataset } from "../data/text-dataset.ts";
-import { createTokenizer, type Tokenizer } from "../data/tokenizers.ts";
+import { datasetTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
 import { startMicrobatches } from "../train/batch-schedule.ts";
 import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizer-config.ts";
@@ -78,12 +78,7 @@ export function trialBudget(budget: StudySpec["budget"]): Budget {
 export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext): TrialPlan {
   const settings = parseTrialSettings(input);
   const { task, dataset } = context;
-  // Built from the whole dataset, so that validation text has no unknown characters and a resumed
-  // trial rebuilds the same vocabulary.
-  const tokenizer = createTokenizer(
-    settings.tokenizer,
-    dataset.samples.map((sample) => sample.text).join(""),
-  );
+  const tokenizer = datasetTokenizer(settings.tokenizer, dataset);
   const tokensPerStep = tokensPerOptimizerStep(settings);
   const problems: string[] = [];
   const noiseScaleBatch =
