@@ -20,7 +20,9 @@ import {
   listTrialAudit,
   metricsAsOf,
   pageTrials,
+  readGenerationSamples,
   readTrialCurves,
+  sampleSteps,
   type Trial,
   trialState,
 } from "@attune/db";
@@ -202,6 +204,30 @@ export const trialsRouter = {
       last.points.push({ step, value });
     }
     return series;
+  }),
+
+  /**
+   * The completions an instruction or dialogue trial generated at one evaluation (the latest unless
+   * `step` names another), beside their references and prompts, with the steps that have samples.
+   */
+  samples: teamProcedure(
+    "viewer",
+    z.strictObject({ trialId, step: z.number().int().min(0).optional() }),
+  ).query(async ({ ctx, input }) => {
+    const steps = await sampleSteps(ctx.db, input.trialId);
+    const step = input.step ?? steps[0];
+    if (step === undefined) return { steps, step: null, samples: [] };
+    const rows = await readGenerationSamples(ctx.db, input.trialId, step);
+    return {
+      steps,
+      step,
+      samples: rows.map(({ position, prompt, reference, generated }) => ({
+        position,
+        prompt,
+        reference,
+        generated,
+      })),
+    };
   }),
 
   /** Text sampled from the trial's best (else last) checkpoint, streamed token by token. */
