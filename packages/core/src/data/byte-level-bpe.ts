@@ -138,7 +138,7 @@ export function gpt2VocabularyFiles(): { vocab: Vocabulary; merges: Merge[] } {
     if (parts.length !== 2) {
       throw new Error(`r50k_base token ${256 + index} is not built by one merge of lower ranks`);
     }
-    return parts as unknown as Merge;
+    return [parts[0], parts[1]] as Merge;
   });
   const vocab: Vocabulary = Object.fromEntries(rankOf);
   vocab[END_OF_TEXT] = tokens.length;

@@ -44,12 +44,14 @@ const SPECIAL_TOKEN_KEYS = [
  * whose vocabulary (largest id + 1, added tokens included) differs from it is refused.
  */
 export function readModelTokenizer(files: ModelFiles, embeddingRows: number): HfTokenizer {
-  // special_tokens_map.json's entries apply over tokenizer_config.json's, as transformers'
-  // from_pretrained applies them.
-  const config = {
-    ...optionalJsonObject(files, TOKENIZER_CONFIG_FILE),
-    ...optionalJsonObject(files, SPECIAL_TOKENS_MAP_FILE),
-  };
+  // As transformers' PreTrainedTokenizerBase._from_pretrained reads them: special_tokens_map.json's
+  // entries apply over tokenizer_config.json's, unless the config is of the newer form that lists
+  // its added_tokens_decoder (the map then only repeats it).
+  const tokenizerConfig = optionalJsonObject(files, TOKENIZER_CONFIG_FILE);
+  const config =
+    "added_tokens_decoder" in tokenizerConfig
+      ? tokenizerConfig
+      : { ...tokenizerConfig, ...optionalJsonObject(files, SPECIAL_TOKENS_MAP_FILE) };
   const tokenizer = new HfTokenizer(tokenizerJson(files, config), config);
   if (tokenizer.vocabSize !== embeddingRows) {
     throw new Error(
