@@ -53,6 +53,8 @@ export function readModelTokenizer(files: ModelFiles, embeddingRows: number): Hf
       ? tokenizerConfig
       : { ...tokenizerConfig, ...optionalJsonObject(files, SPECIAL_TOKENS_MAP_FILE) };
   const tokenizer = new HfTokenizer(tokenizerJson(files, config), config);
+  // A chat template that cannot be read is refused now, not when instruction data first needs it.
+  modelChatTemplate(tokenizer);
   if (tokenizer.vocabSize !== embeddingRows) {
     throw new Error(
       `the tokenizer's vocabulary has ${tokenizer.vocabSize} tokens (largest id + 1, added tokens included) but the model's embedding has ${embeddingRows} rows: they must be equal`,

@@ -6,6 +6,10 @@ import { encodeInstructionExamples } from "../../src/data/instruction-encoding.t
 import { modelChatTemplate } from "../../src/data/model-tokenizer.ts";
 import { createTokenizer, datasetTokenizer, tokenizerFromJSON } from "../../src/data/tokenizers.ts";
 
+// What @huggingface/tokenizers 0.2.0 documents (its README and types/core/Tokenizer.d.ts): a
+// Tokenizer built from tokenizer.json and tokenizer_config.json; encode(text, { add_special_tokens })
+// gives ids; decode(ids, { skip_special_tokens, clean_up_tokenization_spaces }) gives text back.
+
 /**
  * A tiny byte-level BPE: the 256 byte symbols (id = byte value), four merges, and ChatML's markers as
  * special added tokens (ids 260, 261).

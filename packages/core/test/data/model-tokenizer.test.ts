@@ -152,6 +152,10 @@ describe("readModelTokenizer", () => {
     expect(() => readModelTokenizer(bpeFolder({ "tokenizer_config.json": "[1]" }), 257)).toThrow(
       "tokenizer_config.json holds an array, not a JSON object",
     );
+    const badTemplate = { "tokenizer_config.json": json({ chat_template: 5 }) };
+    expect(() => readModelTokenizer(bpeFolder(badTemplate), 257)).toThrow(
+      /^invalid tokenizer_config.json: .*chat_template/s,
+    );
   });
 
   it("refuses a vocabulary that differs from the embedding, with both sizes", () => {
