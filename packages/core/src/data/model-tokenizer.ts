@@ -102,7 +102,7 @@ export function tokenizerFolderFiles(tokenizer: Tokenizer): Map<string, Uint8Arr
 }
 
 /** merges.txt as GPT-2's: a version line, then one merge per line. */
-export function mergesText(merges: readonly Merge[]): string {
+function mergesText(merges: readonly Merge[]): string {
   return `#version: 0.2\n${merges.map(([left, right]) => `${left} ${right}\n`).join("")}`;
 }
 
