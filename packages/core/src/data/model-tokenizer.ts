@@ -72,8 +72,8 @@ export function modelChatTemplate(tokenizer: Tokenizer): ChatTemplate {
 /**
  * The tokenizer files of a model folder for `tokenizer`: tokenizer.json, tokenizer_config.json and
  * special_tokens_map.json, and for GPT-2 also vocab.json and merges.txt. A byte tokenizer is
- * byte-level BPE without merges (byte b is id b, end-of-text 256); a char tokenizer's vocabulary
- * has no Hugging Face form here and is refused.
+ * byte-level BPE without merges (byte b is id b, end-of-text 256), a char tokenizer BPE without
+ * merges over its characters.
  */
 export function tokenizerFolderFiles(tokenizer: Tokenizer): Map<string, Uint8Array> {
   const json = tokenizer.toJSON();
@@ -94,10 +94,19 @@ export function tokenizerFolderFiles(tokenizer: Tokenizer): Map<string, Uint8Arr
       vocab[END_OF_TEXT] = 256;
       return byteLevelFolderFiles(vocab, [], "PreTrainedTokenizerFast");
     }
-    case "char":
-      throw new Error(
-        "a char tokenizer cannot be written as Hugging Face tokenizer files: train with the byte or gpt2 tokenizer, or a model's own, to export one",
+    case "char": {
+      // BPE without merges over the characters: each code point is its own token, and the Fuse
+      // decoder joins tokens back without the spaces a decoder-less tokenizer puts between them.
+      const vocab: Vocabulary = Object.fromEntries(
+        json.vocabulary.map((character, id) => [character, id]),
       );
+      vocab[END_OF_TEXT] = json.vocabulary.length;
+      const bpe = byteLevelBpeTokenizerJson(vocab, [], [END_OF_TEXT]);
+      return folderFiles(
+        { ...bpe, pre_tokenizer: null, post_processor: null, decoder: { type: "Fuse" } },
+        specialTokensConfig("PreTrainedTokenizerFast"),
+      );
+    }
   }
 }
 
@@ -111,7 +120,15 @@ function byteLevelFolderFiles(
   merges: readonly Merge[],
   tokenizerClass: string,
 ): Map<string, Uint8Array> {
-  const config = {
+  return folderFiles(
+    byteLevelBpeTokenizerJson(vocab, merges, [END_OF_TEXT]),
+    specialTokensConfig(tokenizerClass),
+  );
+}
+
+/** tokenizer_config.json of Attune's own tokenizers: end-of-text is every special token. */
+function specialTokensConfig(tokenizerClass: string): HfTokenizerJson {
+  return {
     tokenizer_class: tokenizerClass,
     bos_token: END_OF_TEXT,
     eos_token: END_OF_TEXT,
@@ -119,7 +136,6 @@ function byteLevelFolderFiles(
     add_prefix_space: false,
     clean_up_tokenization_spaces: false,
   };
-  return folderFiles(byteLevelBpeTokenizerJson(vocab, merges, [END_OF_TEXT]), config);
 }
 
 function folderFiles(tokenizer: HfTokenizerJson, config: HfTokenizerJson): Map<string, Uint8Array> {

@@ -130,10 +130,18 @@ describe("readModelTokenizer", () => {
     expect(reread.endOfText).toBe(byte.endOfText);
   });
 
-  it("refuses to write a char tokenizer", () => {
-    expect(() => tokenizerFolderFiles(createTokenizer("char", "abc"))).toThrow(
-      /a char tokenizer cannot be written as Hugging Face tokenizer files/,
-    );
+  it("writes a char tokenizer as BPE without merges over its characters, encoding and decoding the same", () => {
+    const corpus = SAMPLES.join("\n");
+    const char = createTokenizer("char", corpus);
+    const written = tokenizerFolderFiles(char);
+    const reread = readModelTokenizer(written, char.vocabSize);
+    for (const sample of SAMPLES) {
+      expect(reread.encode(sample)).toEqual(char.encode(sample));
+      expect(reread.decode(char.encode(sample))).toBe(sample);
+    }
+    expect(reread.endOfText).toBe(char.endOfText);
+    // The Fuse decoder: tokenizers' Python decode joins a decoder-less BPE's tokens with spaces.
+    expect(JSON.parse(text(written.get("tokenizer.json"))).decoder).toEqual({ type: "Fuse" });
   });
 
   it("names the files it looked for when the folder has no tokenizer", () => {
