@@ -114,7 +114,8 @@ export const modelsRouter = {
     z.strictObject({
       modelId,
       file: fileName,
-      index: z.number().int().min(0),
+      // A file of 4 TB at most.
+      index: z.number().int().min(0).max(1_000_000),
       bytes: partBase64,
     }),
   ).mutation(async ({ ctx, input }) => {
