@@ -37,7 +37,7 @@ const sha256 = z
   .regex(/^[0-9a-f]{64}$/, "must be a SHA-256 in lowercase hex (64 characters)");
 
 /** One part, base64: tRPC's JSON carries it, and the API's body limit bounds it. */
-const partBase64 = z.base64().max(Math.ceil(MODEL_PART_BYTES / 3) * 4);
+const partBase64 = z.base64().min(1).max(Math.ceil(MODEL_PART_BYTES / 3) * 4);
 
 const beginInput = z.strictObject({
   projectId,

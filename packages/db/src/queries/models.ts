@@ -67,6 +67,18 @@ export async function getModel(db: Executor, id: string): Promise<Model | undefi
   return row;
 }
 
+export async function findProjectModel(
+  db: Executor,
+  projectId: string,
+  name: string,
+): Promise<Model | undefined> {
+  const [row] = await db
+    .select()
+    .from(models)
+    .where(and(eq(models.projectId, projectId), eq(models.name, name)));
+  return row;
+}
+
 export async function listModels(db: Executor, projectId: string): Promise<Model[]> {
   return db.select().from(models).where(eq(models.projectId, projectId)).orderBy(asc(models.name));
 }
