@@ -16,6 +16,7 @@ import {
   createModel,
   deleteModel,
   listModelFiles,
+  readModelFiles,
   setModelStatus,
 } from "../src/queries/models.ts";
 import { blobChunks, blobs, MODEL_PART_BYTES } from "../src/schema/index.ts";
@@ -113,6 +114,11 @@ describe("models", () => {
     expect(await blobsHeldByTeam(test.db, team.id, [hash])).toEqual(new Set());
     await setModelStatus(test.db, a.id, { status: "ready" });
     expect(await blobsHeldByTeam(test.db, team.id, [hash])).toEqual(new Set([hash]));
+
+    await expect(readModelFiles(test.db, b.id)).rejects.toThrow("is uploading, not ready to read");
+    const read = await readModelFiles(test.db, a.id);
+    expect([...read.keys()]).toEqual(["model.safetensors"]);
+    expect(Buffer.from(read.get("model.safetensors") as Uint8Array).equals(bytes)).toBe(true);
 
     expect(await deleteModel(test.db, a.id)).toBe(true);
     expect(await getBlob(test.db, hash)).toBeDefined();

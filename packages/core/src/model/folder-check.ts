@@ -117,6 +117,8 @@ function checkGpt2Shapes(json: unknown, shapes: Shapes): number {
       [`h.${i}.mlp.c_proj.weight`, [mlp, dModel]],
     );
   }
+  // An untied head is GPT2LMHeadModel's own tensor, outside "transformer.".
+  if (!config.tieEmbeddings) expected.push(["lm_head.weight", [vocabSize, dModel]]);
   const shapeOf = (name: string) => shapes.get(`transformer.${name}`) ?? shapes.get(name);
   for (const [name, shape] of expected) {
     const actual = shapeOf(name);

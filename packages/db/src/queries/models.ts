@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { blobs, modelFiles, models, modelUploadParts, projects } from "../schema/index.ts";
-import { claimBlob, deleteUnreferencedBlobs } from "./blobs.ts";
+import { claimBlob, deleteUnreferencedBlobs, readBlobChunks } from "./blobs.ts";
 import { single } from "./shared.ts";
 
 export type Model = typeof models.$inferSelect;
@@ -95,6 +95,31 @@ export async function listModelFiles(db: Executor, modelId: string): Promise<Mod
     .innerJoin(blobs, eq(blobs.hash, modelFiles.blobHash))
     .where(eq(modelFiles.modelId, modelId))
     .orderBy(asc(modelFiles.name));
+}
+
+/**
+ * A ready model's files with their bytes, as core's importers take them (ModelFiles): what a
+ * runner loads, through DATABASE_URL alone.
+ */
+export async function readModelFiles(
+  db: Executor,
+  modelId: string,
+): Promise<Map<string, Uint8Array>> {
+  const model = await getModel(db, modelId);
+  if (model?.status !== "ready") {
+    throw new Error(`model ${modelId} is ${model ? model.status : "missing"}, not ready to read`);
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const file of await listModelFiles(db, modelId)) {
+    const bytes = new Uint8Array(file.sizeBytes);
+    let offset = 0;
+    for await (const chunk of readBlobChunks(db, file.sha256, file.sizeBytes)) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    files.set(file.name, bytes);
+  }
+  return files;
 }
 
 export interface ModelOutcome {
