@@ -6,6 +6,7 @@ import {
   clearUploadParts,
   createModel,
   deleteModel,
+  type Executor,
   findProjectModel,
   folderHash,
   getModel,
@@ -36,8 +37,14 @@ const sha256 = z
   .string()
   .regex(/^[0-9a-f]{64}$/, "must be a SHA-256 in lowercase hex (64 characters)");
 
+/** Parts of a file at most: 4 TB at 4 MiB a part. */
+const MAX_FILE_PARTS = 1_000_000;
+
 /** One part, base64: tRPC's JSON carries it, and the API's body limit bounds it. */
-const partBase64 = z.base64().min(1).max(Math.ceil(MODEL_PART_BYTES / 3) * 4);
+const partBase64 = z
+  .base64()
+  .min(1)
+  .max(Math.ceil(MODEL_PART_BYTES / 3) * 4);
 
 const beginInput = z.strictObject({
   projectId,
@@ -46,7 +53,11 @@ const beginInput = z.strictObject({
     .array(
       z.strictObject({
         name: fileName,
-        sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        sizeBytes: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_FILE_PARTS * MODEL_PART_BYTES),
         sha256,
       }),
     )
@@ -57,7 +68,7 @@ const beginInput = z.strictObject({
     }),
 });
 
-async function modelOrThrow(db: Parameters<typeof getModel>[0], id: string): Promise<Model> {
+async function modelOrThrow(db: Executor, id: string): Promise<Model> {
   const model = await getModel(db, id);
   if (!model) throw notFound("model", id);
   return model;
@@ -114,8 +125,11 @@ export const modelsRouter = {
     z.strictObject({
       modelId,
       file: fileName,
-      // A file of 4 TB at most.
-      index: z.number().int().min(0).max(1_000_000),
+      index: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_FILE_PARTS - 1),
       bytes: partBase64,
     }),
   ).mutation(async ({ ctx, input }) => {
@@ -225,7 +239,7 @@ export const modelsRouter = {
  * a failed one starts over from the parts it kept. Any other model of the name is a conflict.
  */
 async function resumable(
-  db: Parameters<typeof getModel>[0],
+  db: Executor,
   model: Model,
   files: z.output<typeof beginInput>["files"],
 ): Promise<Model | undefined> {
