@@ -2,6 +2,7 @@ export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./lineage.ts";
 export * from "./metrics.ts";
+export * from "./models.ts";
 export * from "./projects.ts";
 export * from "./rate-limits.ts";
 export * from "./runners.ts";
