@@ -2,26 +2,53 @@
  * Rotary position embedding (Su et al. 2021) in the GPT-NeoX and Hugging Face Llama layout
  * (`rotate_half`, not interleaved): in each head of size s, feature i < s/2 pairs with i + s/2, and
  * the pair turns by the angle position · θ^(-2i/s), θ being the config's ropeTheta.
+ *
+ * rotate_half, (x₁, x₂) -> (-x₂, x₁) in every head, is written as a product with a fixed
+ * [width, width] matrix, and the angles as [rows, width] tables: the whole rotation is one plain
+ * matmul and same-shape products, the fast paths of ops.ts (slices and concatenations of heads,
+ * and their gradients, are slow loops on the wasm backend).
  */
 import * as tf from "@tensorflow/tfjs";
+import { matmul } from "./ops.ts";
 
-/** The angles' cosines and sines [rows, size] for each row's position (each half repeats them). */
-export function rotaryTables(
-  positions: Int32Array,
-  size: number,
-  theta: number,
-): { cos: Float32Array; sin: Float32Array } {
+/** cos and sin of every feature's angle [rows, heads·size], row r at position positions[r]. */
+function angleTables(positions: Int32Array, heads: number, size: number, theta: number) {
   const half = size / 2;
-  const cos = new Float32Array(positions.length * size);
-  const sin = new Float32Array(positions.length * size);
+  const width = heads * size;
+  const frequencies = Array.from({ length: half }, (_, i) => theta ** (-i / half));
+  const cos = new Float32Array(positions.length * width);
+  const sin = new Float32Array(positions.length * width);
   positions.forEach((position, row) => {
-    for (let i = 0; i < size; i++) {
-      const angle = position * theta ** (-(i % half) / half);
-      cos[row * size + i] = Math.cos(angle);
-      sin[row * size + i] = Math.sin(angle);
+    const start = row * width;
+    for (let i = 0; i < half; i++) {
+      const angle = position * (frequencies[i] as number);
+      [cos[start + i], sin[start + i]] = [Math.cos(angle), Math.sin(angle)];
+    }
+    // Both halves of every head turn by the same angles.
+    cos.copyWithin(start + half, start, start + half);
+    sin.copyWithin(start + half, start, start + half);
+    for (let head = 1; head < heads; head++) {
+      cos.copyWithin(start + head * size, start, start + size);
+      sin.copyWithin(start + head * size, start, start + size);
     }
   });
-  return { cos, sin };
+  const shape: [number, number] = [positions.length, width];
+  return { cos: tf.tensor2d(cos, shape), sin: tf.tensor2d(sin, shape) };
+}
+
+/** The [width, width] matrix P with x·P = rotate_half(x) in each head of `size` features. */
+function rotateHalfMatrix(heads: number, size: number): tf.Tensor2D {
+  const half = size / 2;
+  const width = heads * size;
+  const matrix = new Float32Array(width * width);
+  for (let head = 0; head < heads; head++) {
+    for (let i = 0; i < half; i++) {
+      const [first, second] = [head * size + i, head * size + i + half];
+      matrix[second * width + first] = -1; // output first = -x₂
+      matrix[first * width + second] = 1; // output second = x₁
+    }
+  }
+  return tf.tensor2d(matrix, [width, width]);
 }
 
 /** Rotates every head of m [rows, heads·size], row r at position positions[r]. */
@@ -31,18 +58,7 @@ export function rotate(
   size: number,
   theta: number,
 ): tf.Tensor2D {
-  const [rows, width] = m.shape;
-  const heads = width / size;
-  const half = size / 2;
-  const { cos, sin } = rotaryTables(positions, size, theta);
-  const x = tf.reshape(m, [rows, heads, size]);
-  const first = tf.slice(x, [0, 0, 0], [rows, heads, half]);
-  const second = tf.slice(x, [0, 0, half], [rows, heads, half]);
-  // rotate_half: (x₁, x₂) -> (-x₂, x₁).
-  const rotatedHalves = tf.concat([tf.neg(second), first], 2);
-  const rotated = tf.add(
-    tf.mul(x, tf.tensor3d(cos, [rows, 1, size])),
-    tf.mul(rotatedHalves, tf.tensor3d(sin, [rows, 1, size])),
-  );
-  return tf.reshape(rotated, [rows, width]);
+  const heads = m.shape[1] / size;
+  const { cos, sin } = angleTables(positions, heads, size, theta);
+  return tf.add(tf.mul(m, cos), tf.mul(matmul(m, rotateHalfMatrix(heads, size)), sin));
 }
