@@ -21,7 +21,7 @@ const tiny: GPTConfigInput = {
 };
 
 describe("parseConfig", () => {
-  it("fills defaults: multi-head attention, MLP 4x, GELU, pre-norm, learned positions, tied", () => {
+  it("fills defaults: multi-head attention, MLP 4x, GELU, pre-LayerNorm, learned positions, biases, tied", () => {
     const config = parseConfig({ vocabSize: 65, seqLen: 64, layers: 2, dModel: 128, heads: 4 });
     expect(config).toMatchObject({
       kvHeads: 4,
@@ -29,10 +29,14 @@ describe("parseConfig", () => {
       activation: "gelu",
       dropout: 0,
       norm: "pre",
+      normalization: "layernorm",
       positions: "learned",
+      ropeTheta: 10000,
+      bias: true,
       tieEmbeddings: true,
     });
     expect(config.numClasses).toBeUndefined();
+    expect(config.mlpHidden).toBeUndefined();
   });
 
   it.each([
