@@ -3,10 +3,10 @@
  * (`rotate_half`, not interleaved): in each head of size s, feature i < s/2 pairs with i + s/2, and
  * the pair turns by the angle position · θ^(-2i/s), θ being the config's ropeTheta.
  *
- * rotate_half, (x₁, x₂) -> (-x₂, x₁) in every head, is written as a product with a fixed
- * [width, width] matrix, and the angles as [rows, width] tables: the whole rotation is one plain
- * matmul and same-shape products, the fast paths of ops.ts (slices and concatenations of heads,
- * and their gradients, are slow loops on the wasm backend).
+ * rotate_half, (x₁, x₂) -> (-x₂, x₁) in every head, is written as a product of each head with a
+ * fixed [size, size] matrix, and the angles as tables of the input's shape: the whole rotation is
+ * one plain matmul and same-shape products, the fast paths of ops.ts (slices and concatenations of
+ * heads, and their gradients, are slow loops on the wasm backend).
  */
 import * as tf from "@tensorflow/tfjs";
 import { matmul } from "./ops.ts";
@@ -36,19 +36,15 @@ function angleTables(positions: Int32Array, heads: number, size: number, theta: 
   return { cos: tf.tensor2d(cos, shape), sin: tf.tensor2d(sin, shape) };
 }
 
-/** The [width, width] matrix P with x·P = rotate_half(x) in each head of `size` features. */
-function rotateHalfMatrix(heads: number, size: number): tf.Tensor2D {
+/** The [size, size] matrix P with x·P = rotate_half(x) for one head x of `size` features. */
+function rotateHalfMatrix(size: number): tf.Tensor2D {
   const half = size / 2;
-  const width = heads * size;
-  const matrix = new Float32Array(width * width);
-  for (let head = 0; head < heads; head++) {
-    for (let i = 0; i < half; i++) {
-      const [first, second] = [head * size + i, head * size + i + half];
-      matrix[second * width + first] = -1; // output first = -x₂
-      matrix[first * width + second] = 1; // output second = x₁
-    }
+  const matrix = new Float32Array(size * size);
+  for (let i = 0; i < half; i++) {
+    matrix[(i + half) * size + i] = -1; // output i = -x₂
+    matrix[i * size + i + half] = 1; // output i + half = x₁
   }
-  return tf.tensor2d(matrix, [width, width]);
+  return tf.tensor2d(matrix, [size, size]);
 }
 
 /** Rotates every head of m [rows, heads·size], row r at position positions[r]. */
@@ -58,7 +54,10 @@ export function rotate(
   size: number,
   theta: number,
 ): tf.Tensor2D {
-  const heads = m.shape[1] / size;
-  const { cos, sin } = angleTables(positions, heads, size, theta);
-  return tf.add(tf.mul(m, cos), tf.mul(matmul(m, rotateHalfMatrix(heads, size)), sin));
+  const [rows, width] = m.shape;
+  const { cos, sin } = angleTables(positions, width / size, size, theta);
+  // One head per row: [rows, heads·size] is [rows·heads, size] in the same memory.
+  const byHead = tf.reshape(m, [rows * (width / size), size]) as tf.Tensor2D;
+  const halvesRotated = tf.reshape(matmul(byHead, rotateHalfMatrix(size)), [rows, width]);
+  return tf.add(tf.mul(m, cos), tf.mul(halvesRotated, sin));
 }
