@@ -109,7 +109,7 @@ describe("attune models upload", () => {
     expect(result.code).toBe(1);
     // The progress lines come first; the failure is the last line.
     expect(result.stderr.trimEnd().split("\n").at(-1)).toBe(
-      'attune: model packed failed its checks: config.json: model_type "bert" is not an architecture Attune reads (gpt2)',
+      'attune: model packed failed its checks: config.json is not an importable model: model_type "bert" is not one of gpt2, llama',
     );
     expect(result.stderr).toContain("hashing model.safetensors");
   });

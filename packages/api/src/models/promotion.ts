@@ -1,8 +1,7 @@
-// A trial's checkpoint made a model: the weights exported as a Hugging Face GPT-2 folder, stored
-// as blobs like any upload, with the trial's tokenizer beside them.
-import { tokenizerFromJSON } from "@attune/core/data";
-import { disposeGPT, exportHuggingFaceGPT2 } from "@attune/core/model";
-import { loadCheckpoint, selectBackend } from "@attune/core/train";
+// A trial's checkpoint made a model: exported as a Hugging Face folder (weights and tokenizer files)
+// and stored as blobs like any upload.
+import { selectBackend } from "@attune/core/train";
+import { checkpointModelFolder } from "@attune/core/trial";
 import {
   type CheckpointKind,
   createModel,
@@ -21,9 +20,6 @@ import { checkpointWithBytes } from "../checkpoints.ts";
 import type { Context, Identity } from "../trpc.ts";
 import { notFound } from "../trpc.ts";
 import { checkStoredFolder, FolderRefusal } from "./checks.ts";
-
-/** Attune's own tokenizer (TokenizerJson), which a trial's checkpoint carries. */
-const TOKENIZER_FILE = "attune-tokenizer.json";
 
 interface PromoteContext {
   db: Context["db"];
@@ -78,7 +74,7 @@ export async function promoteCheckpoint(
       architecture: checked.architecture,
       config: checked.config,
       parameterCount: checked.parameterCount,
-      tokenizer: folder.has(TOKENIZER_FILE) ? TOKENIZER_FILE : null,
+      tokenizer: checked.tokenizer,
     });
   } catch (error) {
     if (!(error instanceof FolderRefusal)) throw error;
@@ -86,27 +82,17 @@ export async function promoteCheckpoint(
   }
 }
 
-/** The checkpoint's weights as GPT-2 files, and its tokenizer; refused when GPT-2 cannot hold it. */
+/** The checkpoint's model as a Hugging Face folder; refused when neither GPT-2 nor Llama holds it. */
 async function exportedFolder(data: Buffer, trialId: string): Promise<Map<string, Uint8Array>> {
   await selectBackend();
-  // A copy: the driver's Buffer can be a view of a larger pool (see generation.ts).
-  const { model, optimizer, tokenizer } = loadCheckpoint(new Uint8Array(data));
   try {
-    // End-of-text begins and ends GPT-2's generations, as in the original's configs.
-    const endOfText = tokenizer ? tokenizerFromJSON(tokenizer).endOfText : undefined;
-    const folder = exportHuggingFaceGPT2(model, { bosTokenId: endOfText, eosTokenId: endOfText });
-    if (tokenizer) {
-      folder.set(TOKENIZER_FILE, new TextEncoder().encode(`${JSON.stringify(tokenizer)}\n`));
-    }
-    return folder;
+    // A copy: the driver's Buffer can be a view of a larger pool (see generation.ts).
+    return checkpointModelFolder(new Uint8Array(data));
   } catch (error) {
     throw new TRPCError({
       code: "BAD_REQUEST",
-      message: `trial ${trialId}'s model cannot be written as GPT-2: ${(error as Error).message}`,
+      message: `trial ${trialId}'s model cannot be written as a Hugging Face model: ${(error as Error).message}`,
       cause: error,
     });
-  } finally {
-    disposeGPT(model);
-    optimizer.dispose();
   }
 }

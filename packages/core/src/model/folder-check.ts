@@ -2,10 +2,11 @@
  * Checks a Hugging Face model folder from its small files and its weights' safetensors headers
  * alone, so that a server can accept or refuse an upload of hundreds of megabytes without holding
  * the weights: the architecture is one Attune reads, the tensors' shapes are the config's, and the
- * tokenizer's ids fit the embedding. Importing (importHuggingFaceGPT2) checks the rest.
+ * tokenizer's ids fit the embedding. Importing (importHuggingFaceModel) checks the rest.
  */
 import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from "./hf-folder.ts";
-import { gptConfigFromHf, parseHfGpt2Config } from "./hf-gpt2-config.ts";
+import { huggingFaceLayout } from "./hf-model.ts";
+import { checkTensorShapes } from "./hf-tensors.ts";
 import { PICKLE_REFUSAL, type SafetensorsHeader } from "./safetensors.ts";
 
 export {
@@ -34,29 +35,14 @@ export interface CheckedFolder {
   parameterCount: number;
 }
 
-type Shapes = ReadonlyMap<string, number[]>;
-
-/** Per architecture: the config's embedding rows, after checking the weights' shapes against it. */
-const SHAPE_CHECKS: Record<string, (config: unknown, shapes: Shapes) => number> = {
-  gpt2: checkGpt2Shapes,
-};
-
-export const READABLE_ARCHITECTURES = Object.keys(SHAPE_CHECKS);
-
 export function checkModelFolder(folder: FolderToCheck): CheckedFolder {
   const pickled = folder.fileNames.find((name) => /\.(bin|pt|pth|ckpt)$/.test(name));
   const hasSafetensors = folder.fileNames.some((name) => name.endsWith(".safetensors"));
   if (pickled !== undefined && !hasSafetensors) throw new Error(`${pickled}: ${PICKLE_REFUSAL}`);
-  const modelType = (folder.config as { model_type?: unknown } | null)?.model_type;
-  const check = typeof modelType === "string" ? SHAPE_CHECKS[modelType] : undefined;
-  if (check === undefined) {
-    throw new Error(
-      `config.json: model_type ${JSON.stringify(modelType)} is not an architecture Attune reads ` +
-        `(${READABLE_ARCHITECTURES.join(", ")})`,
-    );
-  }
+  const layout = huggingFaceLayout(folder.config);
   const shapes = tensorShapes(folder);
-  const embeddingRows = check(folder.config, shapes);
+  checkTensorShapes(layout, shapes);
+  const embeddingRows = layout.config.vocabSize;
   const vocabulary = folder.tokenizerVocabularySize;
   // Models often pad the embedding past the tokenizer (to a multiple of 64 or 128); ids past it
   // would have no embedding at all.
@@ -70,7 +56,7 @@ export function checkModelFolder(folder: FolderToCheck): CheckedFolder {
   for (const shape of shapes.values()) {
     parameterCount += shape.reduce((product, size) => product * size, 1);
   }
-  return { architecture: modelType as string, parameterCount };
+  return { architecture: (folder.config as { model_type: string }).model_type, parameterCount };
 }
 
 /** The weights' tensor shapes: model.safetensors's, or those of the shards the index names. */
@@ -98,42 +84,6 @@ function shardFiles(index: unknown): string[] {
     throw new Error(`${WEIGHTS_INDEX_FILE}: it has no "weight_map" object`);
   }
   return [...new Set(Object.values(weightMap).map(String))];
-}
-
-function checkGpt2Shapes(json: unknown, shapes: Shapes): number {
-  const config = gptConfigFromHf(parseHfGpt2Config(json));
-  const { vocabSize, seqLen, dModel, layers } = config;
-  const mlp = Math.round(config.mlpRatio * dModel);
-  const expected: [string, number[]][] = [
-    ["wte.weight", [vocabSize, dModel]],
-    ["wpe.weight", [seqLen, dModel]],
-    ["ln_f.weight", [dModel]],
-  ];
-  for (let i = 0; i < layers; i++) {
-    expected.push(
-      [`h.${i}.attn.c_attn.weight`, [dModel, 3 * dModel]],
-      [`h.${i}.attn.c_proj.weight`, [dModel, dModel]],
-      [`h.${i}.mlp.c_fc.weight`, [dModel, mlp]],
-      [`h.${i}.mlp.c_proj.weight`, [mlp, dModel]],
-    );
-  }
-  // An untied head is GPT2LMHeadModel's own tensor, outside "transformer.".
-  if (!config.tieEmbeddings) expected.push(["lm_head.weight", [vocabSize, dModel]]);
-  const shapeOf = (name: string) => shapes.get(`transformer.${name}`) ?? shapes.get(name);
-  for (const [name, shape] of expected) {
-    const actual = shapeOf(name);
-    if (actual === undefined) throw new Error(`the weights have no tensor ${name}`);
-    if (actual.join() !== shape.join()) {
-      throw new Error(
-        `tensor ${name} has shape [${actual}], but config.json (vocab_size, n_positions, n_embd, ` +
-          `n_inner) makes it [${shape}]`,
-      );
-    }
-  }
-  if (shapeOf(`h.${layers}.ln_1.weight`) !== undefined) {
-    throw new Error(`the weights have more blocks than config.json's n_layer ${layers}`);
-  }
-  return vocabSize;
 }
 
 /**

@@ -13,13 +13,13 @@ import type { GPTConfig } from "./config.ts";
 import { type ModelFiles, readJsonFile, readWeights } from "./hf-folder.ts";
 import { gptConfigFromHf, hfConfigFromGpt, parseHfGpt2Config } from "./hf-gpt2-config.ts";
 import {
+  type CheckpointLayout,
   type GenerationTokens,
   hfTensors,
   loadGPT,
   modelFolder,
   type TensorMapping,
 } from "./hf-tensors.ts";
-import type { StoredTensor } from "./safetensors.ts";
 import type { GPT } from "./weights.ts";
 
 const PREFIX = "transformer.";
@@ -72,25 +72,21 @@ function tensorMappings(config: GPTConfig): TensorMapping[] {
  */
 export function importHuggingFaceGPT2(files: ModelFiles): GPT {
   const json = readJsonFile(files, "config.json", "the model's architecture");
-  const config = gptConfigFromHf(parseHfGpt2Config(json));
-  return loadGPT(config, withoutPrefix(readWeights(files)), tensorMappings(config), {
-    architecture: "GPT-2",
-    // A tied head is wte itself: transformers ignores a stored lm_head.weight, and so do we.
-    skipped: (name) => MASK_BUFFER.test(name) || (config.tieEmbeddings && name === LM_HEAD),
-  });
+  return loadGPT(gpt2Layout(json), readWeights(files));
 }
 
-/** Names without the "transformer." prefix GPT2LMHeadModel gives its body's tensors. */
-function withoutPrefix(tensors: Map<string, StoredTensor>): Map<string, StoredTensor> {
-  const renamed = new Map<string, StoredTensor>();
-  for (const [name, tensor] of tensors) {
-    const bare = name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name;
-    if (renamed.has(bare)) {
-      throw new Error(`the weights hold "${bare}" both with and without the "${PREFIX}" prefix`);
-    }
-    renamed.set(bare, tensor);
-  }
-  return renamed;
+/** What a GPT-2 config.json makes of a checkpoint's tensors. */
+export function gpt2Layout(json: unknown): CheckpointLayout {
+  const config = gptConfigFromHf(parseHfGpt2Config(json));
+  return {
+    architecture: "GPT-2",
+    config,
+    mappings: tensorMappings(config),
+    // GPT2LMHeadModel's body is "transformer."; GPT2Model's has no prefix.
+    storedName: (name) => (name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name),
+    // A tied head is wte itself: transformers ignores a stored lm_head.weight, and so do we.
+    skipped: (name) => MASK_BUFFER.test(name) || (config.tieEmbeddings && name === LM_HEAD),
+  };
 }
 
 /**

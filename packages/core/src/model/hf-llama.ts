@@ -16,6 +16,7 @@ import {
   parseHfLlamaConfig,
 } from "./hf-llama-config.ts";
 import {
+  type CheckpointLayout,
   type GenerationTokens,
   hfTensors,
   loadGPT,
@@ -69,13 +70,22 @@ function tensorMappings(config: GPTConfig): TensorMapping[] {
  */
 export function importHuggingFaceLlama(files: ModelFiles): GPT {
   const json = readJsonFile(files, "config.json", "the model's architecture");
-  const config = gptConfigFromHfLlama(parseHfLlamaConfig(json));
+  const layout = llamaLayout(json);
   const stored = readWeights(files);
-  if (config.tieEmbeddings) checkTiedHead(stored);
-  return loadGPT(config, stored, tensorMappings(config), {
+  if (layout.config.tieEmbeddings) checkTiedHead(stored);
+  return loadGPT(layout, stored);
+}
+
+/** What a Llama config.json makes of a checkpoint's tensors. */
+export function llamaLayout(json: unknown): CheckpointLayout {
+  const config = gptConfigFromHfLlama(parseHfLlamaConfig(json));
+  return {
     architecture: "Llama",
+    config,
+    mappings: tensorMappings(config),
+    storedName: (name) => name,
     skipped: (name) => ROTARY_BUFFER.test(name) || (config.tieEmbeddings && name === LM_HEAD),
-  });
+  };
 }
 
 function checkTiedHead(stored: Map<string, StoredTensor>) {

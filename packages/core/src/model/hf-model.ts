@@ -4,37 +4,51 @@
  * architecture on export.
  */
 import { type ModelFiles, readJsonFile } from "./hf-folder.ts";
-import { exportHuggingFaceGPT2, importHuggingFaceGPT2 } from "./hf-gpt2.ts";
+import { exportHuggingFaceGPT2, gpt2Layout, importHuggingFaceGPT2 } from "./hf-gpt2.ts";
 import { gpt2Problems } from "./hf-gpt2-config.ts";
-import { exportHuggingFaceLlama, importHuggingFaceLlama } from "./hf-llama.ts";
+import { exportHuggingFaceLlama, importHuggingFaceLlama, llamaLayout } from "./hf-llama.ts";
 import { llamaProblems } from "./hf-llama-config.ts";
-import type { GenerationTokens } from "./hf-tensors.ts";
+import type { CheckpointLayout, GenerationTokens } from "./hf-tensors.ts";
 import type { GPT } from "./weights.ts";
 
-const importers: Record<string, (files: ModelFiles) => GPT> = {
-  gpt2: importHuggingFaceGPT2,
-  llama: importHuggingFaceLlama,
+const architectures: Record<
+  string,
+  { layout: (json: unknown) => CheckpointLayout; load: (files: ModelFiles) => GPT }
+> = {
+  gpt2: { layout: gpt2Layout, load: importHuggingFaceGPT2 },
+  llama: { layout: llamaLayout, load: importHuggingFaceLlama },
 };
+
+export const IMPORTABLE_ARCHITECTURES = Object.keys(architectures);
 
 /** Reads a Hugging Face GPT-2 or Llama folder (see the two importers) into core's GPT. */
 export function importHuggingFaceModel(files: ModelFiles): GPT {
-  const json = readJsonFile(files, "config.json", "the model's architecture") as {
+  const json = readJsonFile(files, "config.json", "the model's architecture");
+  return architectureOf(json).load(files);
+}
+
+/** What config.json (parsed) makes of a checkpoint's tensors, for its architecture. */
+export function huggingFaceLayout(json: unknown): CheckpointLayout {
+  return architectureOf(json).layout(json);
+}
+
+function architectureOf(json: unknown) {
+  const { model_type: modelType, attention_types: attentionTypes } = (json ?? {}) as {
     model_type?: unknown;
     attention_types?: unknown;
   };
-  const modelType = json?.model_type;
-  const importer = typeof modelType === "string" ? importers[modelType] : undefined;
-  if (importer === undefined) {
+  const architecture = typeof modelType === "string" ? architectures[modelType] : undefined;
+  if (architecture === undefined) {
     const localAttention =
-      json?.attention_types === undefined
+      attentionTypes === undefined
         ? ""
         : "; attention_types: GPT-Neo's local attention is not expressible: the model attends to every position";
     throw new Error(
       `config.json is not an importable model: model_type ${JSON.stringify(modelType)} is ` +
-        `not one of ${Object.keys(importers).join(", ")}${localAttention}`,
+        `not one of ${IMPORTABLE_ARCHITECTURES.join(", ")}${localAttention}`,
     );
   }
-  return importer(files);
+  return architecture;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type StoredTensor,
   writeSafetensors,
 } from "./safetensors.ts";
-import { createGPT, disposeGPT, type GPT } from "./weights.ts";
+import { createGPT, disposeGPT, type GPT, parameterShapes } from "./weights.ts";
 
 /** One Hugging Face tensor and the core parameters it holds. */
 export interface TensorMapping {
@@ -30,10 +30,17 @@ export interface GenerationTokens {
   eosTokenId?: number;
 }
 
-/** How an architecture's checkpoints name and hold their tensors, beyond its mappings. */
-export interface CheckpointRules {
+/**
+ * What an architecture's config.json makes of a checkpoint: core's config, the tensors' mappings,
+ * and how the checkpoint names and holds its tensors beyond them.
+ */
+export interface CheckpointLayout {
   /** "GPT-2", "Llama": for errors. */
   architecture: string;
+  config: GPTConfig;
+  mappings: TensorMapping[];
+  /** The mappings' name of a stored tensor (GPT-2 drops a "transformer." prefix). */
+  storedName: (name: string) => string;
   /** Stored tensors the import skips: saved buffers, a tied head's copy of the embedding. */
   skipped: (name: string) => boolean;
 }
@@ -45,8 +52,12 @@ export function parameter(model: GPT, name: string): tf.Variable {
 }
 
 /** The Hugging Face tensor's shape, from the core parameters' shapes. */
-function hfShape(model: GPT, mapping: TensorMapping): number[] {
-  const shapes = mapping.core.map((name) => parameter(model, name).shape);
+function hfShape(parameters: ReadonlyMap<string, number[]>, mapping: TensorMapping): number[] {
+  const shapes = mapping.core.map((name) => {
+    const shape = parameters.get(name);
+    if (shape === undefined) throw new Error(`the model has no parameter ${name}`);
+    return shape;
+  });
   const first = shapes[0] as number[];
   if (mapping.layout === "transposed") return [...first].reverse();
   const last = shapes.reduce((sum, shape) => sum + (shape.at(-1) as number), 0);
@@ -54,21 +65,17 @@ function hfShape(model: GPT, mapping: TensorMapping): number[] {
 }
 
 /**
- * A GPT of `config` holding the stored tensors, after refusing missing, misshapen and unknown ones
- * (every one listed in one error).
+ * A GPT holding the stored tensors, after refusing missing, misshapen and unknown ones (every one
+ * listed in one error), renamed by the layout's storedName.
  */
-export function loadGPT(
-  config: GPTConfig,
-  stored: Map<string, StoredTensor>,
-  mappings: TensorMapping[],
-  rules: CheckpointRules,
-): GPT {
-  const model = createGPT(config, 0);
+export function loadGPT(layout: CheckpointLayout, stored: Map<string, StoredTensor>): GPT {
+  const tensors = renamed(stored, layout.storedName);
+  checkTensorShapes(layout, new Map([...tensors].map(([name, tensor]) => [name, tensor.shape])));
+  const model = createGPT(layout.config, 0);
   try {
-    checkTensors(stored, mappings, model, rules);
     tf.tidy(() => {
-      for (const mapping of mappings) {
-        const tensor = stored.get(mapping.hf) as StoredTensor;
+      for (const mapping of layout.mappings) {
+        const tensor = tensors.get(mapping.hf) as StoredTensor;
         const values = tf.tensor(float32Values(tensor, mapping.hf), tensor.shape);
         const parts =
           mapping.layout === "same"
@@ -88,28 +95,46 @@ export function loadGPT(
   return model;
 }
 
-function checkTensors(
-  stored: Map<string, StoredTensor>,
-  mappings: TensorMapping[],
-  model: GPT,
-  rules: CheckpointRules,
+/** The tensors by their mappings' names; two stored names for one tensor are refused. */
+function renamed<T>(stored: ReadonlyMap<string, T>, storedName: (name: string) => string) {
+  const tensors = new Map<string, T>();
+  for (const [name, tensor] of stored) {
+    const bare = storedName(name);
+    if (tensors.has(bare)) {
+      throw new Error(`the weights hold "${bare}" twice, under two names (the second "${name}")`);
+    }
+    tensors.set(bare, tensor);
+  }
+  return tensors;
+}
+
+/**
+ * Refuses stored tensor shapes (by stored name) that do not fit the layout: missing, misshapen and
+ * unknown tensors, every one listed in one error. Needs the shapes alone, as a safetensors header
+ * gives them, so a server can check an upload without its weights.
+ */
+export function checkTensorShapes(
+  layout: CheckpointLayout,
+  storedShapes: ReadonlyMap<string, number[]>,
 ) {
+  const shapes = renamed(storedShapes, layout.storedName);
+  const parameters = parameterShapes(layout.config);
   const problems: string[] = [];
-  for (const mapping of mappings) {
-    const tensor = stored.get(mapping.hf);
-    const expected = hfShape(model, mapping);
-    if (tensor === undefined) problems.push(`tensor "${mapping.hf}" is missing`);
-    else if (!tf.util.arraysEqual(tensor.shape, expected)) {
+  for (const mapping of layout.mappings) {
+    const shape = shapes.get(mapping.hf);
+    const expected = hfShape(parameters, mapping);
+    if (shape === undefined) problems.push(`tensor "${mapping.hf}" is missing`);
+    else if (!tf.util.arraysEqual(shape, expected)) {
       problems.push(
-        `tensor "${mapping.hf}" has shape [${tensor.shape}], but config.json implies [${expected}]`,
+        `tensor "${mapping.hf}" has shape [${shape}], but config.json implies [${expected}]`,
       );
     }
   }
-  const known = new Set(mappings.map((mapping) => mapping.hf));
-  const unknown = [...stored.keys()].filter((name) => !known.has(name) && !rules.skipped(name));
+  const known = new Set(layout.mappings.map((mapping) => mapping.hf));
+  const unknown = [...shapes.keys()].filter((name) => !known.has(name) && !layout.skipped(name));
   if (unknown.length > 0) {
     const names = unknown.map((name) => `"${name}"`).join(", ");
-    problems.push(`tensors ${names} are not ${rules.architecture}'s`);
+    problems.push(`tensors ${names} are not ${layout.architecture}'s`);
   }
   if (problems.length > 0) {
     throw new Error(`the weights do not fit config.json: ${problems.join("; ")}`);
@@ -122,6 +147,7 @@ export function hfTensors(
   mappings: TensorMapping[],
   name: (hf: string) => string = (hf) => hf,
 ): [string, Float32Tensor][] {
+  const shapes = new Map([...model.parameters].map(([core, value]) => [core, value.shape]));
   return mappings.map((mapping) => {
     const parts = mapping.core.map((core) => parameter(model, core));
     const values = tf.tidy(() => {
@@ -133,7 +159,7 @@ export function hfTensors(
             : tf.transpose(parts[0] as tf.Tensor);
       return joined.dataSync() as Float32Array;
     });
-    return [name(mapping.hf), { shape: hfShape(model, mapping), values }];
+    return [name(mapping.hf), { shape: hfShape(shapes, mapping), values }];
   });
 }
 

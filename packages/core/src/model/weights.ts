@@ -44,28 +44,57 @@ export function createGPT(configInput: unknown, seed: number): GPT {
   const config = parseConfig(configInput);
   const random = new Random(seed);
   const parameters = new Map<string, tf.Variable>();
+  const weights = layOut(config, (name, shape, init) => {
+    const size = shape.reduce((product, n) => product * n, 1);
+    const values =
+      init.kind === "normal"
+        ? normalValues(random, size, init.std)
+        : new Float32Array(size).fill(init.value);
+    // tidy releases the initial tensor; the variable keeps its data.
+    const created = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
+    parameters.set(name, created);
+    return created;
+  });
+  return { config, weights: weights as GPTWeights, parameters };
+}
+
+/**
+ * The shape of every parameter of a config, by name in creation order, without allocating any:
+ * what a checkpoint's tensors must fit.
+ */
+export function parameterShapes(configInput: unknown): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  layOut(parseConfig(configInput), (name, shape) => {
+    shapes.set(name, shape);
+    return shape;
+  });
+  return shapes;
+}
+
+type Init = { kind: "normal"; std: number } | { kind: "filled"; value: number };
+
+/**
+ * The weights of a config, each made by `make` in a fixed order (the order a seed draws them in);
+ * createGPT makes variables, parameterShapes only notes shapes.
+ */
+function layOut<Leaf>(
+  config: GPTConfig,
+  make: (name: string, shape: number[], init: Init) => Leaf,
+) {
   const d = config.dModel;
   const kvWidth = config.kvHeads * headDim(config);
   const hidden = mlpWidth(config);
   const residualStd = INIT_STD / Math.sqrt(2 * config.layers);
 
-  function variable<R extends tf.Rank>(name: string, shape: number[], values: Float32Array) {
-    // tidy releases the initial tensor; the variable keeps its data.
-    const created = tf.tidy(() =>
-      tf.variable(tf.tensor(values, shape), true),
-    ) as unknown as tf.Variable<R>;
-    parameters.set(name, created);
-    return created;
-  }
   const normal = (name: string, shape: [number, number], std: number) =>
-    variable<tf.Rank.R2>(name, shape, normalValues(random, shape[0] * shape[1], std));
+    make(name, shape, { kind: "normal", std });
   const filled = (name: string, size: number, value: number) =>
-    variable<tf.Rank.R1>(name, [size], new Float32Array(size).fill(value));
-  const linear = (name: string, inputs: number, outputs: number, std = INIT_STD): Linear => ({
+    make(name, [size], { kind: "filled", value });
+  const linear = (name: string, inputs: number, outputs: number, std = INIT_STD) => ({
     weight: normal(`${name}.weight`, [inputs, outputs], std),
     bias: config.bias ? filled(`${name}.bias`, outputs, 0) : undefined,
   });
-  const norm = (name: string): Norm => ({
+  const norm = (name: string) => ({
     gain: filled(`${name}.gain`, d, 1),
     bias: config.normalization === "layernorm" ? filled(`${name}.bias`, d, 0) : undefined,
   });
@@ -100,9 +129,7 @@ export function createGPT(configInput: unknown, seed: number): GPT {
           bias: filled("classifier.bias", config.numClasses, 0),
         }
       : undefined;
-
-  const weights = { tokenEmbedding, positionEmbedding, blocks, finalNorm, outputHead, classifier };
-  return { config, weights, parameters };
+  return { tokenEmbedding, positionEmbedding, blocks, finalNorm, outputHead, classifier };
 }
 
 export function disposeGPT(model: GPT) {

@@ -6,7 +6,7 @@
 import { tokenizerFolderFiles } from "../data/model-tokenizer.ts";
 import { tokenizerFromJSON } from "../data/tokenizers.ts";
 import { disposeGPT } from "../model/gpt.ts";
-import { exportHuggingFaceGPT2 } from "../model/hf-gpt2.ts";
+import { exportHuggingFaceModel } from "../model/hf-model.ts";
 import { loadCheckpoint } from "../train/checkpoint.ts";
 import type { TrialTask } from "./settings.ts";
 
@@ -24,18 +24,27 @@ export interface ModelProvenance {
 
 export type ModelFolder = Map<string, Uint8Array>;
 
-/** The folder of a trial's checkpoint. */
+/** The folder of a trial's checkpoint, with the model card. */
 export function exportTrialModel(checkpoint: Uint8Array, provenance: ModelProvenance): ModelFolder {
+  const folder = checkpointModelFolder(checkpoint);
+  folder.set("README.md", new TextEncoder().encode(modelCard(provenance)));
+  return folder;
+}
+
+/**
+ * A checkpoint's model as a Hugging Face folder of the architecture that expresses it (GPT-2 or
+ * Llama) with its tokenizer's files; end-of-text begins and ends generations, as in GPT-2's configs.
+ */
+export function checkpointModelFolder(checkpoint: Uint8Array): ModelFolder {
   const restored = loadCheckpoint(checkpoint);
   try {
     const tokenizer = restored.tokenizer && tokenizerFromJSON(restored.tokenizer);
-    const folder = exportHuggingFaceGPT2(restored.model, {
+    const folder = exportHuggingFaceModel(restored.model, {
       bosTokenId: tokenizer?.endOfText,
       eosTokenId: tokenizer?.endOfText,
     });
     if (tokenizer)
       for (const [name, bytes] of tokenizerFolderFiles(tokenizer)) folder.set(name, bytes);
-    folder.set("README.md", new TextEncoder().encode(modelCard(provenance)));
     return folder;
   } finally {
     disposeGPT(restored.model);

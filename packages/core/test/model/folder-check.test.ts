@@ -9,6 +9,7 @@ import {
 } from "../../src/model/folder-check.ts";
 import { readSafetensors, writeSafetensors } from "../../src/model/safetensors.ts";
 import { tinyGpt2Config, tinyGpt2Files, tinyGpt2Tensors } from "./tiny-gpt2.ts";
+import { tinyLlamaConfig, tinyLlamaFiles } from "./tiny-llama.ts";
 
 /** The header of a whole file, read from its first bytes only. */
 function headerOf(file: Uint8Array, name = "model.safetensors") {
@@ -81,13 +82,37 @@ describe("a model folder checked from its headers", () => {
     const folder = { fileNames: [...files.keys()], weightHeaders: headers(files) };
     expect(() =>
       checkModelFolder({ ...folder, config: { ...tinyGpt2Config, n_layer: 3 } }),
-    ).toThrow("the weights have no tensor h.2.attn.c_attn.weight");
+    ).toThrow('tensor "h.2.attn.c_attn.weight" is missing');
     expect(() =>
       checkModelFolder({ ...folder, config: { ...tinyGpt2Config, n_layer: 1 } }),
-    ).toThrow("the weights have more blocks than config.json's n_layer 1");
+    ).toThrow(/tensors "h\.1\.ln_1\.weight", .* are not GPT-2's/);
     expect(() =>
       checkModelFolder({ ...folder, config: tinyGpt2Config, tokenizerVocabularySize: 51 }),
     ).toThrow("the tokenizer has 51 tokens, but the embedding has 50 rows");
+  });
+
+  it("checks a Llama folder by the same mappings its importer uses", () => {
+    const files = tinyLlamaFiles();
+    const folder = { fileNames: [...files.keys()], weightHeaders: headers(files) };
+    const weights = readSafetensors(files.get("model.safetensors") as Uint8Array).tensors;
+    const elements = [...weights.values()].reduce(
+      (sum, tensor) => sum + tensor.shape.reduce((product, n) => product * n, 1),
+      0,
+    );
+    expect(checkModelFolder({ ...folder, config: tinyLlamaConfig })).toEqual({
+      architecture: "llama",
+      parameterCount: elements,
+    });
+    // Fewer key/value heads than the weights hold: k_proj and v_proj are too wide.
+    expect(() =>
+      checkModelFolder({
+        ...folder,
+        config: {
+          ...tinyLlamaConfig,
+          num_key_value_heads: tinyLlamaConfig.num_key_value_heads / 2,
+        },
+      }),
+    ).toThrow(/tensor "model\.layers\.0\.self_attn\.k_proj\.weight" has shape/);
   });
 });
 
