@@ -10,17 +10,24 @@ export {
 export {
   type BuiltinCorpusName,
   builtinCorpora,
+  type InstructionCorpus,
   type InstructionCorpusName,
   instructionCorpora,
   loadCorpus,
   loadInstructionCorpus,
 } from "./data/corpora.ts";
-export type { InstructionDataset, InstructionExample } from "./data/instruction-dataset.ts";
+export type {
+  ChatColumns,
+  InstructionDataset,
+  InstructionExample,
+  PromptCompletionColumns,
+} from "./data/instruction-dataset.ts";
 export {
   type EncodingOptions,
   encodeInstructionExamples,
   renderedCorpus,
 } from "./data/instruction-encoding.ts";
+export { datasetAsJsonl, type JsonlFormat } from "./data/jsonl.ts";
 export { type DatasetSource, readDatasetSource } from "./data/source.ts";
 export { datasetStatistics, instructionStatistics, percentile } from "./data/statistics.ts";
 export {

@@ -19,7 +19,20 @@ import { teams } from "./teams.ts";
 export { DATASET_MAX_BYTES };
 
 export const datasetSource = pgEnum("dataset_source", ["upload", "builtin"]);
-export const datasetFormat = pgEnum("dataset_format", ["text", "jsonl"]);
+/** JSONL holds text samples ("jsonl"), prompt/completion pairs or chat conversations. */
+export const datasetFormat = pgEnum("dataset_format", [
+  "text",
+  "jsonl",
+  "prompt-completion",
+  "chat",
+]);
+/** What a dataset is for: which formats may declare which task is the API's rule. */
+export const datasetTask = pgEnum("dataset_task", [
+  "language-modelling",
+  "classification",
+  "instruction",
+  "dialogue",
+]);
 export const tokenizerKind = pgEnum("tokenizer_kind", ["char", "byte", "gpt2"]);
 
 export const projects = pgTable(
@@ -57,6 +70,10 @@ export interface DatasetStatistics {
   };
   /** Samples per label, for classification datasets. */
   labelCounts?: Record<string, number>;
+  /** Instruction data: tokens per example not trained on (prompt, template, user turns). */
+  promptTokenLengths?: { upperBounds: number[]; counts: number[] };
+  /** Instruction data: tokens per example trained on (completion, assistant turns). */
+  completionTokenLengths?: { upperBounds: number[]; counts: number[] };
 }
 
 export const datasets = pgTable(
@@ -71,6 +88,7 @@ export const datasets = pgTable(
     /** The corpus name when source is builtin, the uploaded file name otherwise. */
     origin: text().notNull(),
     format: datasetFormat().notNull().default("text"),
+    task: datasetTask().notNull().default("language-modelling"),
     tokenizer: tokenizerKind().notNull(),
     content: text().notNull(),
     sizeBytes: integer().notNull(),
