@@ -31,6 +31,11 @@ export const SAMPLE_JSONL = [
   '{"text": "hello"}',
 ].join("\n");
 
+export const SAMPLE_PAIRS = [
+  '{"prompt": "CAT", "completion": "K AE1 T"}',
+  '{"prompt": "DOG", "completion": "D AO1 G"}',
+].join("\n");
+
 export function studySpecText(name: string, dataset: string): string {
   return JSON.stringify({
     name,
@@ -92,6 +97,16 @@ export async function seedWorld(db: Database, people: People) {
     format: "jsonl",
     tokenizer: "char",
     content: SAMPLE_JSONL,
+  });
+  const instructionDataset = await createDataset(db, {
+    projectId: project.id,
+    name: "pairs",
+    source: "upload",
+    origin: "pairs.jsonl",
+    format: "prompt-completion",
+    task: "instruction",
+    tokenizer: "char",
+    content: SAMPLE_PAIRS,
   });
   const study = async (name: string) =>
     createStudy(db, {
@@ -186,6 +201,7 @@ export async function seedWorld(db: Database, people: People) {
     team,
     project,
     dataset,
+    instructionDataset,
     draftStudy,
     runningStudy,
     pausedStudy,

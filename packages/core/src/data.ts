@@ -3,6 +3,7 @@
 export {
   type ChatTemplate,
   chatTemplateFromTokenizerConfig,
+  chatTemplateProblem,
   PLAIN_CHAT_TEMPLATE,
   type RenderedExample,
   renderExamples,
@@ -23,6 +24,7 @@ export type {
   PromptCompletionColumns,
 } from "./data/instruction-dataset.ts";
 export {
+  type EncodedExample,
   type EncodingOptions,
   encodeInstructionExamples,
   renderedCorpus,

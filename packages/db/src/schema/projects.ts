@@ -11,6 +11,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { DATASET_FORMATS, DATASET_TASKS, TOKENIZER_KINDS } from "../dataset-kinds.ts";
 import { DATASET_MAX_BYTES } from "../limits.ts";
 import { users } from "./auth.ts";
 import { timestamps } from "./columns.ts";
@@ -20,20 +21,9 @@ export { DATASET_MAX_BYTES };
 
 export const datasetSource = pgEnum("dataset_source", ["upload", "builtin"]);
 /** JSONL holds text samples ("jsonl"), prompt/completion pairs or chat conversations. */
-export const datasetFormat = pgEnum("dataset_format", [
-  "text",
-  "jsonl",
-  "prompt-completion",
-  "chat",
-]);
-/** What a dataset is for: which formats may declare which task is the API's rule. */
-export const datasetTask = pgEnum("dataset_task", [
-  "language-modelling",
-  "classification",
-  "instruction",
-  "dialogue",
-]);
-export const tokenizerKind = pgEnum("tokenizer_kind", ["char", "byte", "gpt2"]);
+export const datasetFormat = pgEnum("dataset_format", DATASET_FORMATS);
+export const datasetTask = pgEnum("dataset_task", DATASET_TASKS);
+export const tokenizerKind = pgEnum("tokenizer_kind", TOKENIZER_KINDS);
 
 export const projects = pgTable(
   "projects",
