@@ -197,8 +197,8 @@ export const datasetsRouter = {
     "viewer",
     z.strictObject({
       datasetId,
-      /** From 0, in the dataset's order. */
-      index: z.int().min(0).default(0),
+      /** From 0, in the dataset's order; every example takes at least a byte. */
+      index: z.int().min(0).max(DATASET_MAX_BYTES).default(0),
       chatTemplate: chatTemplate.optional(),
       /** Dialogue: the loss on every assistant turn, or only on the last. */
       assistantTurns: z.enum(["all", "last"]).default("all"),
