@@ -61,6 +61,11 @@ describe("instruction datasets on upload", () => {
       promptTokenLengths: { upperBounds: [8, 16, 32], counts: [0, 0, 2] },
       completionTokenLengths: { upperBounds: [8], counts: [2] },
     });
+    // Sequence lengths are measured on the rendered examples.
+    const recommended = await api
+      .as(people.viewer)
+      .datasets.recommendSequenceLength({ datasetId: dataset.id, percentile: 100 });
+    expect(recommended).toMatchObject({ basis: "data", percentileLength: 36, length: 40 });
   });
 
   it("store chat JSONL for dialogue, its assistant turns counted as completion", async () => {
