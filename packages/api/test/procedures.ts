@@ -157,6 +157,7 @@ export const procedureCases: ProcedureCase[] = [
   row("trials.get", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.checkpoints", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.generationSource", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
+  row("trials.samples", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.curves", viewerUp, (w) => ({
     studyId: w.runningStudy.id,
     keys: ["val_loss"],

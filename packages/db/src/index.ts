@@ -10,6 +10,7 @@ export * from "./queries/lineage.ts";
 export * from "./queries/metrics.ts";
 export * from "./queries/projects.ts";
 export * from "./queries/runners.ts";
+export * from "./queries/samples.ts";
 export * from "./queries/scheduling.ts";
 export * from "./queries/sign-in-attempts.ts";
 export * from "./queries/strategies.ts";

@@ -66,7 +66,7 @@ describe("migrations", () => {
   });
 
   it("declare the task of datasets stored before tasks: classification when labelled", async () => {
-    const backfill = readFileSync(`${migrationsFolder}/0007_dataset_tasks.sql`, "utf8")
+    const backfill = readFileSync(`${migrationsFolder}/0008_dataset_tasks.sql`, "utf8")
       .split("--> statement-breakpoint")
       .at(-1) as string;
     expect(backfill).toMatch(/^\s*-- .*\nUPDATE "datasets"/);

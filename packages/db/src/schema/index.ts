@@ -5,6 +5,7 @@ export * from "./metrics.ts";
 export * from "./projects.ts";
 export * from "./rate-limits.ts";
 export * from "./runners.ts";
+export * from "./samples.ts";
 export * from "./strategies.ts";
 export * from "./studies.ts";
 export * from "./teams.ts";
