@@ -59,6 +59,7 @@ describe("a CSV file's columns", () => {
       prompt: "prompt",
       completion: "completion",
     });
+    expect(guessColumns(["id", "Messages"], "chat")).toEqual({ messages: "Messages" });
     expect(guessColumns(["System", "question", "answer"], "chat")).toEqual({
       user: "question",
       assistant: "answer",

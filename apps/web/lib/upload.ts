@@ -68,16 +68,24 @@ export function csvHeader(text: string): string[] {
 
 /**
  * The columns to read first, before the user chooses: those named for their field ("text",
- * "label", "prompt", "completion", "user", "assistant", "system", in any case), else the header's
- * columns in order. Optional fields are read only from a column named for them.
+ * "label", "prompt", "completion", "messages", "user", "assistant", "system", in any case), else
+ * the header's columns in order. Optional fields are read only from a column named for them, and
+ * chats from a "messages" column of JSON arrays when there is one, else from exchange columns.
  */
 export function guessColumns(header: readonly string[], records: RecordKind): CsvColumns {
   const named = (field: string) => header.find((name) => name.toLowerCase() === field);
   const unused = header.filter(
     (name) =>
-      !["text", "label", "prompt", "completion", "user", "assistant", "system"].includes(
-        name.toLowerCase(),
-      ),
+      ![
+        "text",
+        "label",
+        "prompt",
+        "completion",
+        "messages",
+        "user",
+        "assistant",
+        "system",
+      ].includes(name.toLowerCase()),
   );
   const pick = (field: string, position: number) =>
     named(field) ?? unused[position] ?? header[position] ?? "";
@@ -89,6 +97,8 @@ export function guessColumns(header: readonly string[], records: RecordKind): Cs
     case "prompt-completion":
       return { prompt: pick("prompt", 0), completion: pick("completion", 1) };
     case "chat": {
+      const messages = named("messages");
+      if (messages) return { messages };
       const system = named("system");
       return {
         user: pick("user", 0),

@@ -26,17 +26,19 @@ const column = lineOfText(200);
 
 /**
  * The CSV columns to read, by what the file holds: a text column (and maybe a label), prompt and
- * completion columns, or one exchange per row with user, assistant and maybe system columns.
+ * completion columns, or chats: a column of JSON message arrays, or one exchange per row in user,
+ * assistant and maybe system columns.
  */
 export const csvColumns = z.union(
   [
     z.strictObject({ text: column, label: column.optional() }),
     z.strictObject({ prompt: column, completion: column }),
+    z.strictObject({ messages: column }),
     z.strictObject({ user: column, assistant: column, system: column.optional() }),
   ],
   {
     error:
-      "the columns are text (and label), prompt and completion, or user and assistant (and system)",
+      "the columns are text (and label), prompt and completion, messages, or user and assistant (and system)",
   },
 );
 export type CsvColumns = z.infer<typeof csvColumns>;

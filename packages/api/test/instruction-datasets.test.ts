@@ -116,6 +116,14 @@ describe("instruction datasets on upload", () => {
       },
     ]);
 
+    const conversations = await upload({
+      format: "csv",
+      columns: { messages: "conversation" },
+      content: `id,conversation\n7,"${JSON.stringify(JSON.parse(CHAT).messages).replaceAll('"', '""')}"\n`,
+    });
+    expect(conversations).toMatchObject({ format: "chat", task: "dialogue" });
+    expect(await storedLines(conversations.id)).toEqual([JSON.parse(CHAT)]);
+
     const labelled = await upload({
       format: "csv",
       columns: { text: "body", label: "kind" },

@@ -112,7 +112,7 @@ describe("attune datasets upload", () => {
     expectOneLineFailure(await upload(file, "--columns", "prompt"), 'not "prompt"');
     expectOneLineFailure(
       await upload(file, "--columns", "prompt=a,assistant=b"),
-      /columns: the columns are text \(and label\), prompt and completion, or user and assistant/,
+      /columns: the columns are text \(and label\), prompt and completion, messages, or user and assistant/,
     );
   });
 });

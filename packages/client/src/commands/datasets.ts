@@ -43,7 +43,7 @@ export const datasetCommands = [
       "--project <id> [--name <name>] [--tokenizer char|byte|gpt2] [--format text|jsonl|prompt-completion|chat|csv] [--task language-modelling|classification|instruction|dialogue] [--columns <field>=<column>,...]",
     details: [
       "--format: by the file's extension when absent (.jsonl: jsonl text samples, .csv: csv, else text)",
-      "--columns: a CSV file's columns, read as text[,label], prompt,completion or user,assistant[,system]",
+      "--columns: a CSV file's columns, read as text[,label], prompt,completion, messages (JSON arrays) or user,assistant[,system]",
       "  e.g. --columns prompt=question,completion=answer",
       "--task: the format's usual task when absent (classification for labelled samples)",
     ],

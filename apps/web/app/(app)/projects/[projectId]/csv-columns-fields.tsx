@@ -7,6 +7,7 @@ const FIELDS: Record<string, { label: string; optional?: boolean }> = {
   label: { label: "Label column", optional: true },
   prompt: { label: "Prompt column" },
   completion: { label: "Completion column" },
+  messages: { label: "Messages column (JSON arrays)" },
   user: { label: "User column" },
   assistant: { label: "Assistant column" },
   system: { label: "System column", optional: true },
@@ -16,8 +17,11 @@ const FIELDS: Record<string, { label: string; optional?: boolean }> = {
 const FIELDS_OF: Record<string, string[]> = {
   text: ["text", "label"],
   prompt: ["prompt", "completion"],
+  messages: ["messages"],
   user: ["system", "user", "assistant"],
 };
+
+type ChatLayout = "messages" | "user";
 
 export function CsvColumnsFields({
   header,
@@ -34,8 +38,24 @@ export function CsvColumnsFields({
     const { [field]: _previous, ...others } = chosen;
     onChange((column === "" ? others : { ...others, [field]: column }) as CsvColumns);
   };
+  // A chat is a row's JSON array of messages, or one exchange in a row's columns.
+  const layOut = (layout: ChatLayout) =>
+    onChange(
+      layout === "messages"
+        ? { messages: header[0] ?? "" }
+        : { user: header[0] ?? "", assistant: header[1] ?? header[0] ?? "" },
+    );
   return (
     <>
+      {(kind === "messages" || kind === "user") && (
+        <label className="field">
+          <span>Each row holds</span>
+          <select value={kind} onChange={(event) => layOut(event.target.value as ChatLayout)}>
+            <option value="messages">a conversation: its messages as a JSON array</option>
+            <option value="user">one exchange: user and assistant columns</option>
+          </select>
+        </label>
+      )}
       {(FIELDS_OF[kind] ?? []).map((field) => {
         const { label, optional } = FIELDS[field] ?? { label: field };
         return (
