@@ -31,6 +31,14 @@ describe("the length histogram", () => {
     expect(new Set(colours).size).toBe(2);
     expect(colours.filter((colour) => colour === colours[2])).toHaveLength(1);
   });
+
+  it("names the lengths it counts on its axis", () => {
+    const axis = (option: unknown) => (option as { xAxis: { name: string } }).xAxis.name;
+    expect(axis(lengthHistogramOption(histogram))).toBe("sample length (tokens)");
+    expect(axis(lengthHistogramOption(histogram, undefined, "completion length"))).toBe(
+      "completion length (tokens)",
+    );
+  });
 });
 
 describe("formatShare", () => {

@@ -23,10 +23,14 @@ export function bucketOf(upperBounds: readonly number[], length: number): number
 const BAR = "#3b5bdb";
 const MARKED = "#f08c00";
 
-/** Bars of sample counts per length bucket; the bucket holding `markedLength` stands out. */
+/**
+ * Bars of sample counts per length bucket; the bucket holding `markedLength` stands out. `lengths`
+ * names what is measured: whole samples, or the prompts or completions of instruction data.
+ */
 export function lengthHistogramOption(
   histogram: LengthHistogram,
   markedLength?: number,
+  lengths = "sample length",
 ): EChartsCoreOption {
   const marked = markedLength === undefined ? -1 : bucketOf(histogram.upperBounds, markedLength);
   return {
@@ -36,7 +40,7 @@ export function lengthHistogramOption(
     xAxis: {
       type: "category",
       data: bucketLabels(histogram.upperBounds),
-      name: "sample length (tokens)",
+      name: `${lengths} (tokens)`,
       nameLocation: "middle",
       nameGap: 36,
     },

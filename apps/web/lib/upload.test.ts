@@ -1,6 +1,16 @@
+import { datasetUploadInput, TASKS_OF_FORMAT } from "@attune/api/dataset-inputs";
 import { DATASET_MAX_BYTES } from "@attune/db/limits";
 import { describe, expect, it } from "vitest";
-import { csvToJsonl, datasetNameFromFile, sizeProblem, uploadKind, utf8Length } from "./upload.ts";
+import {
+  csvHeader,
+  datasetNameFromFile,
+  guessColumns,
+  sizeProblem,
+  storedFormat,
+  uploadFormat,
+  uploadKind,
+  utf8Length,
+} from "./upload.ts";
 
 describe("the size limit", () => {
   it("refuses empty and oversized files before they are read", () => {
@@ -29,23 +39,75 @@ describe("uploadKind", () => {
   ])("%s is %s", (name, kind) => expect(uploadKind(name)).toBe(kind));
 });
 
-describe("csvToJsonl", () => {
-  it("takes the text and label columns, in any order and case", () => {
-    const { jsonl, samples, labelled } = csvToJsonl("id,Label,TEXT\n1,spam,buy now\n2,ham,hi\n\n");
-    expect(jsonl).toBe('{"text":"buy now","label":"spam"}\n{"text":"hi","label":"ham"}');
-    expect({ samples, labelled }).toEqual({ samples: 2, labelled: true });
+describe("a CSV file's columns", () => {
+  it("are read from its header, trimmed", () => {
+    expect(csvHeader("word , phonemes\nCAT,K AE1 T\n")).toEqual(["word", "phonemes"]);
+    expect(() => csvHeader("")).toThrow("the file is empty");
   });
 
-  it("takes the only column as the text", () => {
-    expect(csvToJsonl("sentence\nfirst\nsecond").jsonl).toBe('{"text":"first"}\n{"text":"second"}');
+  it("are first chosen by their names, else in order", () => {
+    expect(guessColumns(["id", "Label", "TEXT"], "samples")).toEqual({
+      text: "TEXT",
+      label: "Label",
+    });
+    expect(guessColumns(["sentence"], "samples")).toEqual({ text: "sentence" });
+    expect(guessColumns(["word", "phonemes"], "prompt-completion")).toEqual({
+      prompt: "word",
+      completion: "phonemes",
+    });
+    expect(guessColumns(["completion", "prompt"], "prompt-completion")).toEqual({
+      prompt: "prompt",
+      completion: "completion",
+    });
+    expect(guessColumns(["id", "Messages"], "chat")).toEqual({ messages: "Messages" });
+    expect(guessColumns(["System", "question", "answer"], "chat")).toEqual({
+      user: "question",
+      assistant: "answer",
+      system: "System",
+    });
+  });
+});
+
+describe("the upload's format", () => {
+  it.each([
+    ["text", "samples", "text", "text"],
+    ["jsonl", "samples", "jsonl", "jsonl"],
+    ["jsonl", "prompt-completion", "prompt-completion", "prompt-completion"],
+    ["jsonl", "chat", "chat", "chat"],
+    ["csv", "samples", "csv", "jsonl"],
+    ["csv", "prompt-completion", "csv", "prompt-completion"],
+    ["csv", "chat", "csv", "chat"],
+  ] as const)("a %s file of %s is read as %s and stored as %s", (kind, records, read, stored) => {
+    expect(uploadFormat(kind, records)).toBe(read);
+    expect(storedFormat(kind, records)).toBe(stored);
   });
 
-  it("says what is wrong, and where", () => {
-    expect(() => csvToJsonl("a,b\n1,2")).toThrow('no "text" column: the header has "a", "b"');
-    expect(() => csvToJsonl("text,label\nx,\n")).toThrow("row 2: the label is empty");
-    expect(() => csvToJsonl("text,other\nx,1\n,2")).toThrow("row 3: the text is empty");
-    expect(() => csvToJsonl("text\n")).toThrow("no rows");
-    expect(() => csvToJsonl("")).toThrow("empty");
+  it("is checked with the procedure's own schema: columns for CSV, a task the data serves", () => {
+    const base = {
+      projectId: "0b7c3f0e-8d4a-4c1e-9a53-3f2f1d6b7a10",
+      name: "g2p",
+      tokenizer: "char",
+      content: "word,phonemes\nCAT,K AE1 T\n",
+    } as const;
+    const columns = guessColumns(["word", "phonemes"], "prompt-completion");
+    expect(datasetUploadInput.safeParse({ ...base, format: "csv", columns }).success).toBe(true);
+    const wrongTask = datasetUploadInput.safeParse({
+      ...base,
+      format: "csv",
+      columns,
+      task: "dialogue",
+    });
+    expect(wrongTask.error?.issues[0]).toMatchObject({
+      path: ["task"],
+      message: "prompt-completion data serves instruction, not dialogue",
+    });
+    expect(datasetUploadInput.safeParse({ ...base, format: "csv" }).error?.issues[0]?.path).toEqual(
+      ["columns"],
+    );
+    expect(TASKS_OF_FORMAT[storedFormat("jsonl", "samples")]).toEqual([
+      "language-modelling",
+      "classification",
+    ]);
   });
 });
 

@@ -1,6 +1,11 @@
-// Preparing a dataset file in the browser for datasets.upload: its format from the name, its size
-// checked before it is read or sent, and CSV turned into the JSONL the API takes.
+// Preparing a dataset file in the browser for datasets.upload: its kind from the name, its size
+// checked before it is read or sent, and a CSV file's columns offered for the fields they hold.
+import type { CsvColumns, DatasetUploadInput } from "@attune/api/dataset-inputs";
+
+export type { CsvColumns };
+
 import { CsvError, parseCsv } from "@attune/core/csv";
+import type { StoredDatasetFormat } from "@attune/db/dataset-kinds";
 import { DATASET_MAX_BYTES } from "@attune/db/limits";
 
 export type UploadKind = "text" | "jsonl" | "csv";
@@ -37,38 +42,71 @@ export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/**
- * A CSV file with a header row as JSONL: its "text" column (or its only column) as each sample's
- * text, and its "label" column, when there is one, as the label. Blank rows are skipped.
- */
-export function csvToJsonl(text: string): { jsonl: string; samples: number; labelled: boolean } {
-  const [header, ...rows] = parseCsv(text);
+/** What a JSONL or CSV file's records hold. */
+export type RecordKind = "samples" | "prompt-completion" | "chat";
+
+export type UploadFormat = DatasetUploadInput["format"];
+
+/** The format the upload reads the file in; CSV is read through its chosen columns. */
+export function uploadFormat(kind: UploadKind, records: RecordKind): UploadFormat {
+  if (kind === "text" || kind === "csv") return kind;
+  return records === "samples" ? "jsonl" : records;
+}
+
+/** The format the dataset is stored in, which decides the tasks it can serve. */
+export function storedFormat(kind: UploadKind, records: RecordKind): StoredDatasetFormat {
+  if (kind === "text") return "text";
+  return records === "samples" ? "jsonl" : records;
+}
+
+/** A CSV file's column names, from its header. */
+export function csvHeader(text: string): string[] {
+  const [header] = parseCsv(text);
   if (!header) throw new CsvError("the file is empty");
-  const names = header.map((name) => name.trim().toLowerCase());
-  let textColumn = names.indexOf("text");
-  if (textColumn === -1 && names.length === 1) textColumn = 0;
-  if (textColumn === -1) {
-    throw new CsvError(
-      `no "text" column: the header has ${header.map((name) => JSON.stringify(name)).join(", ")}`,
-    );
-  }
-  const labelColumn = names.indexOf("label");
-  const lines: string[] = [];
-  rows.forEach((row, index) => {
-    if (row.every((field) => field.trim() === "")) return;
-    const rowNumber = index + 2;
-    const sample = row[textColumn] ?? "";
-    if (sample === "") throw new CsvError(`row ${rowNumber}: the text is empty`);
-    if (labelColumn === -1) {
-      lines.push(JSON.stringify({ text: sample }));
-      return;
+  return header.map((name) => name.trim());
+}
+
+/**
+ * The columns to read first, before the user chooses: those named for their field ("text",
+ * "label", "prompt", "completion", "messages", "user", "assistant", "system", in any case), else
+ * the header's columns in order. Optional fields are read only from a column named for them, and
+ * chats from a "messages" column of JSON arrays when there is one, else from exchange columns.
+ */
+export function guessColumns(header: readonly string[], records: RecordKind): CsvColumns {
+  const named = (field: string) => header.find((name) => name.toLowerCase() === field);
+  const unused = header.filter(
+    (name) =>
+      ![
+        "text",
+        "label",
+        "prompt",
+        "completion",
+        "messages",
+        "user",
+        "assistant",
+        "system",
+      ].includes(name.toLowerCase()),
+  );
+  const pick = (field: string, position: number) =>
+    named(field) ?? unused[position] ?? header[position] ?? "";
+  switch (records) {
+    case "samples": {
+      const label = named("label");
+      return { text: pick("text", 0), ...(label ? { label } : {}) };
     }
-    const label = (row[labelColumn] ?? "").trim();
-    if (label === "") throw new CsvError(`row ${rowNumber}: the label is empty`);
-    lines.push(JSON.stringify({ text: sample, label }));
-  });
-  if (lines.length === 0) throw new CsvError("the file has a header but no rows");
-  return { jsonl: lines.join("\n"), samples: lines.length, labelled: labelColumn !== -1 };
+    case "prompt-completion":
+      return { prompt: pick("prompt", 0), completion: pick("completion", 1) };
+    case "chat": {
+      const messages = named("messages");
+      if (messages) return { messages };
+      const system = named("system");
+      return {
+        user: pick("user", 0),
+        assistant: pick("assistant", 1),
+        ...(system ? { system } : {}),
+      };
+    }
+  }
 }
 
 /** A dataset name from a file name: "tiny_shakespeare.txt" → "tiny_shakespeare". */

@@ -42,4 +42,37 @@ describe("dataset analysis in a worker thread", () => {
     );
     expect(lengths).toEqual([[1], [2], [3], [4], [5]]);
   });
+
+  it("renders instruction data: lengths of whole examples, prompt and completion apart", async () => {
+    const pairs = ['{"prompt": "ab", "completion": "c"}', '{"prompt": "", "completion": "de"}'];
+    // The bytes move to the thread, so each request gets its own.
+    const source = () => ({
+      bytes: new TextEncoder().encode(pairs.join("\n")),
+      format: "prompt-completion" as const,
+    });
+    const statistics = () => ({
+      task: "statistics" as const,
+      source: source(),
+      tokenizer: "char" as const,
+    });
+    const inLine = await analyseDataset(statistics());
+    expect(await analyseOffThread(statistics())).toEqual(inLine);
+    // "<|user|>\n" (9) + prompt + end-of-text + "\n<|assistant|>\n" (15), and completion + end-of-text.
+    expect(inLine.statistics).toMatchObject({
+      promptTokenLengths: { upperBounds: [8, 16, 32], counts: [0, 0, 2] },
+      completionTokenLengths: { upperBounds: [8], counts: [2] },
+    });
+    expect(
+      await analyseOffThread({ task: "sample-token-lengths", source: source(), tokenizer: "char" }),
+    ).toEqual([27 + 2, 25 + 3]);
+    expect(
+      await analyseOffThread({ task: "example", source: source(), tokenizer: "char", example: 1 }),
+    ).toEqual({
+      line: 2,
+      segments: [
+        { text: "<|user|>\n<|endoftext|>\n<|assistant|>\n", trained: false, tokens: 25 },
+        { text: "de<|endoftext|>", trained: true, tokens: 3 },
+      ],
+    });
+  });
 });

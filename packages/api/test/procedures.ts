@@ -143,6 +143,7 @@ export const procedureCases: ProcedureCase[] = [
     name: uniqueName("moby"),
   })),
   row("datasets.list", viewerUp, project),
+  row("datasets.example", viewerUp, (w) => ({ datasetId: w.instructionDataset.id, index: 1 })),
   row("datasets.get", viewerUp, dataset),
   row("datasets.recommendSequenceLength", viewerUp, (w) => ({
     ...dataset(w),

@@ -34,6 +34,11 @@ export const SAMPLE_JSONL = [
   '{"text": "hello"}',
 ].join("\n");
 
+export const SAMPLE_PAIRS = [
+  '{"prompt": "CAT", "completion": "K AE1 T"}',
+  '{"prompt": "DOG", "completion": "D AO1 G"}',
+].join("\n");
+
 export function studySpecText(name: string, dataset: string): string {
   return JSON.stringify({
     name,
@@ -120,6 +125,16 @@ export async function seedWorld(db: Database, people: People) {
     ).id,
     { status: "ready" },
   );
+  const instructionDataset = await createDataset(db, {
+    projectId: project.id,
+    name: "pairs",
+    source: "upload",
+    origin: "pairs.jsonl",
+    format: "prompt-completion",
+    task: "instruction",
+    tokenizer: "char",
+    content: SAMPLE_PAIRS,
+  });
   const study = async (name: string) =>
     createStudy(db, {
       projectId: project.id,
@@ -215,6 +230,7 @@ export async function seedWorld(db: Database, people: People) {
     dataset,
     uploadingModel,
     readyModel,
+    instructionDataset,
     draftStudy,
     runningStudy,
     pausedStudy,

@@ -40,9 +40,9 @@ describe("attune datasets list", () => {
 
     const table = await cli.attune("datasets", "list", "--project", cli.project.id);
     expect(table.stdout.split("\n").map((line) => line.split(/ {2,}/))).toEqual([
-      ["ID", "NAME", "FORMAT", "TOKENIZER", "BYTES", "SAMPLES", "TOKENS"],
-      [cli.dataset.id, "samples", "jsonl", "char", "81", "2", "56"],
-      [uploaded.id, "story", "text", "char", "340", "1", "340"],
+      ["ID", "NAME", "FORMAT", "TASK", "TOKENIZER", "BYTES", "SAMPLES", "TOKENS"],
+      [cli.dataset.id, "samples", "jsonl", "language-modelling", "char", "81", "2", "56"],
+      [uploaded.id, "story", "text", "language-modelling", "char", "340", "1", "340"],
       [""],
     ]);
   });
@@ -55,6 +55,65 @@ describe("attune datasets list", () => {
     const result = await cli.attune("datasets", "list", "--project", empty.id);
     expect(result).toMatchObject({ code: 0, stdout: `project ${empty.id} has no datasets yet\n` });
     expectOneLineFailure(await cli.attune("datasets", "list"), "missing --project");
+  });
+});
+
+describe("attune datasets upload", () => {
+  const upload = (file: string, ...options: string[]) =>
+    cli.attune("datasets", "upload", file, "--project", cli.project.id, ...options);
+
+  it("reads a CSV file's columns as prompt/completion pairs, for instruction by default", async () => {
+    const file = join(cli.home, "g2p.csv");
+    await writeFile(file, "word,phonemes\nCAT,K AE1 T\nDOG,D AO1 G\n");
+    const result = await upload(file, "--columns", "prompt=word, completion=phonemes");
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/^uploaded dataset g2p \(prompt-completion, for instruction\): /);
+  });
+
+  it("takes the format and task of a JSONL file, and names the line of bad data", async () => {
+    const file = join(cli.home, "chat.jsonl");
+    const chat = {
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: "Hello" },
+      ],
+    };
+    await writeFile(file, JSON.stringify(chat));
+    const uploaded = await cli.attuneJson<{ format: string; task: string }>(
+      "datasets",
+      "upload",
+      file,
+      "--project",
+      cli.project.id,
+      "--format",
+      "chat",
+      "--task",
+      "dialogue",
+      "--name",
+      "chat",
+    );
+    expect(uploaded).toMatchObject({ format: "chat", task: "dialogue" });
+
+    const bad = join(cli.home, "bad.jsonl");
+    await writeFile(
+      bad,
+      `${JSON.stringify(chat)}\n{"messages": [{"role": "bot", "content": "x"}]}\n`,
+    );
+    expectOneLineFailure(
+      await upload(bad, "--format", "chat"),
+      'content: line 2: message 1: role "bot" is not one of system, user, assistant',
+    );
+  });
+
+  it("refuses CSV without columns, malformed columns and columns of no format, in one line", async () => {
+    const file = join(cli.home, "table.csv");
+    await writeFile(file, "a,b\n1,2\n");
+    expectOneLineFailure(await upload(file), "a CSV file needs --columns");
+    expectOneLineFailure(await upload(file, "--columns", "prompt"), 'not "prompt"');
+    expectOneLineFailure(
+      await upload(file, "--columns", "prompt=a,assistant=b"),
+      /columns: the columns are text \(and label\), prompt and completion, messages, or user and assistant/,
+    );
   });
 });
 

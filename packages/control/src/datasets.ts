@@ -1,6 +1,7 @@
 import {
   builtinCorpora,
   type DatasetSource,
+  instructionCorpora,
   readDatasetSource,
   type TextDataset,
 } from "@attune/core/data";
@@ -16,7 +17,9 @@ export async function storedDatasetSource(
   dataset: DatasetMeta,
 ): Promise<DatasetSource> {
   if (dataset.source === "builtin") {
-    const corpus = builtinCorpora.find((candidate) => candidate.name === dataset.origin);
+    const corpus = [...builtinCorpora, ...instructionCorpora].find(
+      (candidate) => candidate.name === dataset.origin,
+    );
     if (!corpus)
       throw new Error(`dataset ${dataset.id} names an unknown corpus "${dataset.origin}"`);
     return { corpus: corpus.name };
@@ -26,7 +29,13 @@ export async function storedDatasetSource(
   return { bytes: new TextEncoder().encode(text), format: dataset.format };
 }
 
-/** The samples of a stored dataset. */
+/** The samples of a stored text dataset, which trials train on. */
 export async function readDatasetSamples(db: Executor, dataset: DatasetMeta): Promise<TextDataset> {
-  return readDatasetSource(await storedDatasetSource(db, dataset));
+  const read = await readDatasetSource(await storedDatasetSource(db, dataset));
+  if (!("samples" in read)) {
+    throw new Error(
+      `dataset "${dataset.name}" holds ${read.format} examples (task ${dataset.task}): trials train on text samples here`,
+    );
+  }
+  return read;
 }

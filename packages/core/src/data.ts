@@ -4,6 +4,7 @@
 export {
   type ChatTemplate,
   chatTemplateFromTokenizerConfig,
+  chatTemplateProblem,
   PLAIN_CHAT_TEMPLATE,
   type RenderedExample,
   renderExamples,
@@ -11,18 +12,26 @@ export {
 export {
   type BuiltinCorpusName,
   builtinCorpora,
+  type InstructionCorpus,
   type InstructionCorpusName,
   instructionCorpora,
   loadCorpus,
   loadInstructionCorpus,
 } from "./data/corpora.ts";
 export { HfTokenizer } from "./data/hf-tokenizer.ts";
-export type { InstructionDataset, InstructionExample } from "./data/instruction-dataset.ts";
+export type {
+  ChatColumns,
+  InstructionDataset,
+  InstructionExample,
+  PromptCompletionColumns,
+} from "./data/instruction-dataset.ts";
 export {
+  type EncodedExample,
   type EncodingOptions,
   encodeInstructionExamples,
   renderedCorpus,
 } from "./data/instruction-encoding.ts";
+export { datasetAsJsonl, type JsonlFormat } from "./data/jsonl.ts";
 export {
   modelChatTemplate,
   readModelTokenizer,

@@ -3,7 +3,10 @@ import { getTableName, is, sql } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 import { migrateDatabase, migrationsFolder, readMigrationStatus } from "../src/migrate.ts";
+import { createDataset, getDataset } from "../src/queries/datasets.ts";
+import type { DatasetStatistics } from "../src/schema/index.ts";
 import * as schema from "../src/schema/index.ts";
+import { seedProject } from "../src/seed.ts";
 import { useTestDatabase } from "../src/testing.ts";
 
 const test = useTestDatabase();
@@ -60,6 +63,38 @@ describe("migrations", () => {
         throw rollback;
       }),
     ).rejects.toBe(rollback);
+  });
+
+  it("declare the task of datasets stored before tasks: classification when labelled", async () => {
+    const backfill = readFileSync(`${migrationsFolder}/0009_dataset_tasks.sql`, "utf8")
+      .split("--> statement-breakpoint")
+      .at(-1) as string;
+    expect(backfill).toMatch(/^\s*-- .*\nUPDATE "datasets"/);
+    const { project } = await seedProject(test.db);
+    const stored = (name: string, statistics: DatasetStatistics) =>
+      createDataset(test.db, {
+        projectId: project.id,
+        name,
+        source: "upload",
+        origin: `${name}.jsonl`,
+        format: "jsonl",
+        tokenizer: "char",
+        content: '{"text": "x"}',
+        statistics,
+      });
+    const lengths = { upperBounds: [8], counts: [1] };
+    const counts = { characters: 1, tokens: 1, vocabularySize: 1, samples: 1 };
+    const labelled = await stored("labelled", {
+      ...counts,
+      sampleTokenLengths: lengths,
+      labelCounts: { spam: 1 },
+    });
+    const unlabelled = await stored("unlabelled", { ...counts, sampleTokenLengths: lengths });
+    expect(labelled.task).toBe("language-modelling");
+
+    await test.db.execute(sql.raw(backfill));
+    expect((await getDataset(test.db, labelled.id))?.task).toBe("classification");
+    expect((await getDataset(test.db, unlabelled.id))?.task).toBe("language-modelling");
   });
 
   it("re-run without error or change", async () => {

@@ -132,6 +132,49 @@ describe("datasets", () => {
     );
   });
 
+  it("keep their format and task: language modelling unless declared", async () => {
+    const { project } = await seedProject(test.db);
+    const base = { projectId: project.id, source: "upload" as const, tokenizer: "char" as const };
+    const text = await createDataset(test.db, {
+      ...base,
+      name: "story",
+      origin: "story.txt",
+      content: "once upon a time",
+    });
+    const chat = await createDataset(test.db, {
+      ...base,
+      name: "chat",
+      origin: "chat.jsonl",
+      format: "chat",
+      task: "dialogue",
+      content:
+        '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}',
+    });
+    const pairs = await createDataset(test.db, {
+      ...base,
+      name: "pairs",
+      origin: "pairs.jsonl",
+      format: "prompt-completion",
+      task: "instruction",
+      content: '{"prompt": "2 + 2", "completion": "4"}',
+    });
+    expect([text, chat, pairs].map(({ format, task }) => [format, task])).toEqual([
+      ["text", "language-modelling"],
+      ["chat", "dialogue"],
+      ["prompt-completion", "instruction"],
+    ]);
+    await expect(
+      createDataset(test.db, {
+        ...base,
+        name: "odd",
+        origin: "odd.jsonl",
+        // @ts-expect-error: not a task, refused by the database's enum too
+        task: "summarising",
+        content: "x",
+      }),
+    ).rejects.toThrow();
+  });
+
   it("are accepted up to DATASET_MAX_BYTES and refused, unwritten, above it", async () => {
     const { project } = await seedProject(test.db);
     const base = {

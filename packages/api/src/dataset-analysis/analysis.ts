@@ -1,40 +1,102 @@
 // What the API needs to know about a dataset's content: that it parses, its statistics under a
-// tokenizer, and every sample's length in tokens. Seconds of work for tens of MiB (every character
-// is tokenized), so the API runs it in a worker thread (see off-thread.ts).
+// tokenizer, every sample's length in tokens, and how an instruction example is rendered and
+// trained on. Seconds of work for tens of MiB (every character is tokenized), so the API runs it
+// in a worker thread (see off-thread.ts).
 import {
+  type ChatTemplate,
+  type Dataset,
   type DatasetSource,
+  datasetAsJsonl,
   datasetStatistics,
   datasetTokenizer,
+  type EncodingOptions,
+  type InstructionDataset,
+  instructionStatistics,
+  PLAIN_CHAT_TEMPLATE,
   readDatasetSource,
+  renderExamples,
   type TextDataset,
-  type Tokenizer,
   type TokenizerKind,
 } from "@attune/core/data";
+import { instructionLengths, instructionTokenizer, renderedExample } from "./instruction.ts";
 
-/** What can be asked of a dataset, each a function of its samples under the tokenizer. */
+/** What every task is given besides the dataset. */
+interface AnalysisInput {
+  source: DatasetSource;
+  tokenizer: TokenizerKind;
+  /** How instruction data is rendered: the model's template, or PLAIN_CHAT_TEMPLATE. */
+  chatTemplate?: ChatTemplate;
+  assistantTurns?: EncodingOptions["assistantTurns"];
+  /** The example to render, from 0 (the "example" task). */
+  example?: number;
+}
+
+export interface AnalysisRequest<Task extends AnalysisTask = AnalysisTask> extends AnalysisInput {
+  task: Task;
+}
+
+/** Text samples or instruction examples, with what the request asks of instruction data. */
+type Analysed =
+  | { kind: "text"; dataset: TextDataset; request: AnalysisInput }
+  | { kind: "instruction"; dataset: InstructionDataset; request: AnalysisInput };
+
+/** What can be asked of a dataset. */
 export const analysisTasks = {
-  /** The format too: a built-in corpus's is known only once it is loaded. */
-  statistics: (dataset: TextDataset, tokenizer: Tokenizer) => ({
+  /**
+   * The format too (a built-in corpus's is known only once it is loaded), and a CSV file's
+   * content as the JSONL it is stored as.
+   */
+  statistics: ({ kind, dataset, request }: Analysed) => ({
     format: dataset.format,
-    statistics: datasetStatistics(dataset, tokenizer),
+    statistics:
+      kind === "text"
+        ? datasetStatistics(dataset, datasetTokenizer(request.tokenizer, dataset))
+        : instructionDatasetStatistics(dataset, request),
+    ...("format" in request.source && request.source.format === "csv"
+      ? { jsonl: datasetAsJsonl(dataset).content }
+      : {}),
   }),
-  "sample-token-lengths": (dataset: TextDataset, tokenizer: Tokenizer): number[] =>
-    dataset.samples.map((sample) => tokenizer.encode(sample.text).length),
-} satisfies Record<string, (dataset: TextDataset, tokenizer: Tokenizer) => unknown>;
+  /** For instruction data, each rendered example's length. */
+  "sample-token-lengths": ({ kind, dataset, request }: Analysed): number[] => {
+    if (kind === "instruction") {
+      return instructionLengths(dataset, request.tokenizer, templateOf(request), request);
+    }
+    const tokenizer = datasetTokenizer(request.tokenizer, dataset);
+    return dataset.samples.map((sample) => tokenizer.encode(sample.text).length);
+  },
+  example: ({ kind, dataset, request }: Analysed) => {
+    if (kind === "text") throw new Error("rendered examples are for instruction data only");
+    return renderedExample(
+      dataset,
+      request.example ?? 0,
+      request.tokenizer,
+      templateOf(request),
+      request,
+    );
+  },
+} satisfies Record<string, (analysed: Analysed) => unknown>;
 
 export type AnalysisTask = keyof typeof analysisTasks;
 export type AnalysisResult<Task extends AnalysisTask> = ReturnType<(typeof analysisTasks)[Task]>;
 
-export interface AnalysisRequest<Task extends AnalysisTask = AnalysisTask> {
-  task: Task;
-  source: DatasetSource;
-  tokenizer: TokenizerKind;
+function instructionDatasetStatistics(dataset: InstructionDataset, request: AnalysisInput) {
+  const template = templateOf(request);
+  const rendered = renderExamples(dataset.examples, template);
+  const tokenizer = instructionTokenizer(request.tokenizer, rendered, template);
+  return instructionStatistics(dataset, tokenizer, template, request);
+}
+
+function templateOf(request: AnalysisInput): ChatTemplate {
+  return request.chatTemplate ?? PLAIN_CHAT_TEMPLATE;
 }
 
 export async function analyseDataset<Task extends AnalysisTask>(
   request: AnalysisRequest<Task>,
 ): Promise<AnalysisResult<Task>> {
-  const dataset = await readDatasetSource(request.source);
-  const task = analysisTasks[request.task];
-  return task(dataset, datasetTokenizer(request.tokenizer, dataset)) as AnalysisResult<Task>;
+  const dataset: Dataset = await readDatasetSource(request.source);
+  const analysed: Analysed =
+    "samples" in dataset
+      ? { kind: "text", dataset, request }
+      : { kind: "instruction", dataset, request };
+  return analysisTasks[request.task](analysed) as AnalysisResult<Task>;
 }

@@ -1,14 +1,16 @@
 import { storedDatasetSource } from "@attune/control";
-import { type BuiltinCorpusName, builtinCorpora, DatasetError } from "@attune/core/data";
-import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuning";
 import {
-  createDataset,
-  DATASET_MAX_BYTES,
-  datasetFormat,
-  getDataset,
-  listDatasets,
-  tokenizerKind,
-} from "@attune/db";
+  builtinCorpora,
+  type CsvColumns,
+  chatTemplateProblem,
+  DatasetError,
+  type DatasetSource,
+  instructionCorpora,
+  PLAIN_CHAT_TEMPLATE,
+} from "@attune/core/data";
+import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuning";
+import { createDataset, DATASET_MAX_BYTES, getDataset, listDatasets } from "@attune/db";
+import type { DatasetTask } from "@attune/db/dataset-kinds";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
@@ -18,34 +20,41 @@ import type {
   AnalysisTask,
 } from "../dataset-analysis/analysis.ts";
 import { analyseOffThread } from "../dataset-analysis/off-thread.ts";
-import { datasetId, displayName, lineOfText, projectId } from "../inputs.ts";
+import {
+  datasetUploadInput,
+  declaredTask,
+  TASKS_OF_FORMAT,
+  tokenizerKind,
+} from "../dataset-inputs.ts";
+import { datasetId, displayName, projectId } from "../inputs.ts";
 import { authedProcedure, noInput, notFound, teamProcedure } from "../trpc.ts";
 
-const MAX_MIB = DATASET_MAX_BYTES / 1024 / 1024;
+/** The built-in corpora, text and instruction data, with the task each serves. */
+const corpora = [
+  ...builtinCorpora,
+  ...instructionCorpora.map(({ format, ...corpus }) => ({
+    ...corpus,
+    task: TASKS_OF_FORMAT[format][0] as "instruction",
+  })),
+];
+type CorpusName = (typeof corpora)[number]["name"];
 
-/** The uploaded text, up to the database's limit in UTF-8 bytes. */
-const content = z
-  .string()
-  // A UTF-16 length over the limit is over it in bytes too: refused before any counting.
-  .max(DATASET_MAX_BYTES, { message: `must be at most ${MAX_MIB} MiB`, abort: true })
-  .refine((text) => Buffer.byteLength(text, "utf8") <= DATASET_MAX_BYTES, {
-    message: `must be at most ${MAX_MIB} MiB in UTF-8`,
-  });
-
-const tokenizer = z.enum(tokenizerKind.enumValues);
-const corpusNames = builtinCorpora.map((corpus) => corpus.name) as [
-  BuiltinCorpusName,
-  ...BuiltinCorpusName[],
+const corpusNames = [...builtinCorpora, ...instructionCorpora].map((corpus) => corpus.name) as [
+  CorpusName,
+  ...CorpusName[],
 ];
 
-const uploadInput = z.strictObject({
-  projectId,
-  name: displayName,
-  format: z.enum(datasetFormat.enumValues),
-  tokenizer,
-  content,
-  /** The file the text came from, kept as the dataset's origin. */
-  fileName: lineOfText(255).optional(),
+/** A model's chat template, as its tokenizer_config.json has it; checked to parse. */
+const chatTemplate = z.strictObject({
+  source: z
+    .string()
+    .max(100_000)
+    .superRefine((source, context) => {
+      const problem = chatTemplateProblem(source);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    }),
+  bosToken: z.string().max(100).default(""),
+  eosToken: z.string().min(1).max(100).default(PLAIN_CHAT_TEMPLATE.eosToken),
 });
 
 /** The analysis, run off the request thread; content that does not parse is a BAD_REQUEST. */
@@ -67,17 +76,39 @@ async function analysed<Task extends AnalysisTask>(
 }
 
 export const datasetsRouter = {
-  /** Stores plain text or JSONL after parsing it, with its statistics under the tokenizer. */
-  upload: teamProcedure("member", uploadInput).mutation(async ({ ctx, input }) => {
-    const { statistics } = await analysed({
+  /**
+   * Stores text, JSONL samples, prompt/completion pairs or chats after parsing them, with their
+   * statistics under the tokenizer (instruction data rendered with the plain chat template). A CSV
+   * file's chosen columns are stored as the JSONL of its format.
+   */
+  upload: teamProcedure("member", datasetUploadInput).mutation(async ({ ctx, input }) => {
+    const bytes = new TextEncoder().encode(input.content);
+    const source: DatasetSource =
+      input.format === "csv"
+        ? {
+            bytes,
+            format: "csv",
+            columns: input.columns as CsvColumns,
+            maxBytes: DATASET_MAX_BYTES,
+          }
+        : { bytes, format: input.format, maxBytes: DATASET_MAX_BYTES };
+    const { format, statistics, jsonl } = await analysed({
       task: "statistics",
-      source: {
-        bytes: new TextEncoder().encode(input.content),
-        format: input.format,
-        maxBytes: DATASET_MAX_BYTES,
-      },
+      source,
       tokenizer: input.tokenizer,
     });
+    const declared = declaredTask(format, statistics.labelCounts !== undefined, input.task);
+    if ("problem" in declared) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `task: ${declared.problem}` });
+    }
+    const content = jsonl ?? input.content;
+    const storedBytes = jsonl === undefined ? bytes.length : Buffer.byteLength(jsonl, "utf8");
+    if (storedBytes > DATASET_MAX_BYTES) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `content: as ${format} JSONL the CSV file is ${storedBytes} bytes, over the limit of ${DATASET_MAX_BYTES}`,
+      });
+    }
     return audited(
       ctx,
       (tx) =>
@@ -86,9 +117,10 @@ export const datasetsRouter = {
           name: input.name,
           source: "upload",
           origin: input.fileName ?? input.name,
-          format: input.format,
+          format,
+          task: declared.task,
           tokenizer: input.tokenizer,
-          content: input.content,
+          content,
           statistics,
           createdBy: ctx.identity.userId,
         }),
@@ -103,14 +135,14 @@ export const datasetsRouter = {
   }),
 
   /** The corpora that ship with Attune, to add with addBuiltin. */
-  corpora: authedProcedure.input(noInput).query(() => builtinCorpora),
+  corpora: authedProcedure.input(noInput).query(() => corpora),
 
   addBuiltin: teamProcedure(
     "member",
     z.strictObject({
       projectId,
       corpus: z.enum(corpusNames),
-      tokenizer,
+      tokenizer: tokenizerKind,
       /** Absent: the corpus's name. */
       name: displayName.optional(),
     }),
@@ -129,6 +161,7 @@ export const datasetsRouter = {
           source: "builtin",
           origin: input.corpus,
           format,
+          task: corpora.find((corpus) => corpus.name === input.corpus)?.task as DatasetTask,
           tokenizer: input.tokenizer,
           content: "",
           statistics,
@@ -153,6 +186,47 @@ export const datasetsRouter = {
     const dataset = await getDataset(ctx.db, input.datasetId);
     if (!dataset) throw notFound("dataset", input.datasetId);
     return dataset;
+  }),
+
+  /**
+   * An example of an instruction or dialogue dataset as a model trains on it: rendered with the
+   * model's chat template (the plain one when none is given) and tokenized, in segments marking
+   * the tokens the loss is on.
+   */
+  example: teamProcedure(
+    "viewer",
+    z.strictObject({
+      datasetId,
+      /** From 0, in the dataset's order; every example takes at least a byte. */
+      index: z.int().min(0).max(DATASET_MAX_BYTES).default(0),
+      chatTemplate: chatTemplate.optional(),
+      /** Dialogue: the loss on every assistant turn, or only on the last. */
+      assistantTurns: z.enum(["all", "last"]).default("all"),
+    }),
+  ).query(async ({ ctx, input }) => {
+    const meta = await getDataset(ctx.db, input.datasetId);
+    if (!meta) throw notFound("dataset", input.datasetId);
+    if (meta.format !== "prompt-completion" && meta.format !== "chat") {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `dataset "${meta.name}" is ${meta.format} data for ${meta.task}: examples are rendered for instruction and dialogue data`,
+      });
+    }
+    const examples = meta.statistics?.samples;
+    if (examples !== undefined && input.index >= examples) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `index: dataset "${meta.name}" has ${examples} examples, numbered from 0`,
+      });
+    }
+    return analysed({
+      task: "example",
+      source: await storedDatasetSource(ctx.db, meta),
+      tokenizer: meta.tokenizer,
+      chatTemplate: input.chatTemplate,
+      assistantTurns: input.assistantTurns,
+      example: input.index,
+    });
   }),
 
   /**

@@ -163,3 +163,13 @@ function exampleMessages(example: InstructionExample): ChatMessage[] {
     { role: "assistant", content: example.completion },
   ];
 }
+
+/** Why a chat template's Jinja source does not parse, or undefined when it does. */
+export function chatTemplateProblem(source: string): string | undefined {
+  try {
+    new Template(source);
+    return undefined;
+  } catch (error) {
+    return `the chat template does not parse: ${(error as Error).message}`;
+  }
+}

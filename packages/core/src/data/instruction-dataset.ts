@@ -35,8 +35,13 @@ export type InstructionDatasetFormat = InstructionDataset["format"];
 
 /** CSV columns for each instruction format: the column to read each field from. */
 export type PromptCompletionColumns = { prompt: string; completion: string };
-/** One exchange per row; a row with an empty system cell has no system message. */
-export type ChatColumns = { user: string; assistant: string; system?: string };
+/**
+ * One conversation per row: its messages as a JSON array in one column (as in chat JSONL), or one
+ * exchange in user, assistant and maybe system columns (an empty system cell is no message).
+ */
+export type ChatColumns =
+  | { messages: string }
+  | { user: string; assistant: string; system?: string };
 
 export const PROMPT_COMPLETION_EXAMPLE = '{"prompt": "...", "completion": "..."}';
 export const CHAT_EXAMPLE = '{"messages": [{"role": "user", "content": "..."}, ...]}';
@@ -62,6 +67,21 @@ export function conversation(record: DatasetRecord): Conversation {
     messages.map((message, index) => chatMessage(message, index + 1, record.line)),
     record.line,
   );
+}
+
+/** A record whose "messages" field is the JSON text of the messages array (a CSV cell). */
+export function conversationFromJsonCell(record: DatasetRecord): Conversation {
+  const cell = stringField(record, "messages");
+  let messages: unknown;
+  try {
+    messages = JSON.parse(cell);
+  } catch (error) {
+    throw new DatasetError(
+      `the "messages" cell is not valid JSON (${(error as Error).message}): expected an array like [{"role": "user", "content": "..."}, ...]`,
+      record.line,
+    );
+  }
+  return conversation({ line: record.line, fields: { messages } });
 }
 
 /** A record with "user", "assistant" and maybe "system" fields (CSV columns). */

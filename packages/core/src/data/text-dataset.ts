@@ -9,6 +9,7 @@ import {
   CHAT_EXAMPLE,
   type ChatColumns,
   conversation,
+  conversationFromJsonCell,
   exchange,
   type InstructionDataset,
   type InstructionDatasetFormat,
@@ -85,6 +86,9 @@ export function parseDataset(bytes: Uint8Array, options: ParseOptions): Dataset 
 function parseCsvDataset(text: string, columns: CsvColumns): Dataset {
   if ("text" in columns) return textSamples(csvRecords(text, columns, ["label"]));
   if ("prompt" in columns) return promptCompletions(csvRecords(text, columns));
+  if ("messages" in columns) {
+    return { format: "chat", examples: csvRecords(text, columns).map(conversationFromJsonCell) };
+  }
   return { format: "chat", examples: csvRecords(text, columns, ["system"]).map(exchange) };
 }
 

@@ -152,6 +152,28 @@ describe("CSV with chosen columns", () => {
     });
   });
 
+  it("reads a column of JSON message arrays as whole conversations, naming the row's line", () => {
+    const messages = [
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Hello, line one\nand two." },
+    ];
+    const cell = (value: string) => `"${value.replaceAll('"', '""')}"`;
+    const csv = `id,chat\n1,${cell(JSON.stringify(messages, null, 1))}\n2,${cell("[]")}\n`;
+    const read = (text: string) =>
+      parseDataset(utf8(text), { format: "csv", columns: { messages: "chat" } });
+    // The first row's quoted cell spans lines 2 to 11: the second row starts on line 12.
+    expect(() => read(csv)).toThrow(
+      new DatasetError('"messages" is empty: a conversation needs at least one message', 12),
+    );
+    expect(read(csv.split("\n2,")[0] as string)).toEqual({
+      format: "chat",
+      examples: [{ line: 2, messages }],
+    });
+    expect(() => read("chat\n[{role: user}]\n")).toThrow(
+      /^line 2: the "messages" cell is not valid JSON/,
+    );
+  });
+
   it("reads one exchange per row as a conversation; an empty system cell is no message", () => {
     const csv = "sys,q,a\nBe brief.,Hi,Hello.\n,Bye,Bye.\n";
     const dataset = parseDataset(utf8(csv), {

@@ -11,6 +11,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { DATASET_FORMATS, DATASET_TASKS, TOKENIZER_KINDS } from "../dataset-kinds.ts";
 import { DATASET_MAX_BYTES } from "../limits.ts";
 import { users } from "./auth.ts";
 import { timestamps } from "./columns.ts";
@@ -19,8 +20,10 @@ import { teams } from "./teams.ts";
 export { DATASET_MAX_BYTES };
 
 export const datasetSource = pgEnum("dataset_source", ["upload", "builtin"]);
-export const datasetFormat = pgEnum("dataset_format", ["text", "jsonl"]);
-export const tokenizerKind = pgEnum("tokenizer_kind", ["char", "byte", "gpt2"]);
+/** JSONL holds text samples ("jsonl"), prompt/completion pairs or chat conversations. */
+export const datasetFormat = pgEnum("dataset_format", DATASET_FORMATS);
+export const datasetTask = pgEnum("dataset_task", DATASET_TASKS);
+export const tokenizerKind = pgEnum("tokenizer_kind", TOKENIZER_KINDS);
 
 export const projects = pgTable(
   "projects",
@@ -57,6 +60,10 @@ export interface DatasetStatistics {
   };
   /** Samples per label, for classification datasets. */
   labelCounts?: Record<string, number>;
+  /** Instruction data: tokens per example not trained on (prompt, template, user turns). */
+  promptTokenLengths?: { upperBounds: number[]; counts: number[] };
+  /** Instruction data: tokens per example trained on (completion, assistant turns). */
+  completionTokenLengths?: { upperBounds: number[]; counts: number[] };
 }
 
 export const datasets = pgTable(
@@ -71,6 +78,7 @@ export const datasets = pgTable(
     /** The corpus name when source is builtin, the uploaded file name otherwise. */
     origin: text().notNull(),
     format: datasetFormat().notNull().default("text"),
+    task: datasetTask().notNull().default("language-modelling"),
     tokenizer: tokenizerKind().notNull(),
     content: text().notNull(),
     sizeBytes: integer().notNull(),

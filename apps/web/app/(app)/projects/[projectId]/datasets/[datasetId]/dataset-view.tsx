@@ -1,6 +1,7 @@
 "use client";
 // A dataset's statistics: sizes, the histogram of sample lengths, and the sequence length that
-// covers a chosen share of the samples, with what shorter and longer lengths would cost.
+// covers a chosen share of the samples, with what shorter and longer lengths would cost; for
+// instruction data, prompt and completion lengths apart and a rendered example.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { EChart } from "~/components/echart.tsx";
@@ -19,6 +20,8 @@ import { useTeamScope } from "~/lib/team.tsx";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
 import styles from "./dataset.module.css";
+import { InstructionLengths } from "./instruction-lengths-card.tsx";
+import { RenderedExample } from "./rendered-example-card.tsx";
 import { SequenceLength } from "./sequence-length-card.tsx";
 
 type Dataset = RouterOutputs["datasets"]["get"];
@@ -43,7 +46,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
     <>
       <PageHeader
         title={dataset.data.name}
-        subtitle={`${dataset.data.source === "builtin" ? "Built-in corpus" : "Uploaded from"} ${dataset.data.origin} · ${dataset.data.format} · ${dataset.data.tokenizer} tokenizer · added ${formatTime(dataset.data.createdAt)}`}
+        subtitle={`${dataset.data.source === "builtin" ? "Built-in corpus" : "Uploaded from"} ${dataset.data.origin} · ${dataset.data.format} · for ${dataset.data.task} · ${dataset.data.tokenizer} tokenizer · added ${formatTime(dataset.data.createdAt)}`}
         crumbs={crumbs}
       />
       {statistics ? (
@@ -80,6 +83,16 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
             />
           </div>
           {statistics.labelCounts && <Labels counts={statistics.labelCounts} />}
+          {statistics.promptTokenLengths && statistics.completionTokenLengths && (
+            <InstructionLengths
+              prompt={statistics.promptTokenLengths}
+              completion={statistics.completionTokenLengths}
+              examples={statistics.samples}
+            />
+          )}
+          {(dataset.data.format === "prompt-completion" || dataset.data.format === "chat") && (
+            <RenderedExample datasetId={datasetId} examples={statistics.samples} />
+          )}
         </div>
       ) : (
         <Empty>This dataset has no statistics yet.</Empty>
