@@ -1,8 +1,8 @@
 /**
- * Completions for many prompts at once, as evaluations need them: every step runs one forward pass
- * over all unfinished rows. Prompts of different lengths are padded on the left, the padding put in
- * a segment of its own, so each row attends only to its own tokens and its positions start at its
- * first token, as if it were alone (see the model's segments).
+ * Completions for many prompts at once, as evaluations need them: prompts of the same length are
+ * batched, and every step runs one forward pass over a batch's unfinished rows. Rows of one length
+ * stay of one length as they grow, so no row is ever padded, and attention takes the model's
+ * fastest path (padding would need segments, which the native kernels lack).
  */
 import * as tf from "@tensorflow/tfjs";
 import { pickToken } from "./generate.ts";
@@ -33,12 +33,15 @@ export function generateCompletions(
   const random = new Random(options.seed);
   const batchSize = options.batchSize ?? 64;
   const completions: number[][] = prompts.map(() => []);
-  for (let start = 0; start < prompts.length; start += batchSize) {
-    const indices = Array.from(
-      { length: Math.min(batchSize, prompts.length - start) },
-      (_, i) => start + i,
-    );
-    generateRows(model, prompts, completions, indices, options, random);
+  const byLength = new Map<number, number[]>();
+  prompts.forEach((prompt, index) => {
+    byLength.set(prompt.length, [...(byLength.get(prompt.length) ?? []), index]);
+  });
+  for (const indices of byLength.values()) {
+    for (let start = 0; start < indices.length; start += batchSize) {
+      const batch = indices.slice(start, start + batchSize);
+      generateRows(model, prompts, completions, batch, options, random);
+    }
   }
   return completions;
 }
@@ -70,21 +73,11 @@ function generateRows(
   }
 }
 
-/** The logits after each row's last token, [rows · vocabSize], rows left-padded to one length. */
+/** The logits after each row's last token, [rows · vocabSize], for rows of one length. */
 function lastLogits(model: GPT, rows: number[][]): Float32Array {
-  const length = Math.max(...rows.map((row) => row.length));
-  const tokens = new Int32Array(rows.length * length);
-  const segments = new Int32Array(rows.length * length);
-  rows.forEach((row, r) => {
-    const padding = length - row.length;
-    tokens.set(row, r * length + padding);
-    segments.fill(-1, r * length, r * length + padding);
-  });
-  const padded = rows.some((row) => row.length < length);
+  const length = (rows[0] as number[]).length;
   return tf.tidy(() => {
-    const logits = languageModelLogits(model, tokens, rows.length, {
-      ...(padded ? { segments } : {}),
-    });
+    const logits = languageModelLogits(model, Int32Array.from(rows.flat()), rows.length);
     const last = Int32Array.from(rows, (_, r) => r * length + length - 1);
     return tf.gather(logits, last).dataSync() as Float32Array;
   });

@@ -4,7 +4,7 @@
 export { TrialConfigError } from "./trial/config-error.ts";
 export { evaluationMetrics, objectiveValue, stepMetrics } from "./trial/metrics.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
-export { parseTrialSettings, trialBudget } from "./trial/settings.ts";
+export { parseTrialSettings, type TrialDataset, trialBudget } from "./trial/settings.ts";
 export {
   parseStrategyRequest,
   runStrategy,

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Conversation, InstructionDataset } from "../../src/data/instruction-dataset.ts";
+import { metricsForTask } from "../../src/eval/metric-definitions.ts";
 import type { EvalReport } from "../../src/train/trainer.ts";
 import { TrialConfigError } from "../../src/trial/config-error.ts";
 import { evaluationMetrics } from "../../src/trial/metrics.ts";
@@ -34,16 +35,8 @@ const tiny = {
   max_new_tokens: 5,
 };
 
-const freeTextMetrics = [
-  "exact_match",
-  "token_f1",
-  "rouge1",
-  "rouge2",
-  "rougeL",
-  "bleu",
-  "chrf",
-  "chrf_pp",
-];
+/** Every metric but those of labels. */
+const freeTextMetrics: string[] = metricsForTask("instruction");
 
 async function recordedTrial(options: Partial<TrialRunOptions>) {
   const evals: EvalReport[] = [];
