@@ -14,7 +14,8 @@ export type TrialWork = Pick<
   TrialRunOptions,
   "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective"
 > & {
-  dataset: TextDataset;
+  /** Text, or instruction data for instruction and dialogue trials. */
+  dataset: TrialRunOptions["dataset"];
   resumeFrom?: Uint8Array;
 };
 

@@ -7,7 +7,8 @@ const metricKeys = Object.keys(trialMetrics) as MetricKey[];
 export function curveMetrics(task: string | undefined): string[] {
   return metricKeys.filter((key) => {
     const metric = trialMetrics[key];
-    const forTask = !("task" in metric) || metric.task === task;
+    const forTask =
+      !("tasks" in metric) || (metric.tasks as readonly string[]).includes(task ?? "");
     return metric.reported !== "once" && forTask;
   });
 }

@@ -76,8 +76,8 @@ export function pickToken(
   random: Random,
 ): number {
   const temperature = options.temperature ?? 1;
+  if (temperature === 0) return argmax(logits);
   const byLogit = Array.from(logits.keys()).sort((a, b) => (logits[b] ?? 0) - (logits[a] ?? 0));
-  if (temperature === 0) return byLogit[0] as number;
   // Softmax at this temperature over the candidates, most likely first.
   let candidates = byLogit.slice(0, options.topK ?? byLogit.length);
   const top = logits[candidates[0] as number] as number;
@@ -103,6 +103,15 @@ export function pickToken(
     if (threshold < 0) return candidates[i] as number;
   }
   return candidates[candidates.length - 1] as number;
+}
+
+/** The first index of the largest value (as a stable sort puts first). */
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) {
+    if ((values[i] as number) > (values[best] as number)) best = i;
+  }
+  return best;
 }
 
 function checkOptions(options: GenerateOptions) {

@@ -9,7 +9,7 @@ export {
   type OptimizerConfigInput,
   optimizerConfigSchema,
 } from "./train/optimizer-config.ts";
-export type { Budget } from "./train/trainer.ts";
+export type { Budget, EvalReport, GenerationSample } from "./train/trainer.ts";
 export {
   modelSizeProblem,
   stepsInBudget,
@@ -18,6 +18,7 @@ export {
   trialCost,
 } from "./trial/cost.ts";
 export {
+  generatingTasks,
   isEvaluationMetric,
   isObjectiveMetric,
   type MetricKey,

@@ -3,4 +3,4 @@
 export { type BackendChoice, backendNames, selectBackend } from "./train/backend.ts";
 export { loadCheckpoint, saveCheckpoint } from "./train/checkpoint.ts";
 export { Optimizer } from "./train/optimizers.ts";
-export type { EvalReport, StepReport } from "./train/trainer.ts";
+export type { EvalReport, GenerationSample, StepReport } from "./train/trainer.ts";

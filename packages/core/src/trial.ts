@@ -9,7 +9,7 @@ export {
   type ModelProvenance,
 } from "./trial/model-export.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
-export { parseTrialSettings, trialBudget } from "./trial/settings.ts";
+export { parseTrialSettings, type TrialDataset, trialBudget } from "./trial/settings.ts";
 export {
   parseStrategyRequest,
   runStrategy,

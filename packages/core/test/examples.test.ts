@@ -6,10 +6,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { TextDataset } from "../src/data/text-dataset.ts";
 import { Random } from "../src/random.ts";
 import { checkObjectives, modelMetrics } from "../src/trial/metrics.ts";
 import { settingErrors } from "../src/trial/setting-errors.ts";
+import type { TrialDataset } from "../src/trial/settings.ts";
 import { buildTrialPlan } from "../src/trial/settings.ts";
 import {
   parseStrategyRequest,
@@ -33,7 +33,7 @@ const strategyFiles = readdirSync(join(folder, "strategies")).filter((name) =>
 const MAX_STUDY_FLOPS = 3e12;
 
 /** Stand-ins for the built-in corpora: only the tokenizer's vocabulary and the labels matter here. */
-const datasets: Record<StudySpec["task"], TextDataset> = {
+const datasets: Record<StudySpec["task"], TrialDataset> = {
   "language-modelling": {
     format: "text",
     samples: [{ text: "Call me Ishmael. Some years ago, never mind how long precisely." }],
@@ -45,6 +45,22 @@ const datasets: Record<StudySpec["task"], TextDataset> = {
       { text: "Subject: WIN $$$ NOW", label: "spam" },
     ],
     labels: ["ham", "spam"],
+  },
+  instruction: {
+    format: "prompt-completion",
+    examples: [{ line: 1, prompt: "ABERDEEN", completion: "AE1 B ER0 D IY2 N" }],
+  },
+  dialogue: {
+    format: "chat",
+    examples: [
+      {
+        line: 1,
+        messages: [
+          { role: "user", content: "How do you say ABERDEEN?" },
+          { role: "assistant", content: "AE1 B ER0 D IY2 N" },
+        ],
+      },
+    ],
   },
 };
 

@@ -51,7 +51,7 @@ export const OBJECTIVE_METRICS: readonly {
   metric: string;
   label: string;
   direction: Direction;
-  task?: Task;
+  tasks?: readonly Task[];
 }[] = Object.entries(trialMetrics).flatMap(([metric, definition]) =>
   definition.objective
     ? [
@@ -59,7 +59,7 @@ export const OBJECTIVE_METRICS: readonly {
           metric,
           label: definition.label,
           direction: definition.better === "higher" ? "maximize" : "minimize",
-          ...("task" in definition ? { task: definition.task } : {}),
+          ...("tasks" in definition ? { tasks: definition.tasks } : {}),
         },
       ]
     : [],

@@ -62,7 +62,7 @@ describe("the catalogue", () => {
     );
     expect(OBJECTIVE_METRICS.find((entry) => entry.metric === "val_accuracy")).toMatchObject({
       direction: "maximize",
-      task: "classification",
+      tasks: ["classification"],
     });
   });
 

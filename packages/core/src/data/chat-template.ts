@@ -16,7 +16,7 @@
 import { Template } from "@huggingface/jinja";
 import { z } from "zod";
 import { DatasetError } from "./dataset-error.ts";
-import type { ChatMessage, InstructionExample } from "./instruction-dataset.ts";
+import { type ChatMessage, completionOf, type InstructionExample } from "./instruction-dataset.ts";
 import { END_OF_TEXT } from "./tokenizers.ts";
 
 export interface ChatTemplate {
@@ -106,13 +106,51 @@ export function renderExamples(
   return examples.map(render);
 }
 
-function chatRenderer(template: ChatTemplate): (example: InstructionExample) => RenderedExample {
-  let compiled: Template;
+/** What a model is asked to continue, and the completion the example gives. */
+export interface GenerationPrompt {
+  line: number;
+  /** The messages before the last assistant message, rendered with the generation prompt. */
+  prompt: string;
+  /** The last assistant message's content. */
+  reference: string;
+}
+
+/** Throws a DatasetError naming the line of an example the template fails on. */
+export function renderGenerationPrompts(
+  examples: readonly InstructionExample[],
+  template: ChatTemplate,
+): GenerationPrompt[] {
+  const compiled = compileTemplate(template);
+  return examples.map((example) => {
+    const messages = exampleMessages(example);
+    const last = messages.findLastIndex((message) => message.role === "assistant");
+    try {
+      const prompt = compiled.render({
+        messages: messages.slice(0, last),
+        add_generation_prompt: true,
+        bos_token: template.bosToken,
+        eos_token: template.eosToken,
+      });
+      return { line: example.line, prompt, reference: completionOf(example) };
+    } catch (error) {
+      throw new DatasetError(
+        `the chat template fails on this example's prompt: ${(error as Error).message}`,
+        example.line,
+      );
+    }
+  });
+}
+
+function compileTemplate(template: ChatTemplate): Template {
   try {
-    compiled = new Template(template.source);
+    return new Template(template.source);
   } catch (error) {
     throw new Error(`the chat template does not parse: ${(error as Error).message}`);
   }
+}
+
+function chatRenderer(template: ChatTemplate): (example: InstructionExample) => RenderedExample {
+  const compiled = compileTemplate(template);
   return (example) => {
     const { line } = example;
     const messages = exampleMessages(example);

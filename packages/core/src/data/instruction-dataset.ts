@@ -33,6 +33,12 @@ export type InstructionDataset =
 
 export type InstructionDatasetFormat = InstructionDataset["format"];
 
+/** What the model learns to write last: the completion, or the conversation's last assistant message. */
+export function completionOf(example: InstructionExample): string {
+  if (!("messages" in example)) return example.completion;
+  return example.messages.findLast((message) => message.role === "assistant")?.content ?? "";
+}
+
 /** CSV columns for each instruction format: the column to read each field from. */
 export type PromptCompletionColumns = { prompt: string; completion: string };
 /**

@@ -4,8 +4,9 @@
  * boundaries is encoded on its own, so no token straddles prompt and completion (as TRL tokenizes
  * prompt and completion apart), and the template's eos_token becomes the end-of-text token.
  */
-import type { ChatTemplate, RenderedExample } from "./chat-template.ts";
-import type { Tokenizer } from "./tokenizers.ts";
+import { type ChatTemplate, type RenderedExample, renderExamples } from "./chat-template.ts";
+import { chatRoles, type InstructionDataset } from "./instruction-dataset.ts";
+import { createTokenizer, type Tokenizer, type TokenizerKind } from "./tokenizers.ts";
 
 export interface EncodedExample {
   line: number;
@@ -71,4 +72,27 @@ export function renderedCorpus(
   template: ChatTemplate,
 ): string {
   return rendered.map((example) => example.text.split(template.eosToken).join("")).join("");
+}
+
+/**
+ * The tokenizer of `kind` for instruction data rendered with `template`. A char tokenizer's
+ * vocabulary is every message's characters and the template's own (its role markers, read from a
+ * conversation with a message of every role), so that no example needs rendering for it.
+ */
+export function instructionTokenizer(
+  kind: TokenizerKind,
+  dataset: InstructionDataset,
+  template: ChatTemplate,
+): Tokenizer {
+  if (kind !== "char") return createTokenizer(kind);
+  const probe = { line: 0, messages: chatRoles.map((role) => ({ role, content: "" })) };
+  const contents = dataset.examples.map((example) =>
+    "messages" in example
+      ? example.messages.map((message) => message.content).join("")
+      : example.prompt + example.completion,
+  );
+  return createTokenizer(
+    "char",
+    renderedCorpus(renderExamples([probe], template), template) + contents.join(""),
+  );
 }

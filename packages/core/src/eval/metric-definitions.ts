@@ -77,6 +77,14 @@ export const generationMetrics = {
     description:
       "Corpus chrF2 of character 1- to 6-grams as sacreBLEU computes it, for translation.",
   },
+  chrf_pp: {
+    label: "chrF++",
+    better: "higher",
+    range: [0, 100],
+    tasks: ["instruction"],
+    description:
+      "Corpus chrF++ as sacreBLEU computes it: chrF2 with word 1- and 2-grams beside the character n-grams.",
+  },
   accuracy: {
     label: "Accuracy",
     better: "higher",

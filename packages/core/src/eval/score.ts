@@ -54,6 +54,7 @@ const scorers: Record<GenerationMetricKey, Scorer> = {
   rougeL: meanOf((prediction, refs) => rougeL(prediction, refs).fmeasure),
   bleu: (examples) => corpusBleu(predictions(examples), references(examples)).score,
   chrf: (examples) => corpusChrf(predictions(examples), references(examples)),
+  chrf_pp: (examples) => corpusChrf(predictions(examples), references(examples), { wordOrder: 2 }),
   accuracy: (examples, options) => classification(examples, options).accuracy,
   macro_f1: (examples, options) => classification(examples, options).macroF1,
 };

@@ -5,18 +5,20 @@
  * part of a checkpoint, so a resumed run repeats the losses of an uninterrupted one.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
-import { classificationLoss, type GPT, languageModelLoss } from "../model/gpt.ts";
+import type { GenerationMetricKey } from "../eval/metric-definitions.ts";
+import type { GPT } from "../model/gpt.ts";
 import { Random, type RandomState } from "../random.ts";
 import {
   NoiseScaleBatch,
   type NoiseScaleBatchOptions,
   type NoiseScaleBatchState,
 } from "./batch-schedule.ts";
-import { clipByGlobalNorm, type Gradients, globalNorm, type Optimizer } from "./optimizers.ts";
+import { type Batch, validationMetrics } from "./evaluate.ts";
+import { averagedGradients } from "./gradients.ts";
+import { clipByGlobalNorm, globalNorm, type Optimizer } from "./optimizers.ts";
 import { learningRateAt, type Schedule } from "./schedules.ts";
 
-export type Batch = TokenBatch | ClassificationBatch;
+export type { Batch } from "./evaluate.ts";
 
 /** A seeded stream of training batches whose position can be saved and restored. */
 export interface BatchSource<State = unknown> {
@@ -47,6 +49,22 @@ export interface EvalReport {
   perplexity: number;
   /** Only for classifiers. */
   accuracy?: number;
+  /** Instruction and dialogue trials: the scores of completions generated for validation prompts. */
+  generationMetrics?: Partial<Record<GenerationMetricKey, number>>;
+  /** Instruction and dialogue trials: a few of those completions beside their references. */
+  samples?: GenerationSample[];
+}
+
+/** A completion generated at an evaluation, beside the example's own. */
+export interface GenerationSample {
+  /** The example's line in its dataset file (or position in a built-in corpus), from 1. */
+  line: number;
+  /** The prompt as the model read it, rendered with the chat template. */
+  prompt: string;
+  /** The example's completion (its last assistant message). */
+  reference: string;
+  /** What the model wrote, up to its end-of-turn token. */
+  generated: string;
 }
 
 export interface TrainerOptions {
@@ -234,31 +252,20 @@ export class Trainer {
     );
   }
 
-  /** Mean validation loss (weighted by tokens, or by rows for a classifier), perplexity, accuracy. */
+  /**
+   * Mean validation loss (weighted by the targets trained on, or by rows for a classifier),
+   * perplexity, accuracy.
+   */
   evaluate(): EvalReport {
     const { model, validation } = this.options;
     if (validation === undefined) throw new Error("evaluate needs validation batches");
-    let weightedLoss = 0;
-    let weightedAccuracy = 0;
-    let weight = 0;
-    for (const batch of validation()) {
-      const [loss, accuracy] = tf.tidy(() => {
-        const metrics = batchMetrics(model, batch, {});
-        return [metrics.loss.dataSync()[0] ?? NaN, metrics.accuracy?.dataSync()[0]];
-      });
-      const rows = "labels" in batch ? batch.batchSize : batch.inputs.length;
-      weightedLoss += loss * rows;
-      weightedAccuracy += (accuracy ?? 0) * rows;
-      weight += rows;
-    }
-    if (weight === 0) throw new Error("the validation set produced no batches");
-    const validationLoss = weightedLoss / weight;
+    const { loss, accuracy } = validationMetrics(model, validation());
     return {
       step: this.step,
       tokensSeen: this.tokensSeen,
-      validationLoss,
-      perplexity: Math.exp(validationLoss),
-      ...(model.config.numClasses === undefined ? {} : { accuracy: weightedAccuracy / weight }),
+      validationLoss: loss,
+      perplexity: Math.exp(loss),
+      ...(accuracy === undefined ? {} : { accuracy }),
     };
   }
 
@@ -297,65 +304,6 @@ export class Trainer {
     }
     return undefined;
   }
-}
-
-/** Loss and (for classifiers) accuracy of one batch; dropout only when a seed is given. */
-function batchMetrics(
-  model: GPT,
-  batch: Batch,
-  options: { dropoutSeed?: number },
-): { loss: tf.Scalar; accuracy?: tf.Scalar } {
-  const forward = { training: options.dropoutSeed !== undefined, ...options };
-  if ("labels" in batch) return classificationLoss(model, batch, forward);
-  return { loss: languageModelLoss(model, batch, forward) };
-}
-
-/**
- * Gradients of the mean loss over microbatches: each microbatch's gradients are added to a running
- * sum and released, so memory holds one microbatch's activations at a time. With `measureFirst`
- * (and two or more microbatches), also the global norm of the first microbatch's gradients.
- */
-function averagedGradients(
-  model: GPT,
-  batches: Batch[],
-  seeds: number[],
-  measureFirst = false,
-): { loss: tf.Scalar; gradients: Gradients; firstNorm?: tf.Scalar } {
-  const parameters = [...model.parameters];
-  const variables = parameters.map(([, variable]) => variable);
-  const gradientsOf = (batch: Batch, seed: number) =>
-    tf.variableGrads(() => batchMetrics(model, batch, { dropoutSeed: seed }).loss, variables);
-  if (batches.length === 1) {
-    // One batch: its gradients as they are, without the running sums' hundred-odd extra ops.
-    const { value, grads } = gradientsOf(batches[0] as Batch, seeds[0] as number);
-    return {
-      loss: value,
-      gradients: new Map(parameters.map(([name, v]) => [name, grads[v.name] as tf.Tensor])),
-    };
-  }
-  let lossSum: tf.Scalar = tf.scalar(0);
-  let gradientSums: tf.Tensor[] = variables.map((variable) => tf.zerosLike(variable));
-  let firstNorm: tf.Scalar | undefined;
-  batches.forEach((batch, i) => {
-    const { value, grads } = gradientsOf(batch, seeds[i] as number);
-    if (measureFirst && i === 0) {
-      firstNorm = globalNorm(new Map(variables.map((v) => [v.name, grads[v.name] as tf.Tensor])));
-    }
-    const previous = [lossSum, ...gradientSums];
-    lossSum = tf.add(lossSum, value);
-    gradientSums = variables.map((variable, j) =>
-      tf.add(gradientSums[j] as tf.Tensor, grads[variable.name] as tf.Tensor),
-    );
-    tf.dispose([value, ...Object.values(grads), ...previous]);
-  });
-  const count = batches.length;
-  return {
-    loss: tf.div(lossSum, count),
-    gradients: new Map(
-      parameters.map(([name], j) => [name, tf.div(gradientSums[j] as tf.Tensor, count)]),
-    ),
-    ...(firstNorm && { firstNorm }),
-  };
 }
 
 function checkOptions(options: TrainerOptions) {

@@ -1,9 +1,10 @@
 /**
  * The metric keys trials report, in one place: when each is reported, which can be a study
  * objective and which way is better. Keys are snake_case, as users write them in a study's
- * objectives. Plain data with no imports, so a browser page can read it without loading the spec's
- * schemas.
+ * objectives. Plain data (and the generation metrics' plain data), so a browser page can read it
+ * without loading the spec's schemas.
  */
+import { type GenerationMetricKey, generationMetrics } from "../eval/metric-definitions.ts";
 import type { TrialTask } from "./settings.ts";
 
 export interface MetricDefinition {
@@ -17,12 +18,12 @@ export interface MetricDefinition {
   better?: "lower" | "higher";
   /** Its values span orders of magnitude, so a chart reads best on a log axis. */
   logScale?: boolean;
-  /** Only trials of this task report it. */
-  task?: TrialTask;
+  /** Only trials of these tasks report it. */
+  tasks?: readonly TrialTask[];
   description: string;
 }
 
-export const trialMetrics = {
+const baseMetrics = {
   val_loss: {
     label: "Validation loss",
     reported: "evaluation",
@@ -35,7 +36,7 @@ export const trialMetrics = {
     reported: "evaluation",
     objective: true,
     better: "higher",
-    task: "classification",
+    tasks: ["classification"],
     description: "Share of validation samples classified right.",
   },
   train_loss: {
@@ -106,7 +107,7 @@ export const trialMetrics = {
     label: "Baseline validation accuracy",
     reported: "once",
     objective: false,
-    task: "classification",
+    tasks: ["classification"],
     description:
       "Share of validation samples in the commonest label: the accuracy of always guessing it.",
   },
@@ -118,6 +119,30 @@ export const trialMetrics = {
     description: "Training FLOPs per token (6N plus attention).",
   },
 } as const satisfies Record<string, MetricDefinition>;
+
+/** The tasks whose trials generate completions at each evaluation and score them. */
+export const generatingTasks = ["instruction", "dialogue"] as const satisfies TrialTask[];
+
+/** Scores of the completions generated for the evaluation's validation prompts. */
+const evaluationGenerationMetrics = Object.fromEntries(
+  (Object.keys(generationMetrics) as GenerationMetricKey[]).map((key) => {
+    const { label, description } = generationMetrics[key];
+    const labelled = generationMetrics[key].tasks.some((task) => task === "classification");
+    const definition: MetricDefinition = {
+      label,
+      reported: "evaluation",
+      objective: true,
+      better: "higher",
+      tasks: generatingTasks,
+      description: labelled
+        ? `${description} Only where the completions are labels (at most 20 distinct ones).`
+        : description,
+    };
+    return [key, definition];
+  }),
+) as Record<GenerationMetricKey, MetricDefinition & { tasks: typeof generatingTasks }>;
+
+export const trialMetrics = { ...baseMetrics, ...evaluationGenerationMetrics };
 
 export type MetricKey = keyof typeof trialMetrics;
 /** Metric values by key; a key is absent until it has been measured. */
@@ -135,8 +160,6 @@ export function isObjectiveMetric(key: string): key is MetricKey {
 }
 
 /** Whether the metric is measured at evaluations (and so can tell a better checkpoint). */
-export function isEvaluationMetric(
-  key: string,
-): key is "val_loss" | "val_perplexity" | "val_accuracy" {
+export function isEvaluationMetric(key: string): key is MetricKey {
   return key in trialMetrics && trialMetrics[key as MetricKey].reported === "evaluation";
 }

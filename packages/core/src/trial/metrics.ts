@@ -32,6 +32,7 @@ export function evaluationMetrics(report: EvalReport) {
     val_loss: report.validationLoss,
     val_perplexity: report.perplexity,
     ...(report.accuracy === undefined ? {} : { val_accuracy: report.accuracy }),
+    ...report.generationMetrics,
   } satisfies TrialMetrics;
 }
 
@@ -49,9 +50,12 @@ export function modelMetrics(config: GPTConfig) {
  */
 export function baselineMetrics(validation: readonly Batch[]): TrialMetrics {
   const classifier = validation.some((batch) => "labels" in batch);
-  const targets = validation.flatMap((batch) =>
-    Array.from("labels" in batch ? batch.labels : batch.targets),
-  );
+  // Instruction batches are scored on their trained-on targets only.
+  const targets = validation.flatMap((batch) => {
+    if ("labels" in batch) return Array.from(batch.labels);
+    if ("lossMask" in batch) return Array.from(batch.targets).filter((_, i) => batch.lossMask[i]);
+    return Array.from(batch.targets);
+  });
   return {
     baseline_val_loss: unigramEntropy(targets),
     ...(classifier ? { baseline_val_accuracy: majorityShare(targets) } : {}),
@@ -67,9 +71,9 @@ export function checkObjectives(objectives: readonly Objective[], task: TrialTas
       ];
     }
     const definition: MetricDefinition = trialMetrics[metric];
-    return definition.task !== undefined && definition.task !== task
+    return definition.tasks !== undefined && !definition.tasks.includes(task)
       ? [
-          `objective metric "${metric}" is reported only by ${definition.task} trials, this one is ${task}`,
+          `objective metric "${metric}" is reported only by ${definition.tasks.join(" and ")} trials, this one is ${task}`,
         ]
       : [];
   });

@@ -17,6 +17,8 @@ const dataPipeline =
   "it changes the data pipeline (which batches come next and how many tokens a step sees)";
 const validation =
   "it changes the validation data, so evaluations before and after would not compare";
+const generation =
+  "it changes the completions evaluations generate, so their scores before and after would not compare";
 
 /** Why each setting cannot change on resume; null where it can. Every setting is listed. */
 const whyFixedOnResume: Record<SettingName, string | null> = {
@@ -62,6 +64,11 @@ const whyFixedOnResume: Record<SettingName, string | null> = {
   eval_every: "it moves the evaluations at which a resumed trial is judged",
   eval_windows: validation,
   validation_fraction: validation,
+  packing: dataPipeline,
+  loss_on: "it changes which tokens the loss is on, so losses before and after would not compare",
+  eval_examples: generation,
+  max_new_tokens: generation,
+  eval_decoding: generation,
   optimizer:
     "the checkpoint's optimizer state (Adam's moments, SGD's momentum) belongs to its optimizer",
 };

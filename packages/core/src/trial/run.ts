@@ -4,27 +4,13 @@
  * passing on the trainer's reports (metrics.ts names their values by key), save "last" and "best"
  * checkpoints, and free every tensor however it ends, so that one worker can run many trials.
  */
-import {
-  ClassificationSampler,
-  classificationEvaluationBatches,
-  encodeClassificationExamples,
-  encodeSamples,
-  evaluationBatches,
-  type Fold,
-  splitForLanguageModelling,
-  splitSamples,
-  splitSamplesFold,
-  splitTokenStreamFold,
-  WindowSampler,
-} from "../data/batches.ts";
-import type { TextDataset } from "../data/text-dataset.ts";
+import type { Fold } from "../data/batches.ts";
+import { type GenerationMetricKey, generationMetrics } from "../eval/metric-definitions.ts";
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
 import { Random } from "../random.ts";
 import { checkpointConfigs, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
 import { Optimizer } from "../train/optimizers.ts";
 import {
-  type Batch,
-  type BatchSource,
   type Budget,
   type EvalReport,
   type StepReport,
@@ -35,6 +21,7 @@ import {
 import { isBetter } from "../tuning/pruners/pruner.ts";
 import type { Objective } from "../tuning/spec.ts";
 import { TrialConfigError } from "./config-error.ts";
+import { evaluateGenerations, MAX_LABELS } from "./generation-eval.ts";
 import { isEvaluationMetric, type TrialMetrics } from "./metric-definitions.ts";
 import {
   baselineMetrics,
@@ -48,10 +35,12 @@ import {
   buildTrialPlan,
   inSettingNames,
   settingName,
+  type TrialDataset,
   type TrialPlan,
   type TrialSettingsInput,
   type TrialTask,
 } from "./settings.ts";
+import { prepareData, type TrialData } from "./task-data.ts";
 
 /** What onEval resolves to; nothing means "continue". */
 export type EvalVerdict = "continue" | "stop";
@@ -64,7 +53,8 @@ export interface TrialCheckpoint {
 
 export interface TrialRunOptions {
   task: TrialTask;
-  dataset: TextDataset;
+  /** Text for language modelling and classification; instruction data for instruction and dialogue. */
+  dataset: TrialDataset;
   /** The study's fixed settings merged with the sampled parameters. */
   settings: TrialSettingsInput;
   budget: Budget;
@@ -115,9 +105,6 @@ interface ResumeState {
   trainingSeconds: number;
 }
 
-/** Every trial validates on the same samples of a dataset, so that their losses compare. */
-const SPLIT_SEED = 0;
-
 export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> {
   const objective = options.objective ?? { metric: "val_loss", direction: "minimize" };
   checkObjectives([objective], options.task);
@@ -131,6 +118,7 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
   const plan = buildTrialPlan(options.settings, options);
   const seeds = trialSeeds(options.seed);
   const data = prepareData(plan, options.dataset, seeds.sampler, options.fold);
+  checkGenerationObjective(objective, data);
   await options.onBaseline?.(baselineMetrics(data.validation));
   const start =
     options.resumeFrom === undefined
@@ -148,58 +136,6 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
 export function trialSeeds(seed: number) {
   const seeds = new Random(seed);
   return { model: seeds.nextUint32(), sampler: seeds.nextUint32(), dropout: seeds.nextUint32() };
-}
-
-export interface TrialData {
-  train: BatchSource;
-  /** Made once, so that every evaluation sees the same batches and a bad fit shows before training. */
-  validation: Batch[];
-}
-
-/** The data errors here (text shorter than a window, too few samples) are the settings' to fix. */
-export function prepareData(
-  plan: TrialPlan,
-  dataset: TextDataset,
-  seed: number,
-  fold?: Fold,
-): TrialData {
-  const { tokenizer, batchSize, validationFraction } = plan;
-  const { seqLen } = plan.model;
-  try {
-    if (plan.task === "classification") {
-      const examples = encodeClassificationExamples(dataset, tokenizer);
-      const split =
-        fold === undefined
-          ? splitSamples(examples, validationFraction, SPLIT_SEED)
-          : splitSamplesFold(examples, fold, SPLIT_SEED);
-      // Padding is masked out of pooling, so any token id will do.
-      const padToken = tokenizer.endOfText ?? 0;
-      return {
-        train: new ClassificationSampler(split.train, { seqLen, batchSize, padToken, seed }),
-        validation: [
-          ...classificationEvaluationBatches(split.validation, { seqLen, batchSize, padToken }),
-        ],
-      };
-    }
-    const split =
-      fold === undefined
-        ? splitForLanguageModelling(dataset, tokenizer, { validationFraction, seed: SPLIT_SEED })
-        : splitTokenStreamFold(encodeSamples(dataset.samples, tokenizer), fold);
-    return {
-      train: new WindowSampler(split.train, { seqLen, batchSize, seed }),
-      validation: [
-        ...evaluationBatches(split.validation, {
-          seqLen,
-          batchSize,
-          maxWindows: plan.evalWindows,
-        }),
-      ],
-    };
-  } catch (error) {
-    throw new TrialConfigError([
-      `the dataset does not suit these settings: ${inSettingNames((error as Error).message)}`,
-    ]);
-  }
 }
 
 interface Start {
@@ -335,15 +271,22 @@ async function train(
       // At an evaluation step the checkpoint waits for the evaluation, which a resumed run would skip.
       if (checkpointDue(report.step) && !evaluatesAt(report.step)) await save("last");
     },
-    onEval: async (report) => {
-      if (!Number.isFinite(report.validationLoss)) {
+    onEval: async (lossReport) => {
+      if (!Number.isFinite(lossReport.validationLoss)) {
         earlyEnd = {
           reason: "diverged",
-          detail: `validation loss is ${report.validationLoss} at step ${report.step}`,
+          detail: `validation loss is ${lossReport.validationLoss} at step ${lossReport.step}`,
         };
         return;
       }
-      const metrics = evaluationMetrics(report);
+      const report =
+        data.generation === undefined
+          ? lossReport
+          : {
+              ...lossReport,
+              ...evaluateGenerations(model, plan.tokenizer, data.generation, options.seed),
+            };
+      const metrics: TrialMetrics = evaluationMetrics(report);
       lastEval = metrics;
       if ((await options.onEval?.(report)) === "stop") {
         earlyEnd = {
@@ -380,6 +323,17 @@ async function train(
     metrics: finalMetrics(),
     parameterCount: fixedMetrics.param_count,
   };
+}
+
+/** A generation metric that these data's evaluations do not score (accuracy without labels). */
+function checkGenerationObjective(objective: Objective, data: TrialData) {
+  const { generation } = data;
+  if (generation === undefined || !(objective.metric in generationMetrics)) return;
+  if (!generation.metrics.includes(objective.metric as GenerationMetricKey)) {
+    throw new TrialConfigError([
+      `objective metric "${objective.metric}" needs completions that are labels (at most ${MAX_LABELS} distinct ones, each example's completion one of them); this dataset's are free text, scored by ${generation.metrics.join(", ")}`,
+    ]);
+  }
 }
 
 /** The objective when evaluations measure it, else the validation loss. */

@@ -244,6 +244,41 @@ export const trialSettingsSchema = z.strictObject({
     .default(0.1)
     .describe("Share of the dataset held out for validation.")
     .meta({ label: "Validation share", group: "more" }),
+  packing: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Instruction and dialogue: pack several examples into each sequence instead of one per sequence (padded); attention and positions stay within each example.",
+    )
+    .meta({ label: "Packing", group: "more" }),
+  loss_on: z
+    .enum(["all-turns", "last-turn"])
+    .default("all-turns")
+    .describe(
+      "Dialogue: train on every assistant turn of a conversation, or only on its last. Prompts and other turns are never trained on.",
+    )
+    .meta({ label: "Loss on", group: "more" }),
+  eval_examples: wholeNumber
+    .min(1)
+    .default(32)
+    .describe(
+      "Instruction and dialogue: validation prompts whose completions are generated and scored at each evaluation (the same ones for every trial of a study).",
+    )
+    .meta({ label: "Generated examples", group: "more" }),
+  max_new_tokens: wholeNumber
+    .min(1)
+    .default(64)
+    .describe(
+      "Instruction and dialogue: the most tokens generated per completion at evaluations; generation stops earlier at the end-of-turn token.",
+    )
+    .meta({ label: "Max new tokens", group: "more" }),
+  eval_decoding: z
+    .enum(["greedy", "sampled"])
+    .default("greedy")
+    .describe(
+      "Instruction and dialogue: generate evaluation completions greedily (the likeliest token each time) or sampled at temperature 1, seeded by the trial's seed.",
+    )
+    .meta({ label: "Evaluation decoding", group: "more" }),
 });
 
 export type TrialSettings = z.output<typeof trialSettingsSchema>;

@@ -8,6 +8,9 @@
  * in the users' names, because the runner fails the trial with that message.
  */
 import type { z } from "zod";
+import { type ChatTemplate, PLAIN_CHAT_TEMPLATE } from "../data/chat-template.ts";
+import type { InstructionDataset } from "../data/instruction-dataset.ts";
+import { instructionTokenizer } from "../data/instruction-encoding.ts";
 import type { TextDataset } from "../data/text-dataset.ts";
 import { datasetTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
@@ -27,6 +30,13 @@ import {
 } from "./settings-schema.ts";
 
 export type TrialTask = StudySpec["task"];
+
+/** Text (language modelling, classification) or instruction data (instruction, dialogue). */
+export type TrialDataset = TextDataset | InstructionDataset;
+
+export function isInstructionDataset(dataset: TrialDataset): dataset is InstructionDataset {
+  return "examples" in dataset;
+}
 
 /** Settings as a study gives them: unchecked, possibly partial. */
 export type TrialSettingsInput = Record<string, ParamValue>;
@@ -53,11 +63,27 @@ export interface TrialPlan {
   tokensPerStep: number;
   /** With batch_schedule noise-scale. */
   noiseScaleBatch?: TrainerOptions["noiseScaleBatch"];
+  /** Instruction and dialogue trials only. */
+  instruction?: InstructionPlan;
+}
+
+/** How an instruction or dialogue trial renders its examples and what its evaluations generate. */
+export interface InstructionPlan {
+  template: ChatTemplate;
+  packing: boolean;
+  /** Which assistant turns are trained on (loss_on). */
+  assistantTurns: "all" | "last";
+  generation: {
+    /** Validation examples whose completions are generated at each evaluation. */
+    examples: number;
+    maxNewTokens: number;
+    decoding: TrialSettings["eval_decoding"];
+  };
 }
 
 export interface TrialContext {
   task: TrialTask;
-  dataset: TextDataset;
+  dataset: TrialDataset;
   budget: Budget;
 }
 
@@ -78,7 +104,14 @@ export function trialBudget(budget: StudySpec["budget"]): Budget {
 export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext): TrialPlan {
   const settings = parseTrialSettings(input);
   const { task, dataset } = context;
-  const tokenizer = datasetTokenizer(settings.tokenizer, dataset);
+  const instruction = instructionPlan(settings, task, dataset);
+  const tokenizer = isInstructionDataset(dataset)
+    ? instructionTokenizer(
+        settings.tokenizer,
+        dataset,
+        instruction?.template ?? PLAIN_CHAT_TEMPLATE,
+      )
+    : datasetTokenizer(settings.tokenizer, dataset);
   const tokensPerStep = tokensPerOptimizerStep(settings);
   const problems: string[] = [];
   const noiseScaleBatch =
@@ -97,7 +130,7 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
 
   const model = checked(gptConfigSchema, problems, {
     ...modelConfigInput(settings, tokenizer.vocabSize),
-    ...(task === "classification" ? { numClasses: classCount(dataset) } : {}),
+    ...(task === "classification" ? { numClasses: classCount(dataset as TextDataset) } : {}),
   });
   // The optimizer and schedule schemas drop the fields their kind does not use.
   const optimizer = checked(optimizerConfigSchema, problems, {
@@ -147,6 +180,47 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     steps,
     tokensPerStep,
     ...(noiseScaleBatch && { noiseScaleBatch }),
+    ...(instruction && { instruction }),
+  };
+}
+
+/**
+ * An instruction or dialogue trial's plan, after checking that the data suits the task (models
+ * trained here have no chat template of their own, so they use the plain one).
+ */
+function instructionPlan(
+  settings: TrialSettings,
+  task: TrialTask,
+  dataset: TrialDataset,
+): InstructionPlan | undefined {
+  const generating = task === "instruction" || task === "dialogue";
+  if (!generating) {
+    if (isInstructionDataset(dataset)) {
+      throw new TrialConfigError([
+        `task ${task} needs a text dataset, this one is ${dataset.format} instruction data: use task instruction or dialogue`,
+      ]);
+    }
+    return undefined;
+  }
+  if (!isInstructionDataset(dataset)) {
+    throw new TrialConfigError([
+      `task ${task} needs a prompt/completion or chat dataset, not a text dataset`,
+    ]);
+  }
+  if (task === "dialogue" && dataset.format !== "chat") {
+    throw new TrialConfigError([
+      `task dialogue needs a chat dataset (conversations of messages), this one is ${dataset.format}: use task instruction`,
+    ]);
+  }
+  return {
+    template: PLAIN_CHAT_TEMPLATE,
+    packing: settings.packing,
+    assistantTurns: settings.loss_on === "last-turn" ? "last" : "all",
+    generation: {
+      examples: settings.eval_examples,
+      maxNewTokens: settings.max_new_tokens,
+      decoding: settings.eval_decoding,
+    },
   };
 }
 

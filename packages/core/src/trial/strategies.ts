@@ -31,13 +31,14 @@ import {
 } from "../tuning/strategies/lr-range-test.ts";
 import { TrialConfigError } from "./config-error.ts";
 import { objectiveValue } from "./metrics.ts";
-import { freshStart, prepareData, runTrial, stopRequested, trialSeeds } from "./run.ts";
+import { freshStart, runTrial, stopRequested, trialSeeds } from "./run.ts";
 import {
   buildTrialPlan,
   parseTrialSettings,
   type TrialSettingsInput,
   type TrialTask,
 } from "./settings.ts";
+import { prepareData } from "./task-data.ts";
 
 export interface StrategyInput {
   task: TrialTask;

@@ -156,7 +156,7 @@ their total violation, after the feasible ones), and NSGA-II ranks them after ev
 function metrics(): string[] {
   const when = { step: "every step", evaluation: "every evaluation", once: "once" };
   const rows = Object.entries(trialMetrics).map(([key, metric]) => {
-    const task = "task" in metric ? ` (${metric.task} only)` : "";
+    const task = "tasks" in metric ? ` (${metric.tasks.join(" and ")} only)` : "";
     const objective = metric.objective ? "yes" : "no";
     return `| \`${key}\` | ${when[metric.reported]}${task} | ${objective} | ${metric.description} |`;
   });

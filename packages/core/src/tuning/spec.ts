@@ -20,7 +20,7 @@ export const objectiveSchema = z.strictObject({
     .min(1)
     .meta({
       description:
-        "A metric that trials report at evaluations or at the end: val_loss, val_perplexity, val_accuracy (classification), tokens_per_s, param_count or flops_per_token.",
+        "A metric that trials report at evaluations or at the end: val_loss, val_perplexity, val_accuracy (classification), tokens_per_s, param_count or flops_per_token; for instruction and dialogue, the scores of the completions generated at evaluations: exact_match, token_f1, rouge1, rouge2, rougeL, bleu, chrf, chrf_pp, and accuracy or macro_f1 where the completions are labels.",
       examples: ["val_loss"],
     }),
   direction: z
@@ -117,9 +117,9 @@ export const studySpecSchema = z
       examples: ["lr-and-width"],
     }),
     task: z
-      .enum(["language-modelling", "classification"])
+      .enum(["language-modelling", "classification", "instruction", "dialogue"])
       .describe(
-        "language-modelling: predict the next token of the dataset's text; classification: predict each sample's label (a dataset with labels).",
+        "language-modelling: predict the next token of the dataset's text; classification: predict each sample's label (a dataset with labels); instruction: write each prompt's completion (a prompt/completion or chat dataset; summarisation, translation, question answering), trained on the completion only; dialogue: write the assistant's turns of each conversation (a chat dataset). Instruction and dialogue trials also generate completions for validation prompts at each evaluation and score them.",
       ),
     dataset: z
       .string()

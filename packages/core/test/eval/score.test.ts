@@ -3,7 +3,7 @@
 // second example's sentence BLEU is also worked by hand below).
 import { describe, expect, it } from "vitest";
 import { sentenceBleu } from "../../src/eval/bleu.ts";
-import { sentenceChrf } from "../../src/eval/chrf.ts";
+import { corpusChrf, sentenceChrf } from "../../src/eval/chrf.ts";
 import {
   type GenerationMetricKey,
   generationMetrics,
@@ -37,6 +37,14 @@ describe("scoring generations by key", () => {
   it("bleu and chrf are corpus scores, not means of sentence scores", () => {
     expect(scoreGenerations("bleu", worked)).toBeCloseTo(52.574767473552406, 9);
     expect(scoreGenerations("chrf", worked)).toBeCloseTo(54.55744986922076, 9);
+    expect(scoreGenerations("chrf_pp", worked)).toBeCloseTo(
+      corpusChrf(
+        worked.map((example) => example.prediction),
+        worked.map((example) => example.references),
+        { wordOrder: 2 },
+      ),
+      12,
+    );
     const sentence = [100.00000000000004, 11.51015341649912, 0];
     worked.forEach(({ prediction, references }, i) => {
       expect(sentenceBleu(prediction, references).score).toBeCloseTo(sentence[i] as number, 9);
@@ -95,6 +103,7 @@ describe("the metric registry", () => {
       "rougeL",
       "bleu",
       "chrf",
+      "chrf_pp",
     ]);
     expect(metricsForTask("dialogue")).toEqual(["token_f1", "rouge1", "rougeL", "bleu"]);
   });

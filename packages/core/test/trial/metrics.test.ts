@@ -85,13 +85,24 @@ describe("trial metrics", () => {
 
   it("allow as objectives the keys measured at evaluations or at the end", () => {
     expect([...objectiveMetrics].sort()).toEqual([
+      "accuracy",
+      "bleu",
+      "chrf",
+      "chrf_pp",
+      "exact_match",
       "flops_per_token",
+      "macro_f1",
       "param_count",
+      "rouge1",
+      "rouge2",
+      "rougeL",
+      "token_f1",
       "tokens_per_s",
       "val_accuracy",
       "val_loss",
       "val_perplexity",
     ]);
+    expect(isEvaluationMetric("chrf")).toBe(true);
     expect(isEvaluationMetric("val_perplexity")).toBe(true);
     expect(isEvaluationMetric("param_count")).toBe(false);
     expect(() =>
@@ -108,14 +119,25 @@ describe("trial metrics", () => {
   it("reject objectives that trials of the task do not report", () => {
     const check = (metric: string) => () =>
       checkObjectives([{ metric, direction: "maximize" }], "language-modelling");
-    expect(check("accuracy")).toThrow(TrialConfigError);
-    expect(check("accuracy")).toThrow(
-      'objective metric "accuracy" is not one trials report at evaluations or at the end (use one of val_loss, val_accuracy, val_perplexity, tokens_per_s, param_count, flops_per_token)',
+    expect(check("val_acc")).toThrow(TrialConfigError);
+    expect(check("val_acc")).toThrow(
+      'objective metric "val_acc" is not one trials report at evaluations or at the end (use one of val_loss, val_accuracy, val_perplexity, tokens_per_s, param_count, flops_per_token, exact_match, token_f1, rouge1, rouge2, rougeL, bleu, chrf, chrf_pp, accuracy, macro_f1)',
     );
     expect(check("train_loss")).toThrow(/objective metric "train_loss" is not one/);
     expect(check("val_accuracy")).toThrow(
       'objective metric "val_accuracy" is reported only by classification trials, this one is language-modelling',
     );
+  });
+
+  it("accept the generation metrics as objectives of instruction and dialogue trials only", () => {
+    const chrf = [{ metric: "chrf", direction: "maximize" as const }];
+    expect(() => checkObjectives(chrf, "instruction")).not.toThrow();
+    expect(() => checkObjectives(chrf, "dialogue")).not.toThrow();
+    for (const task of ["language-modelling", "classification"] as const) {
+      expect(() => checkObjectives(chrf, task)).toThrow(
+        `objective metric "chrf" is reported only by instruction and dialogue trials, this one is ${task}`,
+      );
+    }
   });
 
   it("extract an objective's value from a trial's metrics", () => {

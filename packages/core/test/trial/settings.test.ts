@@ -142,7 +142,7 @@ describe("trial settings", () => {
 
   it("reject unknown settings, listing the known ones", () => {
     expect(problem({ learning_rate: 0.1 })).toMatch(
-      /^unknown setting "learning_rate" \(known settings: lr, batch_size, .*validation_fraction\)$/,
+      /^unknown setting "learning_rate" \(known settings: lr, batch_size, .*validation_fraction, packing, loss_on, eval_examples, max_new_tokens, eval_decoding\)$/,
     );
     expect(problem({ learning_rate: 0.1, depth: 2 })).toMatch(
       /^unknown settings "learning_rate", "depth" \(known settings: /,
@@ -186,7 +186,7 @@ describe("trial settings", () => {
 
   it("list every setting with its type, default and description", () => {
     expect(knownSettings).toContain("d_model");
-    expect(knownSettings).toHaveLength(43);
+    expect(knownSettings).toHaveLength(48);
     const schema = trialSettingsJsonSchema();
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties?.d_model).toMatchObject({ type: "integer", default: 128 });

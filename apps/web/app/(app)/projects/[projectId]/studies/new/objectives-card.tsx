@@ -10,7 +10,7 @@ import { type CardProps, Errors } from "./setting-row.tsx";
 
 export function ObjectivesCard({ form, onChange, fieldErrors }: CardProps) {
   const metrics = OBJECTIVE_METRICS.filter(
-    (entry) => entry.task === undefined || entry.task === form.task,
+    (entry) => entry.tasks === undefined || entry.tasks.includes(form.task),
   );
   const setObjective = (index: number, next: StudyForm["objectives"][number]) =>
     onChange(
