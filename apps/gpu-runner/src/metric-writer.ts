@@ -1,7 +1,15 @@
 // Writes a trial's metric points and checkpoints in order, in batches, surviving a database that
 // goes away for a while: what could not be written is kept and retried, never dropped.
 
-import { type Database, type MetricPoint, saveCheckpoint, writeMetrics } from "@attune/db";
+import type { GenerationSample } from "@attune/core/train";
+import {
+  type Database,
+  type MetricPoint,
+  type NewGenerationSample,
+  saveCheckpoint,
+  writeGenerationSamples,
+  writeMetrics,
+} from "@attune/db";
 import { log } from "@attune/runtime/log";
 
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
@@ -32,6 +40,7 @@ export async function persistently<T>(
 
 export class TrialWriter {
   private buffer: MetricPoint[] = [];
+  private samples: NewGenerationSample[] = [];
   /** Every write goes through this chain, so a checkpoint is never stored before its metrics. */
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
@@ -54,13 +63,29 @@ export class TrialWriter {
     }
   }
 
+  /** An evaluation's generated samples, in the order the evaluation gave them. */
+  addSamples(step: number, samples: readonly GenerationSample[]) {
+    samples.forEach(({ prompt, reference, generated }, position) => {
+      this.samples.push({ trialId: this.trialId, step, position, prompt, reference, generated });
+    });
+  }
+
   /** Queues the buffered points for writing; resolves when they and everything before are stored. */
   flush(): Promise<void> {
     const points = this.buffer;
+    const samples = this.samples;
     this.buffer = [];
+    this.samples = [];
     if (points.length > 0) {
       this.chain = this.chain.then(() =>
         persistently(`metrics of trial ${this.trialId}`, () => writeMetrics(this.db, points)),
+      );
+    }
+    if (samples.length > 0) {
+      this.chain = this.chain.then(() =>
+        persistently(`generated samples of trial ${this.trialId}`, () =>
+          writeGenerationSamples(this.db, samples),
+        ),
       );
     }
     return this.chain;

@@ -1,7 +1,7 @@
 // One trial job: claim the trial, train it in a worker thread (from its last checkpoint, if an
 // earlier attempt left one), stream its metrics and checkpoints, ask the pruner at every
 // evaluation, obey cancel and pause, and record how it ended. Then let the study queue the next.
-import { decideTrial, fillStudy, objectiveKeys, readDatasetSamples, specOf } from "@attune/control";
+import { decideTrial, fillStudy, objectiveKeys, readStoredDataset, specOf } from "@attune/control";
 import {
   evaluationMetrics,
   objectiveValue,
@@ -104,7 +104,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
   const [objective] = spec.objectives;
   const work: TrialWork = {
     task: spec.task,
-    dataset: await readDatasetSamples(db, dataset),
+    dataset: await readStoredDataset(db, dataset),
     settings: { ...spec.fixed, ...trial.params },
     budget: trialBudget(spec.budget),
     seed: (study.seed + trial.number) >>> 0,
@@ -170,6 +170,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
             return;
           case "eval": {
             writer.add(message.report.step, evaluationMetrics(message.report));
+            writer.addSamples(message.report.step, message.report.samples ?? []);
             await writer.flush();
             const decision = await persistently(`pruning decision for trial ${trial.id}`, () =>
               decideTrial(db, study.id, trial.number),

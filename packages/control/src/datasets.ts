@@ -1,5 +1,6 @@
 import {
   builtinCorpora,
+  type Dataset,
   type DatasetSource,
   instructionCorpora,
   readDatasetSource,
@@ -29,12 +30,17 @@ export async function storedDatasetSource(
   return { bytes: new TextEncoder().encode(text), format: dataset.format };
 }
 
-/** The samples of a stored text dataset, which trials train on. */
+/** A stored dataset, parsed: text samples, or instruction and dialogue examples. */
+export async function readStoredDataset(db: Executor, dataset: DatasetMeta): Promise<Dataset> {
+  return readDatasetSource(await storedDatasetSource(db, dataset));
+}
+
+/** The samples of a stored text dataset, which strategies (the range tests) read. */
 export async function readDatasetSamples(db: Executor, dataset: DatasetMeta): Promise<TextDataset> {
-  const read = await readDatasetSource(await storedDatasetSource(db, dataset));
+  const read = await readStoredDataset(db, dataset);
   if (!("samples" in read)) {
     throw new Error(
-      `dataset "${dataset.name}" holds ${read.format} examples (task ${dataset.task}): trials train on text samples here`,
+      `dataset "${dataset.name}" holds ${read.format} examples (task ${dataset.task}): strategies read text samples only`,
     );
   }
   return read;

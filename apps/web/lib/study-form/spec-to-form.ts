@@ -6,6 +6,7 @@ import {
   type SamplerKind,
   SETTINGS,
   type SettingDefinition,
+  TASKS,
 } from "./catalogue.ts";
 import { blankRow, type StudyForm } from "./form-state.ts";
 import { formToSpec } from "./form-to-spec.ts";
@@ -27,7 +28,7 @@ export function specToForm(raw: unknown, base: StudyForm): FormFromSpec {
   if (!isObject(raw)) return { form: base, editorOnly: ["(the spec is not a mapping of fields)"] };
   const form: StudyForm = structuredClone(base);
   form.name = valueText(raw.name);
-  form.task = raw.task === "classification" ? "classification" : "language-modelling";
+  form.task = TASKS.find((task) => task.value === raw.task)?.value ?? "language-modelling";
   form.dataset = valueText(raw.dataset);
   if (Array.isArray(raw.objectives)) {
     form.objectives = raw.objectives.map((objective) => {

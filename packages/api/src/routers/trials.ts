@@ -159,7 +159,7 @@ export const trialsRouter = {
     "viewer",
     z.strictObject({
       studyId,
-      keys: z.array(metricKey).min(1).max(10),
+      keys: z.array(metricKey).min(1).max(20),
       trialIds: z.array(trialId).min(1).max(100).optional(),
       maxPoints: z.number().int().min(2).max(5000).default(500),
     }),

@@ -1,7 +1,7 @@
 "use client";
 // The trial's curves as small multiples: training and validation loss together, learning rate,
-// throughput, gradient norm and, for a growing batch, the batch with the noise scale it follows,
-// each on its own scale.
+// throughput, gradient norm, for a growing batch the batch with the noise scale it follows, and
+// for instruction and dialogue trials the scores of their generated text, each on its own scale.
 import { type CSSProperties, useState } from "react";
 import { LineChart, type LineSeries } from "~/components/line-chart.tsx";
 import { Card, Empty, ErrorNote, Loading } from "~/components/ui.tsx";
@@ -45,6 +45,27 @@ const CHARTS: readonly ChartDefinition[] = [
     curves: [
       ["effective_batch_size", "batch"],
       ["noise_scale", "noise scale"],
+    ],
+    optional: true,
+  },
+  {
+    id: "text-scores",
+    title: "Generated text: chrF and BLEU (0 to 100)",
+    curves: [
+      ["chrf", "chrF"],
+      ["chrf_pp", "chrF++"],
+      ["bleu", "BLEU"],
+    ],
+    optional: true,
+  },
+  {
+    id: "text-overlap",
+    title: "Generated text: match and overlap (0 to 1)",
+    curves: [
+      ["exact_match", "exact match"],
+      ["token_f1", "token F1"],
+      ["rouge1", "ROUGE-1"],
+      ["rougeL", "ROUGE-L"],
     ],
     optional: true,
   },

@@ -24,6 +24,7 @@ import { ConfigCard } from "./config-card.tsx";
 import { CURVE_KEYS, lastStep, lastValue, TrialCurves } from "./curves-card.tsx";
 import { Playground } from "./playground.tsx";
 import { RunnerCard } from "./runner-card.tsx";
+import { SamplesCard } from "./samples-card.tsx";
 import { TimelineCard } from "./timeline-card.tsx";
 import styles from "./trial.module.css";
 
@@ -126,6 +127,9 @@ export function TrialPage({ trialId }: { trialId: string }) {
         error={curves.error}
         live={training}
       />
+      {spec.task === "instruction" || spec.task === "dialogue" ? (
+        <SamplesCard trialId={trialId} live={training} refetchIntervalMs={LIVE_INTERVAL_MS} />
+      ) : null}
       <Playground trialId={trialId} source={generationSource.data} />
       <div className={styles.columns}>
         <ConfigCard trial={trial.data} spec={spec} />

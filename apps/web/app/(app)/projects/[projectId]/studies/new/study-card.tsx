@@ -53,7 +53,11 @@ export function StudyCard({
           <select
             data-testid="study-dataset"
             value={form.dataset}
-            onChange={(event) => onChange({ ...form, dataset: event.target.value })}
+            onChange={(event) => {
+              // A dataset declares its task (instruction data trains instruction studies).
+              const chosen = datasets.find((dataset) => dataset.name === event.target.value);
+              onChange({ ...form, dataset: event.target.value, task: chosen?.task ?? form.task });
+            }}
           >
             {!known && (
               <option value={form.dataset}>
