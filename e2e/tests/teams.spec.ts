@@ -60,7 +60,7 @@ test("a team's project gets an uploaded dataset and Moby Dick, with their statis
 
   const datasets = page.getByTestId("datasets");
   await expect(datasets.getByText("No datasets yet.")).toBeVisible();
-  const file = page.getByLabel("File");
+  const file = page.getByTestId("datasets").getByLabel("File");
   await file.setInputFiles({
     name: "broken.jsonl",
     mimeType: "application/jsonl",
