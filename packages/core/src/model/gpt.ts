@@ -12,10 +12,12 @@ import type { ClassificationBatch, TokenBatch } from "../data/batches.ts";
 import type { InstructionBatch } from "../data/instruction-batches.ts";
 import { Random } from "../random.ts";
 import { type GPTConfig, headDim, layerNormEpsilon, mlpWidth, parseConfig } from "./config.ts";
+import { type BlockAdapters, withLora } from "./lora.ts";
 import {
   addLayerNorm,
   causalAttention,
   embeddingLookup,
+  gelu,
   geluMlp,
   layerNorm,
   linear,
@@ -44,6 +46,8 @@ export interface BlockWeights {
   mlpNorm: Norm;
   mlpIn: Linear;
   mlpOut: Linear;
+  /** LoRA adapters on some of the projections (lora.ts). */
+  lora?: BlockAdapters;
 }
 
 export interface GPTWeights {
@@ -155,6 +159,7 @@ interface Shape {
   /** Each token's position, [batch·length]. */
   positions: Int32Array;
   segments: Int32Array | undefined;
+  forward: ForwardOptions;
 }
 
 /** Final hidden states [batch·length, dModel] for token ids laid out row after row. */
@@ -180,6 +185,7 @@ export function hiddenStates(
     length,
     positions: positionIds(length, tokens.length, segments),
     segments,
+    forward: options,
   };
   const dropout = dropoutFunction(config.dropout, options);
   const x = dropout(embed(model, tokens, shape));
@@ -351,7 +357,7 @@ function preNormLayers(
   const { config, weights } = model;
   const sublayers = weights.blocks.flatMap((block) => [
     { norm: block.attentionNorm, apply: (h: tf.Tensor2D) => attention(h, block, config, shape) },
-    { norm: block.mlpNorm, apply: (h: tf.Tensor2D) => mlp(h, block, config) },
+    { norm: block.mlpNorm, apply: (h: tf.Tensor2D) => mlp(h, block, config, shape) },
   ]);
   const finalNorm = weights.finalNorm as Norm;
   let residual = x;
@@ -382,14 +388,21 @@ function postNormBlock(
     config,
   );
   return normalize(
-    tf.add(afterAttention, dropout(mlp(afterAttention, block, config))),
+    tf.add(afterAttention, dropout(mlp(afterAttention, block, config, shape))),
     block.mlpNorm,
     config,
   );
 }
 
-function mlp(x: tf.Tensor2D, block: BlockWeights, config: GPTConfig): tf.Tensor2D {
-  const { mlpIn, mlpOut } = block;
+function mlp(x: tf.Tensor2D, block: BlockWeights, config: GPTConfig, shape: Shape): tf.Tensor2D {
+  const { mlpIn, mlpOut, lora } = block;
+  if (lora?.mlpIn !== undefined || lora?.mlpOut !== undefined) {
+    const activate = config.activation === "gelu" ? gelu : tf.relu;
+    const hidden = activate(
+      withLora(linear(x, mlpIn.weight, mlpIn.bias), x, lora.mlpIn, shape.forward),
+    );
+    return withLora(linear(hidden, mlpOut.weight, mlpOut.bias), hidden, lora.mlpOut, shape.forward);
+  }
   if (config.activation === "gelu") {
     return geluMlp(x, mlpIn.weight, mlpIn.bias, mlpOut.weight, mlpOut.bias);
   }
@@ -413,6 +426,12 @@ function attention(
     [q.weight, k.weight, v.weight],
     [q.bias, k.bias, v.bias],
   );
+  const { lora, attentionOutput } = block;
+  if (lora !== undefined) {
+    query = withLora(query, x, lora.query, shape.forward);
+    key = withLora(key, x, lora.key, shape.forward);
+    value = withLora(value, x, lora.value, shape.forward);
+  }
   if (config.positions === "rotary") {
     query = rotate(query, shape, size);
     key = rotate(key, shape, size);
@@ -425,7 +444,8 @@ function attention(
     { heads, kvHeads, length: shape.length },
     shape.segments,
   );
-  return linear(out, block.attentionOutput.weight, block.attentionOutput.bias);
+  const projected = linear(out, attentionOutput.weight, attentionOutput.bias);
+  return withLora(projected, out, lora?.attentionOutput, shape.forward);
 }
 
 /**

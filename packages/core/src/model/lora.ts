@@ -1,0 +1,215 @@
+/**
+ * LoRA (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language Models"): a projection
+ * y = x·W + b of a frozen base model gains a trainable low-rank update,
+ * y = x·W + b + (dropout(x)·A·B)·scaling, with A [in, r] and B [r, out] (core's [in, out] layout;
+ * PEFT stores them transposed, see peft-lora.ts). A starts Kaiming-uniform and B at zero, as
+ * PEFT's `LoraLayer.reset_lora_parameters`, so training starts from the base model's function.
+ *
+ * `addLora` returns a GPT that shares the base's tensors (never copied) and whose `parameters` are
+ * only the adapters: the trainer, optimizer and checkpoints, which all work from `parameters`, then
+ * train, hold moments for and save the adapters alone. The base's variables are marked untrainable,
+ * so the projections skip their weight gradients (frozen-ops.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../random.ts";
+import { freezeVariables, type WeightTree, weightVariables } from "./frozen-weights.ts";
+import type { BlockWeights, GPT, GPTWeights } from "./gpt.ts";
+import { matmul } from "./ops.ts";
+
+/** The projections an adapter can attach to, by core's block weight names. */
+export const loraTargets = ["query", "key", "value", "attentionOutput", "mlpIn", "mlpOut"] as const;
+export type LoraTarget = (typeof loraTargets)[number];
+
+export interface LoraConfig {
+  rank: number;
+  alpha: number;
+  dropout: number;
+  targets: readonly LoraTarget[];
+  /** Rank-stabilised scaling alpha/√r (Kalajdzievski 2023) instead of alpha/r. */
+  rslora: boolean;
+}
+
+export interface LoraAdapter {
+  /** [in, rank] */
+  a: tf.Variable<tf.Rank.R2>;
+  /** [rank, out] */
+  b: tf.Variable<tf.Rank.R2>;
+  scaling: number;
+  dropout: number;
+  /**
+   * Seeds the adapter's dropout mask: adapters reading the same input (query, key and value) share
+   * it, as PEFT's one dropout on GPT-2's fused c_attn input does.
+   */
+  dropoutSite: number;
+}
+
+export type BlockAdapters = Partial<Record<LoraTarget, LoraAdapter>>;
+
+export function loraScaling(config: Pick<LoraConfig, "rank" | "alpha" | "rslora">): number {
+  return config.rslora ? config.alpha / Math.sqrt(config.rank) : config.alpha / config.rank;
+}
+
+/** Which input a target reads, for its dropout site: attention in, attention out, MLP in, MLP hidden. */
+const INPUT_OF: Record<LoraTarget, number> = {
+  query: 0,
+  key: 0,
+  value: 0,
+  attentionOutput: 1,
+  mlpIn: 2,
+  mlpOut: 3,
+};
+
+/**
+ * The base model with adapters on `config.targets` of every block, their A drawn from `seed`, or
+ * set from `values` (by parameter name, "blocks.{i}.{target}.loraA" [in, r] and ".loraB" [r, out])
+ * when given. Marks the base's variables untrainable.
+ */
+export function addLora(
+  base: GPT,
+  config: LoraConfig,
+  seed: number,
+  values?: Map<string, tf.Tensor>,
+): GPT {
+  checkLoraConfig(config);
+  freezeVariables(base.weights as unknown as WeightTree);
+  const random = new Random(seed);
+  const parameters = new Map<string, tf.Variable>();
+  const scaling = loraScaling(config);
+  const variable = (name: string, shape: [number, number], init: () => Float32Array) => {
+    const given = values?.get(name);
+    if (given !== undefined && !tf.util.arraysEqual(given.shape, shape)) {
+      throw new Error(`LoRA parameter ${name} has shape [${given.shape}], expected [${shape}]`);
+    }
+    const created = tf.tidy(() =>
+      tf.variable(given ?? tf.tensor2d(init(), shape), true),
+    ) as tf.Variable<tf.Rank.R2>;
+    parameters.set(name, created);
+    return created;
+  };
+  const blocks = base.weights.blocks.map((block, i) => {
+    const lora: BlockAdapters = {};
+    for (const target of config.targets) {
+      const [inputs, outputs] = block[target].weight.shape;
+      const name = `blocks.${i}.${target}`;
+      // PEFT: kaiming_uniform_(lora_A.weight [r, in], a=√5), whose bound is 1/√fan_in = 1/√in.
+      const bound = 1 / Math.sqrt(inputs);
+      lora[target] = {
+        a: variable(`${name}.loraA`, [inputs, config.rank], () =>
+          Float32Array.from({ length: inputs * config.rank }, () => random.uniform(-bound, bound)),
+        ),
+        b: variable(
+          `${name}.loraB`,
+          [config.rank, outputs],
+          () => new Float32Array(config.rank * outputs),
+        ),
+        scaling,
+        dropout: config.dropout,
+        dropoutSite: 4 * i + INPUT_OF[target],
+      };
+    }
+    return { ...block, lora };
+  });
+  return { config: base.config, weights: { ...base.weights, blocks }, parameters };
+}
+
+export function checkLoraConfig(config: LoraConfig) {
+  const problems: string[] = [];
+  if (!(Number.isInteger(config.rank) && config.rank >= 1)) {
+    problems.push(`lora_r must be a positive whole number, got ${config.rank}`);
+  }
+  if (!(config.alpha > 0)) problems.push(`lora_alpha must be positive, got ${config.alpha}`);
+  if (!(config.dropout >= 0 && config.dropout < 1)) {
+    problems.push(`lora_dropout must be in [0, 1), got ${config.dropout}`);
+  }
+  if (config.targets.length === 0) problems.push("lora_targets must name at least one projection");
+  const unknown = config.targets.filter((target) => !loraTargets.includes(target));
+  if (unknown.length > 0) {
+    problems.push(
+      `lora_targets has unknown ${unknown.join(", ")}; known: ${loraTargets.join(", ")}`,
+    );
+  }
+  if (problems.length > 0) throw new Error(`invalid LoRA config: ${problems.join("; ")}`);
+}
+
+/**
+ * A projection's output plus its adapter's update (dropout(x)·A·B)·scaling, or the output as it is
+ * without an adapter. Dropout only while training, seeded by the forward pass's seed and the site.
+ */
+export function withLora(
+  output: tf.Tensor2D,
+  x: tf.Tensor2D,
+  adapter: LoraAdapter | undefined,
+  forward: { training?: boolean; dropoutSeed?: number },
+): tf.Tensor2D {
+  if (adapter === undefined) return output;
+  const dropped =
+    forward.training && adapter.dropout > 0
+      ? (tf.dropout(
+          x,
+          adapter.dropout,
+          undefined,
+          (forward.dropoutSeed ?? 0) + 7919 * (adapter.dropoutSite + 1),
+        ) as tf.Tensor2D)
+      : x;
+  const update = matmul(matmul(dropped, adapter.a), adapter.b);
+  return tf.add(output, tf.mul(update, adapter.scaling));
+}
+
+/**
+ * A plain GPT computing what the adapted one does: each adapted weight becomes W + scaling·A·B
+ * (A·B is [in, out], the layout of GPT-2's Conv1D weights that core keeps), every other weight a
+ * copy. The result owns its variables: dispose it with disposeGPT.
+ */
+export function mergeLora(model: GPT): GPT {
+  const parameters = new Map<string, tf.Variable>();
+  const copy = (name: string, tensor: tf.Tensor) => {
+    const created = tf.variable(tensor, true);
+    parameters.set(name, created);
+    return created;
+  };
+  const copyTree = <T>(tree: T, path: string): T =>
+    Object.fromEntries(
+      Object.entries(tree as object).map(([key, value]) => {
+        const name = `${path}${key}`;
+        if (value === undefined || key === "lora") return [key, undefined];
+        if (value instanceof tf.Tensor) return [key, copy(name, value.clone())];
+        return [key, copyTree(value, `${name}.`)];
+      }),
+    ) as T;
+  const { blocks, ...rest } = model.weights;
+  const merged: GPTWeights = {
+    ...copyTree(rest, ""),
+    blocks: blocks.map((block, i) => {
+      const plain = copyTree({ ...block, lora: undefined }, `blocks.${i}.`) as BlockWeights;
+      for (const [target, adapter] of Object.entries(block.lora ?? {})) {
+        const linear = plain[target as LoraTarget];
+        const update = tf.tidy(() =>
+          tf.add(linear.weight, tf.mul(matmul(adapter.a, adapter.b), adapter.scaling)),
+        );
+        linear.weight.assign(update as tf.Tensor2D);
+        update.dispose();
+      }
+      return plain;
+    }),
+  };
+  return { config: model.config, weights: merged, parameters: ordered(parameters, model) };
+}
+
+/** The merged parameters in createGPT's order (the base's own variable order). */
+function ordered(parameters: Map<string, tf.Variable>, model: GPT): Map<string, tf.Variable> {
+  const names = weightVariables(model.weights as unknown as WeightTree).map(([name]) => name);
+  return new Map(names.map((name) => [name, parameters.get(name) as tf.Variable]));
+}
+
+/** The adapters' variables of a model made by addLora, by block and target. */
+export function adaptersOf(
+  model: GPT,
+): { block: number; target: LoraTarget; adapter: LoraAdapter }[] {
+  return model.weights.blocks.flatMap((block, i) =>
+    Object.entries(block.lora ?? {}).map(([target, adapter]) => ({
+      block: i,
+      target: target as LoraTarget,
+      adapter,
+    })),
+  );
+}
