@@ -14,20 +14,8 @@ import * as tf from "@tensorflow/tfjs";
 import { Random } from "../random.ts";
 import { freezeVariables, type WeightTree, weightVariables } from "./frozen-weights.ts";
 import type { BlockWeights, GPT, GPTWeights } from "./gpt.ts";
+import { checkLoraConfig, type LoraConfig, type LoraTarget, loraScaling } from "./lora-config.ts";
 import { matmul } from "./ops.ts";
-
-/** The projections an adapter can attach to, by core's block weight names. */
-export const loraTargets = ["query", "key", "value", "attentionOutput", "mlpIn", "mlpOut"] as const;
-export type LoraTarget = (typeof loraTargets)[number];
-
-export interface LoraConfig {
-  rank: number;
-  alpha: number;
-  dropout: number;
-  targets: readonly LoraTarget[];
-  /** Rank-stabilised scaling alpha/√r (Kalajdzievski 2023) instead of alpha/r. */
-  rslora: boolean;
-}
 
 export interface LoraAdapter {
   /** [in, rank] */
@@ -44,10 +32,6 @@ export interface LoraAdapter {
 }
 
 export type BlockAdapters = Partial<Record<LoraTarget, LoraAdapter>>;
-
-export function loraScaling(config: Pick<LoraConfig, "rank" | "alpha" | "rslora">): number {
-  return config.rslora ? config.alpha / Math.sqrt(config.rank) : config.alpha / config.rank;
-}
 
 /** Which input a target reads, for its dropout site: attention in, attention out, MLP in, MLP hidden. */
 const INPUT_OF: Record<LoraTarget, number> = {
@@ -110,25 +94,6 @@ export function addLora(
     return { ...block, lora };
   });
   return { config: base.config, weights: { ...base.weights, blocks }, parameters };
-}
-
-export function checkLoraConfig(config: LoraConfig) {
-  const problems: string[] = [];
-  if (!(Number.isInteger(config.rank) && config.rank >= 1)) {
-    problems.push(`lora_r must be a positive whole number, got ${config.rank}`);
-  }
-  if (!(config.alpha > 0)) problems.push(`lora_alpha must be positive, got ${config.alpha}`);
-  if (!(config.dropout >= 0 && config.dropout < 1)) {
-    problems.push(`lora_dropout must be in [0, 1), got ${config.dropout}`);
-  }
-  if (config.targets.length === 0) problems.push("lora_targets must name at least one projection");
-  const unknown = config.targets.filter((target) => !loraTargets.includes(target));
-  if (unknown.length > 0) {
-    problems.push(
-      `lora_targets has unknown ${unknown.join(", ")}; known: ${loraTargets.join(", ")}`,
-    );
-  }
-  if (problems.length > 0) throw new Error(`invalid LoRA config: ${problems.join("; ")}`);
 }
 
 /**

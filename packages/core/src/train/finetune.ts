@@ -6,10 +6,12 @@
  * those, the optimizer keeps moments for those, and checkpoints save those. Frozen variables are
  * marked untrainable, so the ops skip their weight gradients (model/frozen-ops.ts).
  */
+import { createHash } from "node:crypto";
 import type * as tf from "@tensorflow/tfjs";
 import { freezeVariables, type WeightTree, weightVariables } from "../model/frozen-weights.ts";
 import type { GPT } from "../model/gpt.ts";
-import { addLora, type LoraConfig } from "../model/lora.ts";
+import { addLora } from "../model/lora.ts";
+import type { LoraConfig } from "../model/lora-config.ts";
 
 export type Finetune =
   | { mode: "full" }
@@ -58,4 +60,26 @@ export function freezeAllBut(model: GPT, trainableBlocks: number): GPT {
   );
   for (const variable of parameters.values()) variable.trainable = true;
   return { ...model, parameters };
+}
+
+/**
+ * The SHA-256 of the weights a fine-tuned model does not train (every weight of its base but the
+ * trained ones), by name and float32 bytes: a checkpoint of the trained weights names its base so.
+ */
+export function frozenWeightsHash(model: GPT): string {
+  const trained = new Set(model.parameters.values());
+  const hash = createHash("sha256");
+  for (const [name, variable] of weightVariables(model.weights as unknown as WeightTree)) {
+    if (trained.has(variable)) continue;
+    const values = variable.dataSync() as Float32Array;
+    hash.update(`${name}[${variable.shape}]`);
+    hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return hash.digest("hex");
+}
+
+/** Disposes every variable of the model: its base's and its adapters. */
+export function disposeWithBase(model: GPT) {
+  const base = weightVariables(model.weights as unknown as WeightTree).map(([, v]) => v);
+  for (const variable of new Set([...base, ...model.parameters.values()])) variable.dispose();
 }

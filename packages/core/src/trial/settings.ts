@@ -12,6 +12,7 @@ import type { TextDataset } from "../data/text-dataset.ts";
 import { datasetTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
 import { startMicrobatches } from "../train/batch-schedule.ts";
+import type { Finetune } from "../train/finetune.ts";
 import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { type Schedule, scheduleSchema } from "../train/schedules.ts";
 import type { Budget, TrainerOptions } from "../train/trainer.ts";
@@ -19,6 +20,7 @@ import type { StudySpec } from "../tuning/spec.ts";
 import type { ParamValue } from "../tuning/types.ts";
 import { TrialConfigError } from "./config-error.ts";
 import { stepsInBudget, tokensPerOptimizerStep } from "./cost.ts";
+import { finetunePlan } from "./finetune-settings.ts";
 import {
   knownSettings,
   modelConfigInput,
@@ -53,6 +55,8 @@ export interface TrialPlan {
   tokensPerStep: number;
   /** With batch_schedule noise-scale. */
   noiseScaleBatch?: TrainerOptions["noiseScaleBatch"];
+  /** Which weights train. */
+  finetune: Finetune;
 }
 
 export interface TrialContext {
@@ -108,6 +112,7 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     weightDecay: settings.weight_decay,
     momentum: settings.momentum,
   });
+  const finetune = finetunePlan(settings, settings.layers, problems);
   const schedule = checked(scheduleSchema, problems, {
     kind: settings.schedule,
     warmupSteps: settings.warmup_steps,
@@ -147,6 +152,7 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     steps,
     tokensPerStep,
     ...(noiseScaleBatch && { noiseScaleBatch }),
+    finetune,
   };
 }
 

@@ -17,7 +17,8 @@ import {
   languageModelLogits,
   languageModelLoss,
 } from "../../src/model/gpt.ts";
-import { addLora, type LoraConfig, loraTargets, mergeLora } from "../../src/model/lora.ts";
+import { addLora, mergeLora } from "../../src/model/lora.ts";
+import { type LoraConfig, loraTargets } from "../../src/model/lora-config.ts";
 import { Random } from "../../src/random.ts";
 import { selectBackend } from "../../src/train/backend.ts";
 import { freezeAllBut } from "../../src/train/finetune.ts";
