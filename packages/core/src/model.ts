@@ -12,6 +12,10 @@ export { exportHuggingFaceGPT2, importHuggingFaceGPT2 } from "./model/hf-gpt2.ts
  * generation_config.json that transformers loads. PyTorch's pickled .bin files are refused.
  */
 export type { GenerationTokens } from "./model/hf-gpt2-config.ts";
+/** LoRA adapters on a frozen base, merged into plain weights, and in and out of PEFT's layout. */
+export { addLora, mergeLora } from "./model/lora.ts";
+export type { LoraConfig, LoraTarget } from "./model/lora-config.ts";
+export { exportPeftLora, importPeftLora } from "./model/peft-lora.ts";
 export {
   type Float32Tensor,
   float32Values,

@@ -16,6 +16,7 @@ import { freezeVariables, type WeightTree, weightVariables } from "./frozen-weig
 import type { BlockWeights, GPT, GPTWeights } from "./gpt.ts";
 import { checkLoraConfig, type LoraConfig, type LoraTarget, loraScaling } from "./lora-config.ts";
 import { matmul } from "./ops.ts";
+import type { Float32Tensor } from "./safetensors.ts";
 
 export interface LoraAdapter {
   /** [in, rank] */
@@ -44,50 +45,76 @@ const INPUT_OF: Record<LoraTarget, number> = {
 };
 
 /**
- * The base model with adapters on `config.targets` of every block, their A drawn from `seed`, or
- * set from `values` (by parameter name, "blocks.{i}.{target}.loraA" [in, r] and ".loraB" [r, out])
- * when given. Marks the base's variables untrainable.
+ * The base model with adapters on `config.targets` of every block: A drawn from `seed`
+ * Kaiming-uniform, B zero. Marks the base's variables untrainable.
  */
-export function addLora(
-  base: GPT,
-  config: LoraConfig,
-  seed: number,
-  values?: Map<string, tf.Tensor>,
-): GPT {
+export function addLora(base: GPT, config: LoraConfig, seed: number): GPT {
   checkLoraConfig(config);
-  freezeVariables(base.weights as unknown as WeightTree);
   const random = new Random(seed);
-  const parameters = new Map<string, tf.Variable>();
   const scaling = loraScaling(config);
-  const variable = (name: string, shape: [number, number], init: () => Float32Array) => {
-    const given = values?.get(name);
-    if (given !== undefined && !tf.util.arraysEqual(given.shape, shape)) {
-      throw new Error(`LoRA parameter ${name} has shape [${given.shape}], expected [${shape}]`);
+  const blocks = base.weights.blocks.map((block) => {
+    const values: BlockAdapterValues = {};
+    for (const target of config.targets) {
+      const [inputs, outputs] = block[target].weight.shape;
+      // PEFT: kaiming_uniform_(lora_A.weight [r, in], a=√5), whose bound is 1/√fan_in = 1/√in.
+      const bound = 1 / Math.sqrt(inputs);
+      const a = Float32Array.from({ length: inputs * config.rank }, () =>
+        random.uniform(-bound, bound),
+      );
+      values[target] = {
+        a: { shape: [inputs, config.rank], values: a },
+        b: { shape: [config.rank, outputs], values: new Float32Array(config.rank * outputs) },
+        scaling,
+        dropout: config.dropout,
+      };
     }
+    return values;
+  });
+  return attachAdapters(base, blocks);
+}
+
+/** An adapter's values: A [in, r] and B [r, out], of any rank r. */
+export interface AdapterValues {
+  a: Float32Tensor;
+  b: Float32Tensor;
+  scaling: number;
+  dropout: number;
+}
+export type BlockAdapterValues = Partial<Record<LoraTarget, AdapterValues>>;
+
+/**
+ * The base model with the given adapters (one record per block) as its only parameters, named
+ * "blocks.{i}.{target}.loraA" and ".loraB". Marks the base's variables untrainable.
+ */
+export function attachAdapters(base: GPT, values: BlockAdapterValues[]): GPT {
+  freezeVariables(base.weights as unknown as WeightTree);
+  const parameters = new Map<string, tf.Variable>();
+  const variable = (name: string, { shape, values }: Float32Tensor) => {
     const created = tf.tidy(() =>
-      tf.variable(given ?? tf.tensor2d(init(), shape), true),
+      tf.variable(tf.tensor2d(values, shape as [number, number]), true),
     ) as tf.Variable<tf.Rank.R2>;
     parameters.set(name, created);
     return created;
   };
   const blocks = base.weights.blocks.map((block, i) => {
     const lora: BlockAdapters = {};
-    for (const target of config.targets) {
+    for (const [target, adapter] of Object.entries(values[i] ?? {}) as [
+      LoraTarget,
+      AdapterValues,
+    ][]) {
       const [inputs, outputs] = block[target].weight.shape;
+      const [aShape, bShape] = [adapter.a.shape, adapter.b.shape];
+      if (aShape[0] !== inputs || bShape[1] !== outputs || aShape[1] !== bShape[0]) {
+        throw new Error(
+          `block ${i}'s ${target} adapter: A [${aShape}] and B [${bShape}] do not fit its [${inputs}, ${outputs}] weight`,
+        );
+      }
       const name = `blocks.${i}.${target}`;
-      // PEFT: kaiming_uniform_(lora_A.weight [r, in], a=√5), whose bound is 1/√fan_in = 1/√in.
-      const bound = 1 / Math.sqrt(inputs);
       lora[target] = {
-        a: variable(`${name}.loraA`, [inputs, config.rank], () =>
-          Float32Array.from({ length: inputs * config.rank }, () => random.uniform(-bound, bound)),
-        ),
-        b: variable(
-          `${name}.loraB`,
-          [config.rank, outputs],
-          () => new Float32Array(config.rank * outputs),
-        ),
-        scaling,
-        dropout: config.dropout,
+        a: variable(`${name}.loraA`, adapter.a),
+        b: variable(`${name}.loraB`, adapter.b),
+        scaling: adapter.scaling,
+        dropout: adapter.dropout,
         dropoutSite: 4 * i + INPUT_OF[target],
       };
     }
