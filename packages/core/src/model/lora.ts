@@ -155,7 +155,8 @@ export function withLora(
 export function mergeLora(model: GPT): GPT {
   const parameters = new Map<string, tf.Variable>();
   const copy = (name: string, tensor: tf.Tensor) => {
-    const created = tf.variable(tensor, true);
+    // tidy releases the clone; the variable keeps its data.
+    const created = tf.tidy(() => tf.variable(tensor.clone(), true));
     parameters.set(name, created);
     return created;
   };
@@ -164,7 +165,7 @@ export function mergeLora(model: GPT): GPT {
       Object.entries(tree as object).map(([key, value]) => {
         const name = `${path}${key}`;
         if (value === undefined || key === "lora") return [key, undefined];
-        if (value instanceof tf.Tensor) return [key, copy(name, value.clone())];
+        if (value instanceof tf.Tensor) return [key, copy(name, value)];
         return [key, copyTree(value, `${name}.`)];
       }),
     ) as T;
