@@ -8,16 +8,18 @@
  *   lora    LoRA r=8, alpha 16, on query and value; the base frozen
  *   freeze  the last block and the final norm train (the tied head stays frozen)
  *
- * Memory is measured two ways. Peak tensor memory (ours): the most live tensor bytes during one
- * extra step under tf.profile: weights, optimizer state, gradients and activations. Peak RSS (both
- * sides): the process's maxRSS, runtime and allocator included; each (mode, side) runs in a
- * process of its own so that it is its own (the wasm heap never shrinks). Runs alternate: ours
- * then PyTorch's for each mode in turn. BENCH_STEPS timed steps per run (default 3) after one
- * warm-up step. The last line is the machine-readable result:
+ * Memory is the peak resident set size (maxRSS) of the process that trained: weights, optimizer
+ * state, gradients and activations, plus the runtime (Node and tfjs, or Python and PyTorch) and
+ * the allocator's slack. Each (mode, side) runs in a process of its own so that the peak is its
+ * own (the wasm heap never shrinks). tfjs's own count of tensor bytes is no substitute: it counts
+ * a buffer once per tensor that shares it (reshapes, the native kernels' shared Identity).
+ *
+ * Runs alternate: ours then PyTorch's for each mode in turn. BENCH_STEPS timed steps per run
+ * (default 3) after one warm-up step. The last line is the machine-readable result:
  *
  *   bench:finetune full_tokens_per_s=<n> lora_tokens_per_s=<n> lora_vs_pytorch=<ratio> full_peak_mb=<n> lora_peak_mb=<n>
  *
- * (lora_vs_pytorch: our LoRA tokens/s over PyTorch's; peak_mb: our peak tensor memory.)
+ * (lora_vs_pytorch: our LoRA tokens/s over PyTorch's; peak_mb: our processes' maxRSS.)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -26,7 +28,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { chooseOpenBlasCoreType } from "@attune/native";
-import * as tf from "@tensorflow/tfjs";
 import { WindowSampler } from "../src/data/batches.ts";
 import { createGPT } from "../src/model/gpt.ts";
 import { Random } from "../src/random.ts";
@@ -55,10 +56,7 @@ const python = "/usr/bin/python3";
 
 interface RunResult {
   ms: number[];
-  /** The process's peak resident set size. */
   peakMb: number;
-  /** Ours only: the peak of live tensor memory during a step (tf.profile's peakBytes). */
-  tensorPeakMb?: number;
 }
 
 const flags = parseArgs({ options: { child: { type: "string" }, tokens: { type: "string" } } });
@@ -89,13 +87,7 @@ async function childRun(mode: ModeName, tokensFile: string) {
     if (i > 0) ms.push(performance.now() - started);
   }
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  // One more, untimed step under tf.profile: the most tensor memory live at once (weights,
-  // optimizer state, gradients, activations), without the runtime's or the heap's own overhead.
-  const profile = await tf.profile(() => {
-    trainer.trainStep();
-  });
-  const tensorPeakMb = profile.peakBytes / 2 ** 20;
-  console.log(JSON.stringify({ backend: backend.name, ms, peakMb, tensorPeakMb }));
+  console.log(JSON.stringify({ backend: backend.name, ms, peakMb }));
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -132,24 +124,20 @@ async function compare() {
       results.set(`ours ${mode}`, ours);
       results.set(`pytorch ${mode}`, theirs);
       console.log(
-        `${mode.padEnd(6)}  ours ${tokensPerSecond(ours)} tokens/s, peak RSS ${Math.round(ours.peakMb)} MB, peak tensor memory ${Math.round(ours.tensorPeakMb ?? 0)} MB  |  PyTorch ${tokensPerSecond(theirs)} tokens/s, peak RSS ${Math.round(theirs.peakMb)} MB`,
+        `${mode.padEnd(6)}  ours ${tokensPerSecond(ours)} tokens/s, peak RSS ${Math.round(ours.peakMb)} MB  |  PyTorch ${tokensPerSecond(theirs)} tokens/s, peak RSS ${Math.round(theirs.peakMb)} MB`,
       );
     }
     const get = (name: string) => results.get(name) as RunResult;
     const [full, lora] = [get("ours full"), get("ours lora")];
     console.log(
-      `lora/full tokens/s: ours ${(tokensPerSecond(lora) / tokensPerSecond(full)).toFixed(2)}, PyTorch ${(tokensPerSecond(get("pytorch lora")) / tokensPerSecond(get("pytorch full"))).toFixed(2)}; lora/full peak: ours ${ratio(lora.tensorPeakMb, full.tensorPeakMb)} in tensor memory, ${ratio(lora.peakMb, full.peakMb)} in RSS, PyTorch ${ratio(get("pytorch lora").peakMb, get("pytorch full").peakMb)} in RSS`,
+      `lora/full tokens/s: ours ${(tokensPerSecond(lora) / tokensPerSecond(full)).toFixed(2)}, PyTorch ${(tokensPerSecond(get("pytorch lora")) / tokensPerSecond(get("pytorch full"))).toFixed(2)}; lora/full peak RSS: ours ${(lora.peakMb / full.peakMb).toFixed(2)}, PyTorch ${(get("pytorch lora").peakMb / get("pytorch full").peakMb).toFixed(2)}`,
     );
     console.log(
-      `bench:finetune full_tokens_per_s=${tokensPerSecond(full)} lora_tokens_per_s=${tokensPerSecond(lora)} lora_vs_pytorch=${(tokensPerSecond(lora) / tokensPerSecond(get("pytorch lora"))).toFixed(2)} full_peak_mb=${Math.round(full.tensorPeakMb ?? 0)} lora_peak_mb=${Math.round(lora.tensorPeakMb ?? 0)}`,
+      `bench:finetune full_tokens_per_s=${tokensPerSecond(full)} lora_tokens_per_s=${tokensPerSecond(lora)} lora_vs_pytorch=${(tokensPerSecond(lora) / tokensPerSecond(get("pytorch lora"))).toFixed(2)} full_peak_mb=${Math.round(full.peakMb)} lora_peak_mb=${Math.round(lora.peakMb)}`,
     );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-}
-
-function ratio(a: number | undefined, b: number | undefined): string {
-  return ((a ?? Number.NaN) / (b ?? Number.NaN)).toFixed(2);
 }
 
 function tokensPerSecond(result: RunResult): number {
