@@ -1,12 +1,16 @@
 // Files served over plain HTTP rather than tRPC (a browser downloads them from a link), authorized
 // by the same context and team middleware as every procedure: the same callers, roles, API-key
 // rules and NOT_FOUND for another team's resources.
-import { checkpointKind, getCheckpoint, getStudy, getTrial } from "@attune/db";
+import { selectBackend } from "@attune/core/train";
+import { exportTrialModel } from "@attune/core/trial";
+import { checkpointKind, getCheckpoint, getStudy, getTrial, metricsAsOf } from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { type Zippable, zipSync } from "fflate";
 import { z } from "zod";
 import { checkpointWithBytes } from "./checkpoints.ts";
 import { trialId } from "./inputs.ts";
+import { trainingSettings, trialSpec } from "./trial-settings.ts";
 import {
   type ContextOptions,
   createCallerFactory,
@@ -21,51 +25,98 @@ function fileNamePart(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "study";
 }
 
-/** Server-side only: its answers hold raw bytes, which no tRPC client receives. */
-const downloadsRouter = createTRPCRouter({
-  checkpoint: teamProcedure(
-    "viewer",
-    z.strictObject({ trialId, kind: z.enum(checkpointKind.enumValues) }),
-  ).query(async ({ ctx, input }) => {
+const checkpointInput = z.strictObject({ trialId, kind: z.enum(checkpointKind.enumValues) });
+
+/** The trial, its study and its checkpoint of `kind` with the bytes, or NOT_FOUND naming which. */
+const trialCheckpoint = teamProcedure("viewer", checkpointInput).use(
+  async ({ ctx, input, next }) => {
     const trial = await getTrial(ctx.db, input.trialId);
     if (!trial) throw notFound("trial", input.trialId);
     const [checkpoint, study] = await Promise.all([
       getCheckpoint(ctx.db, trial.id, input.kind),
       getStudy(ctx.db, trial.studyId),
     ]);
-    if (!checkpoint) {
+    if (!checkpoint || !study) {
       throw new TRPCError({
         code: "NOT_FOUND",
         message: `trial ${trial.id} has no ${input.kind} checkpoint`,
       });
     }
-    const { data, kind, step } = checkpointWithBytes(checkpoint, trial.id);
-    const name = `${fileNamePart(study?.name ?? "study")}-trial-${trial.number}-${kind}-step-${step}.ckpt`;
-    return { data, fileName: name };
+    const baseName = `${fileNamePart(study.name)}-trial-${trial.number}-${checkpoint.kind}-step-${checkpoint.step}`;
+    return next({
+      ctx: { trial, study, checkpoint: checkpointWithBytes(checkpoint, trial.id), baseName },
+    });
+  },
+);
+
+/** Server-side only: its answers hold raw bytes, which no tRPC client receives. */
+const downloadsRouter = createTRPCRouter({
+  checkpoint: trialCheckpoint.query(({ ctx }) => ({
+    data: ctx.checkpoint.data,
+    fileName: `${ctx.baseName}.ckpt`,
+    contentType: "application/octet-stream",
+  })),
+
+  /** The checkpoint's model as a zipped Hugging Face folder (core's exportTrialModel). */
+  modelExport: trialCheckpoint.query(async ({ ctx }) => {
+    const { trial, study, checkpoint } = ctx;
+    const spec = await trialSpec(ctx.db, trial);
+    const settings = trainingSettings(spec, trial);
+    if (!settings.ok) {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `trial ${trial.id}'s settings no longer parse, so its model card cannot list them: ${settings.error}`,
+      });
+    }
+    const points = await metricsAsOf(ctx.db, trial.id, undefined, checkpoint.step);
+    await selectBackend();
+    // A plain copy: the driver's Buffer can be a view of a larger shared pool.
+    const folder = exportTrialModel(new Uint8Array(checkpoint.data), {
+      study: { id: study.id, name: study.name },
+      trial: { id: trial.id, number: trial.number },
+      checkpoint: { kind: checkpoint.kind, step: checkpoint.step },
+      task: spec.task,
+      settings: settings.values,
+      metrics: Object.fromEntries(points.map(({ key, value }) => [key, value])),
+    });
+    // Weights barely compress: stored as they are; the JSON and text files deflated.
+    const entries: Zippable = Object.fromEntries(
+      [...folder].map(([name, bytes]) => [
+        name,
+        [bytes, { level: name.endsWith(".safetensors") ? 0 : 6 }],
+      ]),
+    );
+    return {
+      data: zipSync(entries),
+      fileName: `${ctx.baseName}.zip`,
+      contentType: "application/zip",
+    };
   }),
 });
 
 const createDownloadsCaller = createCallerFactory(downloadsRouter);
+type DownloadsCaller = ReturnType<typeof createDownloadsCaller>;
 
 /**
- * The response to GET /api/trials/{trialId}/checkpoints/{kind}: the checkpoint's bytes as a file,
- * or the refusal as JSON with the status the API would answer (401, 404, 400, ...).
+ * Answers a download: the file the procedure gives, or the refusal as JSON with the status the API
+ * would answer (401, 404, 400, ...). The URL's values go through the procedure's input schema like
+ * any caller's input.
  */
-export async function checkpointDownload(
+async function download(
   context: ContextOptions,
-  params: { trialId: string; kind: string },
+  file: (
+    caller: DownloadsCaller,
+  ) => Promise<{ data: Uint8Array; fileName: string; contentType: string }>,
 ): Promise<Response> {
   try {
-    const caller = createDownloadsCaller(() => createTRPCContext(context));
-    // The procedure's input schema checks the URL's values like any caller's input.
-    const { data, fileName } = await caller.checkpoint(
-      params as Parameters<typeof caller.checkpoint>[0],
+    const { data, fileName, contentType } = await file(
+      createDownloadsCaller(() => createTRPCContext(context)),
     );
     // A copy that owns its memory: the driver's Buffer can be a view of a larger shared pool.
     const body = new Uint8Array(data);
     return new Response(body, {
       headers: {
-        "content-type": "application/octet-stream",
+        "content-type": contentType,
         "content-length": String(body.byteLength),
         "content-disposition": `attachment; filename="${fileName}"`,
         "cache-control": "private, no-store",
@@ -78,4 +129,17 @@ export async function checkpointDownload(
       { status: getHTTPStatusCodeFromError(error) },
     );
   }
+}
+
+type CheckpointParams = { trialId: string; kind: string };
+const asInput = (params: CheckpointParams) => params as z.input<typeof checkpointInput>;
+
+/** GET /api/trials/{trialId}/checkpoints/{kind}: the checkpoint's bytes as a file. */
+export function checkpointDownload(context: ContextOptions, params: CheckpointParams) {
+  return download(context, (caller) => caller.checkpoint(asInput(params)));
+}
+
+/** GET /api/trials/{trialId}/checkpoints/{kind}/export: the checkpoint's model, a zipped folder. */
+export function modelExportDownload(context: ContextOptions, params: CheckpointParams) {
+  return download(context, (caller) => caller.modelExport(asInput(params)));
 }

@@ -22,5 +22,6 @@ export const teamId = textId;
 export const userId = textId;
 export const projectId = z.uuid();
 export const datasetId = z.uuid();
+export const modelId = z.uuid();
 export const studyId = z.uuid();
 export const trialId = z.uuid();

@@ -5,6 +5,7 @@ import { healthRouter } from "./routers/health.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { lineageRouter } from "./routers/lineage.ts";
 import { membersRouter } from "./routers/members.ts";
+import { modelsRouter } from "./routers/models.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { runnersRouter } from "./routers/runners.ts";
 import { strategiesRouter } from "./routers/strategies.ts";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   projects: projectsRouter,
   datasets: datasetsRouter,
+  models: modelsRouter,
   studies: studiesRouter,
   trials: trialsRouter,
   analysis: analysisRouter,

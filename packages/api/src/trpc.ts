@@ -231,6 +231,7 @@ const SCOPE_FIELDS = {
   teamId: "team",
   projectId: "project",
   datasetId: "dataset",
+  modelId: "model",
   studyId: "study",
   trialId: "trial",
 } as const satisfies Record<string, ResourceKind>;

@@ -56,6 +56,7 @@ describe("a resource of another team", () => {
     ["teams.get", "teamId", "team"],
     ["projects.get", "projectId", "project"],
     ["datasets.get", "datasetId", "dataset"],
+    ["models.get", "modelId", "model"],
     ["studies.get", "studyId", "study"],
     ["trials.cancel", "trialId", "trial"],
   ] as const)("answers %s exactly as a missing one", async (path, field, kind) => {
@@ -64,6 +65,7 @@ describe("a resource of another team", () => {
       teamId: world.team.id,
       projectId: world.project.id,
       datasetId: world.dataset.id,
+      modelId: world.readyModel.id,
       studyId: world.draftStudy.id,
       trialId: world.queuedTrial.id,
     };

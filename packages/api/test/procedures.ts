@@ -21,6 +21,7 @@ const UNAUTHORIZED = "UNAUTHORIZED";
 const NOT_FOUND = "NOT_FOUND";
 const FORBIDDEN = "FORBIDDEN";
 const PRECONDITION_FAILED = "PRECONDITION_FAILED";
+const PF = PRECONDITION_FAILED;
 
 /** Any signed-in user: nothing of a team is involved. */
 const signedIn: Outcomes = [UNAUTHORIZED, ok, ok, ok, ok, ok];
@@ -106,6 +107,34 @@ export const procedureCases: ProcedureCase[] = [
     content: SAMPLE_JSONL,
     fileName: "samples.jsonl",
   })),
+  row("models.begin", memberUp, (w) => ({
+    ...project(w),
+    name: uniqueName("model"),
+    files: [{ name: "config.json", sizeBytes: 2, sha256: "0".repeat(64) }],
+  })),
+  row("models.progress", viewerUp, (w) => ({ modelId: w.uploadingModel.id })),
+  // A ready model takes no more parts, and the uploading one has a part still to send.
+  row("models.part", [UNAUTHORIZED, NOT_FOUND, FORBIDDEN, PF, PF, PF], (w) => ({
+    modelId: w.readyModel.id,
+    file: "config.json",
+    index: 0,
+    bytes: Buffer.from("[]").toString("base64"),
+  })),
+  row("models.complete", [UNAUTHORIZED, NOT_FOUND, FORBIDDEN, PF, PF, PF], (w) => ({
+    modelId: w.uploadingModel.id,
+  })),
+  row("models.list", viewerUp, project),
+  row("models.get", viewerUp, (w) => ({ modelId: w.readyModel.id })),
+  row("models.delete", memberUp, (w) => ({ modelId: w.readyModel.id })),
+  // The world's trials save no checkpoint: there is nothing to promote.
+  row(
+    "models.promote",
+    [UNAUTHORIZED, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+    (w) => ({
+      trialId: w.bestTrial.id,
+      kind: "best",
+    }),
+  ),
   row("datasets.corpora", signedIn, () => undefined),
   row("datasets.addBuiltin", memberUp, (w) => ({
     ...project(w),
@@ -156,6 +185,7 @@ export const procedureCases: ProcedureCase[] = [
   row("trials.get", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.checkpoints", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.generationSource", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
+  row("trials.samples", viewerUp, (w) => ({ trialId: w.bestTrial.id })),
   row("trials.curves", viewerUp, (w) => ({
     studyId: w.runningStudy.id,
     keys: ["val_loss"],

@@ -7,6 +7,7 @@ import {
   createNextTrial,
   registerRunner,
   saveCheckpoint,
+  writeGenerationSamples,
   writeMetrics,
 } from "@attune/db";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -165,6 +166,45 @@ describe("trials.generationSource", () => {
       tokensSeen: 4 * 1024,
       metrics: { val_loss: { step: 4, value: 2.9 } },
     });
+  });
+});
+
+describe("trials.samples", () => {
+  it("gives the latest evaluation's samples by default, any other on request", async () => {
+    const world = await seedWorld(api.db, people);
+    const trialId = world.bestTrial.id;
+    const viewer = api.as(people.viewer);
+    expect(await viewer.trials.samples({ trialId })).toEqual({
+      steps: [],
+      step: null,
+      samples: [],
+    });
+
+    const sample = (step: number, position: number) => ({
+      trialId,
+      step,
+      position,
+      prompt: `prompt ${position}`,
+      reference: `reference ${position}`,
+      generated: `generated at ${step}`,
+    });
+    await writeGenerationSamples(api.db, [sample(100, 1), sample(100, 0), sample(200, 0)]);
+
+    expect(await viewer.trials.samples({ trialId })).toEqual({
+      steps: [200, 100],
+      step: 200,
+      samples: [
+        {
+          position: 0,
+          prompt: "prompt 0",
+          reference: "reference 0",
+          generated: "generated at 200",
+        },
+      ],
+    });
+    const earlier = await viewer.trials.samples({ trialId, step: 100 });
+    expect(earlier.samples.map((s) => s.position)).toEqual([0, 1]);
+    await expect(viewer.trials.samples({ trialId, step: -1 })).rejects.toThrow(/step/);
   });
 });
 

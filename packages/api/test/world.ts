@@ -1,10 +1,12 @@
 // A team with one user in each role and one of everything the procedures act on, made directly
 // in the database so that every case of a test table can start from a fresh one.
+import { createHash } from "node:crypto";
 import {
   addMember,
   createApiKey,
   createDataset,
   createInvitation,
+  createModel,
   createNextTrial,
   createProject,
   createStudy,
@@ -12,6 +14,7 @@ import {
   type Database,
   recordLineage,
   setBestTrial,
+  setModelStatus,
   strategyRuns,
   updateStudyStatus,
   updateTrial,
@@ -93,6 +96,30 @@ export async function seedWorld(db: Database, people: People) {
     tokenizer: "char",
     content: SAMPLE_JSONL,
   });
+  // One model uploading (its one part unsent) and one ready, each holding a two-byte config.json.
+  const modelFile = (name: string) => ({
+    name: "config.json",
+    sizeBytes: 2,
+    sha256: createHash("sha256").update(name).digest("hex"),
+  });
+  const uploadingModel = await createModel(db, {
+    projectId: project.id,
+    name: "uploading",
+    source: "upload",
+    files: [modelFile("{}")],
+  });
+  const readyModel = await setModelStatus(
+    db,
+    (
+      await createModel(db, {
+        projectId: project.id,
+        name: "ready",
+        source: "upload",
+        files: [modelFile("[]")],
+      })
+    ).id,
+    { status: "ready" },
+  );
   const study = async (name: string) =>
     createStudy(db, {
       projectId: project.id,
@@ -186,6 +213,8 @@ export async function seedWorld(db: Database, people: People) {
     team,
     project,
     dataset,
+    uploadingModel,
+    readyModel,
     draftStudy,
     runningStudy,
     pausedStudy,

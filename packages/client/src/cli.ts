@@ -6,6 +6,7 @@ import { TRPCClientError } from "@trpc/client";
 import { type Command, UsageError, usageOf } from "./command.ts";
 import { datasetCommands } from "./commands/datasets.ts";
 import { loginCommands } from "./commands/login.ts";
+import { modelCommands } from "./commands/models.ts";
 import { projectCommands } from "./commands/projects.ts";
 import { runnerCommands } from "./commands/runners.ts";
 import { strategyCommands } from "./commands/strategies.ts";
@@ -16,6 +17,7 @@ const COMMANDS: Command[] = [
   ...loginCommands,
   ...projectCommands,
   ...datasetCommands,
+  ...modelCommands,
   ...studyCommands,
   ...trialCommands,
   ...runnerCommands,

@@ -2,7 +2,7 @@
 // command line that are answered with its usage, and the connection commands share.
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config.ts";
-import { type AttuneClient, createAttuneClient } from "./index.ts";
+import { type AttuneClient, type AttuneClientOptions, createAttuneClient } from "./index.ts";
 import { Output } from "./output.ts";
 
 type OptionsConfig = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
@@ -128,8 +128,13 @@ export function numberOption(value: string | undefined, what: string): number | 
   return number;
 }
 
+/** Where the CLI is logged in: the web app's URL and an API key. */
+export async function login(): Promise<AttuneClientOptions> {
+  const saved = await loadConfig();
+  if (!saved) throw new Error("not logged in; run `attune login --url <url> --key <api key>`");
+  return saved;
+}
+
 export async function connect(): Promise<AttuneClient> {
-  const login = await loadConfig();
-  if (!login) throw new Error("not logged in; run `attune login --url <url> --key <api key>`");
-  return createAttuneClient(login);
+  return createAttuneClient(await login());
 }

@@ -30,3 +30,5 @@ export function createAttuneClient({ url, apiKey }: AttuneClientOptions) {
 }
 
 export type AttuneClient = ReturnType<typeof createAttuneClient>;
+
+export { downloadModelExport, modelExportPath } from "./model-export.ts";

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { appRouter, createTRPCContext } from "@attune/api";
 import { generateApiKey } from "@attune/api/api-keys";
 import { createAuth } from "@attune/api/auth";
+import { modelExportDownload } from "@attune/api/downloads";
 import { createApiKey, createTeam, JobQueue } from "@attune/db";
 import { createTestDatabase } from "@attune/db/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -36,20 +37,29 @@ export async function startApiServer() {
   });
   const server = createServer(async (message, response) => {
     const request = await toRequest(message, `http://${message.headers.host}`);
-    const answer = await fetchRequestHandler({
-      endpoint: TRPC_PATH,
-      req: request,
-      router: appRouter,
-      allowMethodOverride: true,
-      createContext: () =>
-        createTRPCContext({
-          headers: request.headers,
-          db: database.db,
-          auth,
-          appUrl: "http://localhost",
-          jobQueue: async () => queue,
-        }),
-    });
+    const context = {
+      headers: request.headers,
+      db: database.db,
+      auth,
+      appUrl: "http://localhost",
+      jobQueue: async () => queue,
+    };
+    // The web app's plain-HTTP download of a model export, beside tRPC.
+    const exportRoute = new URL(request.url).pathname.match(
+      /^\/api\/trials\/([^/]+)\/checkpoints\/([^/]+)\/export$/,
+    );
+    const answer = exportRoute
+      ? await modelExportDownload(context, {
+          trialId: decodeURIComponent(exportRoute[1] ?? ""),
+          kind: exportRoute[2] ?? "",
+        })
+      : await fetchRequestHandler({
+          endpoint: TRPC_PATH,
+          req: request,
+          router: appRouter,
+          allowMethodOverride: true,
+          createContext: () => createTRPCContext(context),
+        });
     response.writeHead(answer.status, Object.fromEntries(answer.headers));
     response.end(Buffer.from(await answer.arrayBuffer()));
   });

@@ -1,8 +1,12 @@
 // `attune trials export`: every trial of a study as CSV or JSONL, read back as a spreadsheet or a
-// script would read it.
-import { readFile } from "node:fs/promises";
+// script would read it; `attune trials export-model`: a trial's model as a Hugging Face folder.
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createNextTrial, updateTrial } from "@attune/db";
+import { createTokenizer } from "@attune/core/data";
+import { createGPT, disposeGPT } from "@attune/core/model";
+import { Random } from "@attune/core/random";
+import { saveCheckpoint as encodeCheckpoint, Optimizer, selectBackend } from "@attune/core/train";
+import { createNextTrial, saveCheckpoint, updateTrial } from "@attune/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectOneLineFailure, specYaml, startProjectHarness } from "./harness.ts";
 
@@ -119,6 +123,74 @@ describe("attune trials export", () => {
     expectOneLineFailure(
       await cli.attune("trials", "export", studyId, "--format", "xlsx"),
       '--format must be csv or jsonl, not "xlsx"',
+    );
+  });
+});
+
+/** An untrained model's checkpoint with a byte tokenizer, stored as a trial's best. */
+async function storeBestCheckpoint(trialId: string) {
+  await selectBackend();
+  const model = createGPT({ vocabSize: 257, seqLen: 8, layers: 1, dModel: 8, heads: 2 }, 1);
+  const optimizer = new Optimizer({ kind: "adamw" }, model.parameters);
+  const bytes = await encodeCheckpoint({
+    model,
+    optimizer,
+    trainer: { step: 5, tokensSeen: 40, random: new Random(0).getState(), initialLoss: undefined },
+    sampler: null,
+    tokenizer: createTokenizer("byte").toJSON(),
+  });
+  disposeGPT(model);
+  optimizer.dispose();
+  await saveCheckpoint(cli.server.db, {
+    trialId,
+    kind: "best",
+    step: 5,
+    data: Buffer.from(bytes),
+    sizeBytes: bytes.byteLength,
+  });
+}
+
+describe("attune trials export-model", () => {
+  it("writes the trial's model as a Hugging Face folder", async () => {
+    const trial = await createNextTrial(cli.server.db, { studyId, params: { lr: 0.002 } });
+    await storeBestCheckpoint(trial.id);
+    const folder = join(cli.home, "exported-model");
+    const result = await cli.attune("trials", "export-model", trial.id, "-o", folder, "--json");
+    expect(result.code).toBe(0);
+    const saved = JSON.parse(result.stdout);
+    expect(saved).toMatchObject({ trialId: trial.id, checkpoint: "best", savedTo: folder });
+    const files = (await readdir(folder)).sort();
+    expect(files).toEqual(saved.files.map((file: { name: string }) => file.name).sort());
+    expect(files).toEqual(
+      expect.arrayContaining(["config.json", "model.safetensors", "tokenizer.json"]),
+    );
+    const config = JSON.parse(await readFile(join(folder, "config.json"), "utf8"));
+    expect(config).toMatchObject({ model_type: "gpt2", n_embd: 8, n_layer: 1, vocab_size: 257 });
+  });
+
+  it("says which checkpoint is missing, and refuses a kind it does not know", async () => {
+    const trial = await createNextTrial(cli.server.db, { studyId, params: { lr: 0.003 } });
+    const missing = await cli.attune(
+      "trials",
+      "export-model",
+      trial.id,
+      "--checkpoint",
+      "last",
+      "-o",
+      cli.home,
+    );
+    expectOneLineFailure(missing, `trial ${trial.id} has no last checkpoint`);
+    expectOneLineFailure(
+      await cli.attune(
+        "trials",
+        "export-model",
+        trial.id,
+        "--checkpoint",
+        "newest",
+        "-o",
+        cli.home,
+      ),
+      '--checkpoint must be best or last, not "newest"',
     );
   });
 });

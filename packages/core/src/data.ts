@@ -1,5 +1,6 @@
 // Public entry point `@attune/core/data` (Node): the built-in corpora, uploaded datasets, their
-// statistics and the tokenizers; instruction data's chat templates and loss-masked encoding.
+// statistics and the tokenizers (a model's own among them, read from and written to its folder);
+// instruction data's chat templates and loss-masked encoding.
 export {
   type ChatTemplate,
   chatTemplateFromTokenizerConfig,
@@ -15,12 +16,18 @@ export {
   loadCorpus,
   loadInstructionCorpus,
 } from "./data/corpora.ts";
+export { HfTokenizer } from "./data/hf-tokenizer.ts";
 export type { InstructionDataset, InstructionExample } from "./data/instruction-dataset.ts";
 export {
   type EncodingOptions,
   encodeInstructionExamples,
   renderedCorpus,
 } from "./data/instruction-encoding.ts";
+export {
+  modelChatTemplate,
+  readModelTokenizer,
+  tokenizerFolderFiles,
+} from "./data/model-tokenizer.ts";
 export { type DatasetSource, readDatasetSource } from "./data/source.ts";
 export { datasetStatistics, instructionStatistics, percentile } from "./data/statistics.ts";
 export {

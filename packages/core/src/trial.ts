@@ -3,6 +3,7 @@
 // the metrics' definitions are in `./spec.ts`.
 export { TrialConfigError } from "./trial/config-error.ts";
 export { evaluationMetrics, objectiveValue, stepMetrics } from "./trial/metrics.ts";
+export { exportTrialModel, type ModelProvenance } from "./trial/model-export.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
 export { parseTrialSettings, trialBudget } from "./trial/settings.ts";
 export {

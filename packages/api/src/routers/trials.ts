@@ -1,14 +1,12 @@
 import { readConstraintValues, specOf } from "@attune/control";
 import {
   type MetricKey,
-  type StudySpec,
   stepsInBudget,
   studyConstraints,
-  type TrialSettings,
   tokensPerOptimizerStep,
   violations,
 } from "@attune/core/spec";
-import { parseTrialSettings, trialBudget } from "@attune/core/trial";
+import { trialBudget } from "@attune/core/trial";
 import {
   CANCELLABLE_TRIAL_STATES,
   cancelTrial,
@@ -20,7 +18,9 @@ import {
   listTrialAudit,
   metricsAsOf,
   pageTrials,
+  readGenerationSamples,
   readTrialCurves,
+  sampleSteps,
   type Trial,
   trialState,
 } from "@attune/db";
@@ -29,6 +29,7 @@ import { z } from "zod";
 import { audited } from "../audit.ts";
 import { generateText, generationCheckpoint } from "../generation.ts";
 import { studyId, trialId } from "../inputs.ts";
+import { trainingSettings, trialSpec } from "../trial-settings.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
 
 /** A metric's key as trainers report it, for example "val_loss" or "lr". */
@@ -37,27 +38,6 @@ const metricKey = z
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9_./-]+$/, "must be a metric key: letters, digits, _ . / and -");
-
-async function trialSpec(db: Executor, trial: Trial): Promise<StudySpec> {
-  const study = await getStudy(db, trial.studyId);
-  if (!study) throw new Error(`trial ${trial.id} has no study ${trial.studyId}`);
-  return specOf(study);
-}
-
-/**
- * Every setting the trial trains with, defaults included: the study's fixed settings merged with
- * the trial's parameters, as the runner reads them; or why the runner cannot.
- */
-function trainingSettings(
-  spec: StudySpec,
-  trial: Trial,
-): { ok: true; values: TrialSettings } | { ok: false; error: string } {
-  try {
-    return { ok: true, values: parseTrialSettings({ ...spec.fixed, ...trial.params }) };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
-}
 
 /** What says how trained a checkpoint is: its validation values and the baseline they must beat. */
 const TRAINEDNESS_METRICS = [
@@ -202,6 +182,30 @@ export const trialsRouter = {
       last.points.push({ step, value });
     }
     return series;
+  }),
+
+  /**
+   * The completions an instruction or dialogue trial generated at one evaluation (the latest unless
+   * `step` names another), beside their references and prompts, with the steps that have samples.
+   */
+  samples: teamProcedure(
+    "viewer",
+    z.strictObject({ trialId, step: z.number().int().min(0).optional() }),
+  ).query(async ({ ctx, input }) => {
+    const steps = await sampleSteps(ctx.db, input.trialId);
+    const step = input.step ?? steps[0];
+    if (step === undefined) return { steps, step: null, samples: [] };
+    const rows = await readGenerationSamples(ctx.db, input.trialId, step);
+    return {
+      steps,
+      step,
+      samples: rows.map(({ position, prompt, reference, generated }) => ({
+        position,
+        prompt,
+        reference,
+        generated,
+      })),
+    };
   }),
 
   /** Text sampled from the trial's best (else last) checkpoint, streamed token by token. */

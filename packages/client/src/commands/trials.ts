@@ -1,8 +1,11 @@
-// `attune trials`: a study's trials, a page to read or every one of them to export.
-import { writeFile } from "node:fs/promises";
+// `attune trials`: a study's trials, a page to read or every one of them to export; and a trial's
+// model as a Hugging Face folder.
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { RouterInputs, RouterOutputs } from "@attune/api";
-import { connect, defineCommand, numberOption, UsageError } from "../command.ts";
+import { connect, defineCommand, login, numberOption, UsageError } from "../command.ts";
 import type { AttuneClient } from "../index.ts";
+import { type CheckpointKind, downloadModelExport } from "../model-export.ts";
 import { csv, table } from "../output.ts";
 
 type TrialListInput = RouterInputs["trials"]["list"];
@@ -57,6 +60,7 @@ function trialsCsv(trials: Trial[], objectives: string[]): string {
 }
 
 const EXPORT_FORMATS = ["csv", "jsonl"] as const;
+const CHECKPOINT_KINDS: readonly CheckpointKind[] = ["best", "last"];
 
 export const trialCommands = [
   defineCommand({
@@ -128,6 +132,46 @@ export const trialCommands = [
       output.emit(
         { studyId, format, trials: trials.length, savedTo: options.output },
         (saved) => `${saved.trials} trials of study ${study.name} saved in ${saved.savedTo}`,
+      );
+    },
+  }),
+
+  defineCommand({
+    name: "trials export-model",
+    args: ["trial id"],
+    options: {
+      checkpoint: { type: "string", default: "best" },
+      output: { type: "string", short: "o" },
+    },
+    usage: "[--checkpoint best|last] -o <dir>",
+    details: [
+      "Writes the checkpoint's model as a Hugging Face folder (config.json, model.safetensors, tokenizer files, generation_config.json, README.md) into <dir>, which transformers' from_pretrained loads.",
+    ],
+    async run({ args: [trialId], options, output }) {
+      const kind = options.checkpoint;
+      if (!CHECKPOINT_KINDS.some((known) => known === kind)) {
+        throw new UsageError(`--checkpoint must be best or last, not "${kind}"`);
+      }
+      if (!options.output) throw new UsageError("-o <dir> is required: the folder to write");
+      const folder = resolve(options.output);
+      const files = await downloadModelExport(await login(), trialId, kind as CheckpointKind);
+      for (const [name, bytes] of files) {
+        const path = join(folder, name);
+        // Names come from the server's zip: none may leave the folder.
+        if (!path.startsWith(`${folder}/`))
+          throw new Error(`the export holds an unsafe path "${name}"`);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, bytes);
+      }
+      output.emit(
+        {
+          trialId,
+          checkpoint: kind,
+          savedTo: folder,
+          files: [...files].map(([name, bytes]) => ({ name, bytes: bytes.byteLength })),
+        },
+        (saved) =>
+          `the ${saved.checkpoint} checkpoint of trial ${trialId} saved in ${saved.savedTo}: ${saved.files.map((file) => file.name).join(", ")}`,
       );
     },
   }),

@@ -1,15 +1,26 @@
 /**
- * Tokenizers: character-level (vocabulary built from a corpus), byte-level (UTF-8 bytes) and GPT-2
- * BPE. Each encodes well-formed text so that decode(encode(text)) === text, and serialises to JSON
- * so that a checkpoint carries the exact vocabulary it was trained with.
+ * Tokenizers: character-level (vocabulary built from a corpus), byte-level (UTF-8 bytes), GPT-2
+ * BPE, and a model's own Hugging Face tokenizer (hf-tokenizer.ts). Each encodes well-formed text so
+ * that decode(encode(text)) === text (for "hf", where the model's normalizer keeps text as it is),
+ * and serialises to JSON so that a checkpoint carries the exact vocabulary it was trained with.
  */
 import * as gpt2 from "gpt-tokenizer/encoding/r50k_base";
 import { z } from "zod";
+import { HfTokenizer } from "./hf-tokenizer.ts";
+import {
+  assertWellFormed,
+  describeCharacter,
+  END_OF_TEXT,
+  tokenOutOfRange,
+} from "./tokenizer-text.ts";
 
+export { END_OF_TEXT } from "./tokenizer-text.ts";
+
+/** The tokenizers a study names by kind; "hf" comes with a model instead (hf-tokenizer.ts). */
 export type TokenizerKind = "char" | "byte" | "gpt2";
 
 export interface Tokenizer {
-  kind: TokenizerKind;
+  kind: TokenizerKind | "hf";
   vocabSize: number;
   /** The token that separates documents, when the tokenizer has one. */
   endOfText: number | undefined;
@@ -17,9 +28,6 @@ export interface Tokenizer {
   decode(tokens: readonly number[]): string;
   toJSON(): TokenizerJson;
 }
-
-/** How end-of-text reads when decoded; GPT-2 spells its special token the same way. */
-export const END_OF_TEXT = "<|endoftext|>";
 
 const tokenizerJsonSchema = z.discriminatedUnion(
   "kind",
@@ -31,10 +39,17 @@ const tokenizerJsonSchema = z.discriminatedUnion(
     }),
     z.object({ kind: z.literal("byte") }),
     z.object({ kind: z.literal("gpt2") }),
+    z.object({
+      kind: z.literal("hf"),
+      /** tokenizer.json's content, so that a checkpoint needs no other file. */
+      tokenizer: z.record(z.string(), z.unknown()),
+      /** tokenizer_config.json's content (special tokens, chat template); {} when there was none. */
+      config: z.record(z.string(), z.unknown()),
+    }),
   ],
   {
     error: (issue) =>
-      issue.code === "invalid_union" ? 'kind must be "char", "byte" or "gpt2"' : undefined,
+      issue.code === "invalid_union" ? 'kind must be "char", "byte", "gpt2" or "hf"' : undefined,
   },
 );
 
@@ -61,12 +76,16 @@ export function createTokenizer(kind: TokenizerKind, corpus?: string): Tokenizer
 /**
  * The tokenizer of `kind` for a dataset: a char tokenizer's vocabulary is the dataset's own
  * characters (all of them, so validation text has no unknown ones and a resumed trial rebuilds the
- * same vocabulary); the others need no corpus, so none is built.
+ * same vocabulary); the others need no corpus, so none is built. A model's own tokenizer
+ * (`options.modelTokenizer`, e.g. from readModelTokenizer) replaces `kind` when given: a model
+ * fine-tuned on the dataset reads it with the tokenizer it was pretrained with.
  */
 export function datasetTokenizer(
   kind: TokenizerKind,
   dataset: { samples: readonly { text: string }[] },
+  options: { modelTokenizer?: Tokenizer } = {},
 ): Tokenizer {
+  if (options.modelTokenizer !== undefined) return options.modelTokenizer;
   return createTokenizer(
     kind,
     kind === "char" ? dataset.samples.map((sample) => sample.text).join("") : undefined,
@@ -77,6 +96,7 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
   const parsed = tokenizerJsonSchema.safeParse(json);
   if (!parsed.success) throw new Error(`invalid tokenizer JSON: ${z.prettifyError(parsed.error)}`);
   const spec = parsed.data;
+  if (spec.kind === "hf") return new HfTokenizer(spec.tokenizer, spec.config);
   if (spec.kind !== "char") return createTokenizer(spec.kind);
   spec.vocabulary.forEach((character, index) => {
     if ([...character].length !== 1) {
@@ -195,29 +215,4 @@ class Gpt2Tokenizer implements Tokenizer {
   toJSON(): TokenizerJson {
     return { kind: "gpt2" };
   }
-}
-
-/** A lone surrogate has no UTF-8 encoding: byte-level tokenizers would silently turn it into U+FFFD. */
-function assertWellFormed(text: string) {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const isHigh = unit >= 0xd800 && unit <= 0xdbff;
-    const isLow = unit >= 0xdc00 && unit <= 0xdfff;
-    const nextIsLow = i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-    if (isHigh && nextIsLow) i++;
-    else if (isHigh || isLow) {
-      throw new Error(
-        `text has a lone surrogate ${describeCharacter(text[i] ?? "")} at UTF-16 index ${i}: it is not valid Unicode and cannot be encoded as UTF-8`,
-      );
-    }
-  }
-}
-
-function describeCharacter(character: string): string {
-  const codePoint = character.codePointAt(0) ?? 0;
-  return `${JSON.stringify(character)} (U+${codePoint.toString(16).toUpperCase().padStart(4, "0")})`;
-}
-
-function tokenOutOfRange(id: number, index: number, vocabSize: number): string {
-  return `token ${id} at index ${index} is not in the vocabulary (ids 0 to ${vocabSize - 1})`;
 }

@@ -19,14 +19,23 @@ export const gptConfigSchema = z
     kvHeads: positiveInt.optional(),
     /** MLP hidden width as a multiple of dModel. */
     mlpRatio: z.number().positive().default(4),
-    activation: z.enum(["relu", "gelu"]).default("gelu"),
+    /** MLP hidden width in units; when set, it overrides mlpRatio (Llama's intermediate_size). */
+    mlpHidden: positiveInt.optional(),
+    /** The MLP: act(x·W_in)·W_out, or SwiGLU's (silu(x·W_gate) ⊙ x·W_in)·W_out (Shazeer 2020). */
+    activation: z.enum(["relu", "gelu", "swiglu"]).default("gelu"),
     dropout: z.number().min(0).lt(1).default(0),
     /** LayerNorm before each sub-layer (GPT-2) or after the residual sum (original Transformer). */
     norm: z.enum(["pre", "post"]).default("pre"),
+    /** LayerNorm (centred, with a bias) or RMSNorm (Zhang & Sennrich 2019: scaled only, as Llama). */
+    normalization: z.enum(["layernorm", "rmsnorm"]).default("layernorm"),
     positions: z.enum(["learned", "sinusoidal", "rotary"]).default("learned"),
+    /** Rotary positions' base: pair i turns by position · ropeTheta^(-2i/headDim). */
+    ropeTheta: z.number().gt(1).default(10000),
+    /** Biases on the linear projections (attention and MLP); Llama has none. */
+    bias: z.boolean().default(true),
     /** Output projection shares the token embedding matrix. */
     tieEmbeddings: z.boolean().default(true),
-    /** LayerNorm's ε; unset means 1e-5 (GPT-2's). An imported checkpoint may carry another. */
+    /** The norms' ε; unset means 1e-5 (GPT-2's). An imported checkpoint may carry another. */
     normEpsilon: z.number().positive().optional(),
     /** When set, the model is a classifier: mean-pooled hidden state to this many classes. */
     numClasses: z.number().int().min(2).optional(),
@@ -50,7 +59,7 @@ export const gptConfigSchema = z
         `heads ${config.heads} must be a multiple of kvHeads ${kvHeads} (kvHeads divides heads)`,
       );
     }
-    if (!Number.isInteger(config.mlpRatio * config.dModel)) {
+    if (config.mlpHidden === undefined && !Number.isInteger(config.mlpRatio * config.dModel)) {
       problem(
         "mlpRatio",
         `mlpRatio ${config.mlpRatio} × dModel ${config.dModel} must be a whole number of units`,
@@ -78,22 +87,30 @@ export function headDim(config: GPTConfig): number {
   return config.dModel / config.heads;
 }
 
+/** The ε of every norm, LayerNorm or RMSNorm. */
 export function layerNormEpsilon(config: GPTConfig): number {
   return config.normEpsilon ?? 1e-5;
 }
 
 export function mlpWidth(config: GPTConfig): number {
-  return config.mlpRatio * config.dModel;
+  return config.mlpHidden ?? config.mlpRatio * config.dModel;
 }
 
-/** Trainable weights per block: two LayerNorms, the attention projections and the MLP, with biases. */
+/** Weights of one norm: a gain, and for LayerNorm a bias. */
+function normParameters(config: GPTConfig): number {
+  return (config.normalization === "layernorm" ? 2 : 1) * config.dModel;
+}
+
+/** Trainable weights per block: two norms, the attention projections and the MLP. */
 function blockParameters(config: GPTConfig): number {
   const d = config.dModel;
   const kvWidth = config.kvHeads * headDim(config);
-  const norms = 2 * (2 * d);
-  const attention = d * d + d + 2 * (d * kvWidth + kvWidth) + d * d + d;
-  const mlp = d * mlpWidth(config) + mlpWidth(config) + mlpWidth(config) * d + d;
-  return norms + attention + mlp;
+  const linear = (inputs: number, outputs: number) =>
+    inputs * outputs + (config.bias ? outputs : 0);
+  const attention = linear(d, d) + 2 * linear(d, kvWidth) + linear(d, d);
+  const hidden = mlpWidth(config);
+  const mlpIn = (config.activation === "swiglu" ? 2 : 1) * linear(d, hidden);
+  return 2 * normParameters(config) + attention + mlpIn + linear(hidden, d);
 }
 
 /** Embedding tables that are only looked up, never multiplied: they cost no FLOPs per token. */
@@ -110,7 +127,7 @@ export function parameterCount(config: GPTConfig): number {
   const embeddings =
     config.vocabSize * d + (config.positions === "learned" ? config.seqLen * d : 0);
   // Post-norm blocks already end in a LayerNorm, so only pre-norm needs a final one.
-  const finalNorm = config.norm === "pre" ? 2 * d : 0;
+  const finalNorm = config.norm === "pre" ? normParameters(config) : 0;
   let head = 0;
   if (config.numClasses !== undefined) head = d * config.numClasses + config.numClasses;
   else if (!config.tieEmbeddings) head = d * config.vocabSize;

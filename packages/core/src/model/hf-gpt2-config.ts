@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { type GPTConfig, layerNormEpsilon, mlpWidth, parseConfig } from "./config.ts";
+import type { GenerationTokens } from "./hf-tensors.ts";
 
 const size = z.number().int().positive();
 /** GELU's tanh approximation under its transformers names; "gelu" there is the exact erf form. */
@@ -101,21 +102,25 @@ export function gptConfigFromHf(hf: HfGpt2Config): GPTConfig {
   });
 }
 
-export interface GenerationTokens {
-  bosTokenId?: number;
-  eosTokenId?: number;
-}
-
-/** config.json for a model core can express as GPT-2; refuses, by field, one it cannot. */
-export function hfConfigFromGpt(config: GPTConfig, tokens: GenerationTokens = {}) {
-  const problems = [
+/** Why GPT-2 cannot express the model, by config field; none when it can. */
+export function gpt2Problems(config: GPTConfig): string[] {
+  return [
     config.positions !== "learned" && `positions: ${config.positions} (GPT-2 learns positions)`,
     config.norm !== "pre" && `norm: ${config.norm} (GPT-2 normalizes before each sublayer)`,
+    config.normalization !== "layernorm" &&
+      `normalization: ${config.normalization} (GPT-2 has LayerNorms)`,
+    config.activation === "swiglu" && "activation: swiglu (GPT-2's MLP is GELU or ReLU)",
+    !config.bias && "bias: false (GPT-2's projections have biases)",
     config.kvHeads !== config.heads &&
       `kvHeads: ${config.kvHeads} (GPT-2 has a key/value head per query head, ${config.heads})`,
     config.numClasses !== undefined &&
       `numClasses: ${config.numClasses} (a classifier, GPT-2 is a language model)`,
   ].filter((problem) => problem !== false);
+}
+
+/** config.json for a model core can express as GPT-2; refuses, by field, one it cannot. */
+export function hfConfigFromGpt(config: GPTConfig, tokens: GenerationTokens = {}) {
+  const problems = gpt2Problems(config);
   if (problems.length > 0) {
     throw new Error(`this model is not expressible as GPT-2: ${problems.join("; ")}`);
   }

@@ -14,7 +14,13 @@ import * as tf from "@tensorflow/tfjs";
 import { Random } from "../random.ts";
 import { freezeVariables, type WeightTree, weightVariables } from "./frozen-weights.ts";
 import type { BlockWeights, GPT, GPTWeights } from "./gpt.ts";
-import { checkLoraConfig, type LoraConfig, type LoraTarget, loraScaling } from "./lora-config.ts";
+import {
+  checkLoraConfig,
+  type LoraConfig,
+  type LoraTarget,
+  loraScaling,
+  loraTargets,
+} from "./lora-config.ts";
 import { matmul } from "./ops.ts";
 import type { Float32Tensor } from "./safetensors.ts";
 
@@ -32,7 +38,11 @@ export interface LoraAdapter {
   dropoutSite: number;
 }
 
-export type BlockAdapters = Partial<Record<LoraTarget, LoraAdapter>>;
+/** Whether a forward pass trains, and its dropout seed: what an adapter's dropout needs. */
+export interface AdapterForward {
+  training?: boolean;
+  dropoutSeed?: number;
+}
 
 /** Which input a target reads, for its dropout site: attention in, attention out, MLP in, MLP hidden. */
 const INPUT_OF: Record<LoraTarget, number> = {
@@ -97,7 +107,7 @@ export function attachAdapters(base: GPT, values: BlockAdapterValues[]): GPT {
     return created;
   };
   const blocks = base.weights.blocks.map((block, i) => {
-    const lora: BlockAdapters = {};
+    const adapted: Partial<BlockWeights> = {};
     for (const [target, adapter] of Object.entries(values[i] ?? {}) as [
       LoraTarget,
       AdapterValues,
@@ -110,15 +120,16 @@ export function attachAdapters(base: GPT, values: BlockAdapterValues[]): GPT {
         );
       }
       const name = `blocks.${i}.${target}`;
-      lora[target] = {
+      const lora = {
         a: variable(`${name}.loraA`, adapter.a),
         b: variable(`${name}.loraB`, adapter.b),
         scaling: adapter.scaling,
         dropout: adapter.dropout,
         dropoutSite: 4 * i + INPUT_OF[target],
       };
+      adapted[target] = { ...block[target], lora };
     }
-    return { ...block, lora };
+    return { ...block, ...adapted };
   });
   return { config: base.config, weights: { ...base.weights, blocks }, parameters };
 }
@@ -131,7 +142,7 @@ export function withLora(
   output: tf.Tensor2D,
   x: tf.Tensor2D,
   adapter: LoraAdapter | undefined,
-  forward: { training?: boolean; dropoutSeed?: number },
+  forward: AdapterForward,
 ): tf.Tensor2D {
   if (adapter === undefined) return output;
   const dropped =
@@ -173,9 +184,9 @@ export function mergeLora(model: GPT): GPT {
   const merged: GPTWeights = {
     ...copyTree(rest, ""),
     blocks: blocks.map((block, i) => {
-      const plain = copyTree({ ...block, lora: undefined }, `blocks.${i}.`) as BlockWeights;
-      for (const [target, adapter] of Object.entries(block.lora ?? {})) {
-        const linear = plain[target as LoraTarget];
+      const plain = copyTree(block, `blocks.${i}.`);
+      for (const { target, adapter } of adaptersOf(model).filter((a) => a.block === i)) {
+        const linear = plain[target];
         const update = tf.tidy(() =>
           tf.add(linear.weight, tf.mul(matmul(adapter.a, adapter.b), adapter.scaling)),
         );
@@ -199,10 +210,9 @@ export function adaptersOf(
   model: GPT,
 ): { block: number; target: LoraTarget; adapter: LoraAdapter }[] {
   return model.weights.blocks.flatMap((block, i) =>
-    Object.entries(block.lora ?? {}).map(([target, adapter]) => ({
-      block: i,
-      target: target as LoraTarget,
-      adapter,
-    })),
+    loraTargets.flatMap((target) => {
+      const adapter = block[target].lora;
+      return adapter === undefined ? [] : [{ block: i, target, adapter }];
+    }),
   );
 }

@@ -17,9 +17,10 @@
  * the config's r and lora_alpha, rank_pattern and alpha_pattern give them. Reading back splits a
  * c_attn adapter by rows into its projections, each keeping the rank columns its rows use.
  */
-import type { GPTConfig } from "./config.ts";
+import { type GPTConfig, mlpWidth } from "./config.ts";
 import type { GPT } from "./gpt.ts";
 import { type ModelFiles, readJsonFile } from "./hf-folder.ts";
+import { hfConfigFromGpt } from "./hf-gpt2-config.ts";
 import { type AdapterValues, adaptersOf, attachAdapters, type BlockAdapterValues } from "./lora.ts";
 import type { LoraTarget } from "./lora-config.ts";
 import {
@@ -63,6 +64,8 @@ interface ModuleAdapter {
 
 /** Writes the adapters of a model made by addLora (or importPeftLora) in PEFT's layout. */
 export function exportPeftLora(model: GPT, options: PeftExportOptions): Map<string, Uint8Array> {
+  // The module names are GPT-2's: refuses, by config field, a model GPT-2 cannot express.
+  hfConfigFromGpt(model.config);
   const byBlock = new Map<number, BlockAdapterValues>();
   for (const { block, target, adapter } of adaptersOf(model)) {
     const values = byBlock.get(block) ?? {};
@@ -134,7 +137,7 @@ function outputWidths(config: GPTConfig, targets: LoraTarget[]): number[] {
     key: kvWidth,
     value: kvWidth,
     attentionOutput: config.dModel,
-    mlpIn: Math.round(config.mlpRatio * config.dModel),
+    mlpIn: mlpWidth(config),
     mlpOut: config.dModel,
   };
   return targets.map((target) => width[target]);
@@ -199,6 +202,7 @@ interface PeftConfig {
  * shaped model: the result trains or runs the adapters on the shared, frozen base.
  */
 export function importPeftLora(base: GPT, files: ModelFiles): GPT {
+  hfConfigFromGpt(base.config);
   const config = readJsonFile(files, ADAPTER_CONFIG_FILE, "the adapters' settings") as PeftConfig;
   const problems: string[] = [];
   if (config.peft_type !== "LORA") problems.push(`peft_type is ${config.peft_type}, not LORA`);

@@ -3,8 +3,9 @@
  * autodiff: batched 4-D attention products, transposed matmuls in the backward pass, a one-hot
  * embedding product (gather's gradient is not registered on wasm) and tf.losses. It is the
  * baseline of the speed benchmark and the independent reference the fast model is tested against.
- * It covers language models with learned positions (the benchmark's configuration), and instruction
- * batches: packed examples (segments) and a loss on the trained-on targets only.
+ * It covers language models with learned or rotary positions, LayerNorm or RMSNorm, GELU, ReLU or
+ * SwiGLU MLPs, with or without biases, and instruction batches: packed examples (segments) and a
+ * loss on the trained-on targets only.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TokenBatch } from "../data/batches.ts";
@@ -17,8 +18,8 @@ export function referenceLanguageModelLoss(
   batch: TokenBatch & Partial<Pick<InstructionBatch, "lossMask" | "segments">>,
 ): tf.Scalar {
   const { config, weights } = model;
-  if (config.positions !== "learned" || weights.positionEmbedding === undefined) {
-    throw new Error("the reference formulation covers learned positions only");
+  if (config.positions === "sinusoidal") {
+    throw new Error("the reference formulation covers learned and rotary positions only");
   }
   if (config.numClasses !== undefined)
     throw new Error("the reference formulation has no classifier");
@@ -27,23 +28,25 @@ export function referenceLanguageModelLoss(
     tf.cast(tf.oneHot(tf.tensor1d(ids, "int32"), depth), "float32");
 
   // Activations are [batch·length, dModel]: tfjs's gradient of a 3-D by 2-D matMul is broken.
-  const tokens = tf.matMul(oneHot(batch.inputs, config.vocabSize), weights.tokenEmbedding);
-  const positions = tf.matMul(
-    oneHot(positionsFrom(batch.segments, length, batch.inputs.length), config.seqLen),
-    weights.positionEmbedding,
-  );
-  let x = tf.add(tokens, positions);
-  const allowed = attentionAllowed(batch.segments, batch.batchSize, length);
+  let x = tf.matMul(oneHot(batch.inputs, config.vocabSize), weights.tokenEmbedding);
+  const positions = positionsFrom(batch.segments, length, batch.inputs.length);
+  if (weights.positionEmbedding !== undefined) {
+    x = tf.add(x, tf.matMul(oneHot(positions, config.seqLen), weights.positionEmbedding));
+  }
+  const sequences = {
+    allowed: attentionAllowed(batch.segments, batch.batchSize, length),
+    positions: tf.tensor1d(positions, "float32"),
+  };
   for (const block of weights.blocks) {
     if (config.norm === "pre") {
-      x = tf.add(x, attention(layerNorm(x, block.attentionNorm, config), block, model, allowed));
-      x = tf.add(x, mlp(layerNorm(x, block.mlpNorm, config), block, model));
+      x = tf.add(x, attention(norm(x, block.attentionNorm, config), block, model, sequences));
+      x = tf.add(x, mlp(norm(x, block.mlpNorm, config), block, model));
     } else {
-      x = layerNorm(tf.add(x, attention(x, block, model, allowed)), block.attentionNorm, config);
-      x = layerNorm(tf.add(x, mlp(x, block, model)), block.mlpNorm, config);
+      x = norm(tf.add(x, attention(x, block, model, sequences)), block.attentionNorm, config);
+      x = norm(tf.add(x, mlp(x, block, model)), block.mlpNorm, config);
     }
   }
-  if (weights.finalNorm !== undefined) x = layerNorm(x, weights.finalNorm, config);
+  if (weights.finalNorm !== undefined) x = norm(x, weights.finalNorm, config);
   const logits = weights.outputHead
     ? tf.matMul(x, weights.outputHead)
     : tf.matMul(x, weights.tokenEmbedding, false, true);
@@ -96,19 +99,30 @@ function attentionAllowed(
 }
 
 function dense(x: tf.Tensor, layer: Linear): tf.Tensor {
-  return tf.add(tf.matMul(x, layer.weight), layer.bias);
+  const product = tf.matMul(x, layer.weight);
+  return layer.bias === undefined ? product : tf.add(product, layer.bias);
 }
 
-function layerNorm(x: tf.Tensor, norm: Norm, config: GPTConfig): tf.Tensor {
+/** LayerNorm, or RMSNorm for a norm without a bias: x / √(mean(x²) + ε) · gain. */
+function norm(x: tf.Tensor, norm: Norm, config: GPTConfig): tf.Tensor {
+  const epsilon = layerNormEpsilon(config);
+  if (norm.bias === undefined) {
+    return tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), epsilon))), norm.gain);
+  }
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(
-    tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, layerNormEpsilon(config)))), norm.gain),
+    tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), norm.gain),
     norm.bias,
   );
 }
 
 function mlp(x: tf.Tensor, block: BlockWeights, model: GPT): tf.Tensor {
   const hidden = dense(x, block.mlpIn);
+  if (model.config.activation === "swiglu") {
+    // silu(g) = g / (1 + e^-g)
+    const gate = dense(x, block.mlpGate as Linear);
+    return dense(tf.mul(tf.div(gate, tf.add(1, tf.exp(tf.neg(gate)))), hidden), block.mlpOut);
+  }
   const activated =
     model.config.activation === "relu"
       ? tf.relu(hidden)
@@ -124,9 +138,41 @@ function mlp(x: tf.Tensor, block: BlockWeights, model: GPT): tf.Tensor {
   return dense(activated, block.mlpOut);
 }
 
+/**
+ * Rotary positions as a rotation of each pair (x_i, x_{i+size/2}) of a head [batch, n, length,
+ * size] by the angle position · θ^(-2i/size), written out pair by pair.
+ */
+function rotatePairs(m: tf.Tensor, positions: tf.Tensor1D, theta: number): tf.Tensor {
+  const [batch, , length, size] = m.shape as number[];
+  const half = (size as number) / 2;
+  const frequencies = tf.tensor1d(
+    Array.from({ length: half }, (_, i) => theta ** ((-2 * i) / (size as number))),
+  );
+  const angles = tf.reshape(tf.outerProduct(positions, frequencies), [
+    batch as number,
+    1,
+    length as number,
+    half,
+  ]);
+  const [cos, sin] = [tf.cos(angles), tf.sin(angles)];
+  const [first, second] = tf.split(m, 2, -1) as [tf.Tensor, tf.Tensor];
+  return tf.concat(
+    [
+      tf.sub(tf.mul(first, cos), tf.mul(second, sin)),
+      tf.add(tf.mul(second, cos), tf.mul(first, sin)),
+    ],
+    -1,
+  );
+}
+
 /** x [batch·length, dModel]; key/value heads repeated to match the query heads. */
-function attention(x: tf.Tensor, block: BlockWeights, model: GPT, allowed: tf.Tensor): tf.Tensor {
-  const { heads, kvHeads, dModel } = model.config;
+function attention(
+  x: tf.Tensor,
+  block: BlockWeights,
+  model: GPT,
+  { allowed, positions }: { allowed: tf.Tensor; positions: tf.Tensor1D },
+): tf.Tensor {
+  const { heads, kvHeads, dModel, positions: scheme, ropeTheta } = model.config;
   const length = allowed.shape[3] as number;
   const batch = (x.shape[0] as number) / length;
   const size = headDim(model.config);
@@ -138,8 +184,9 @@ function attention(x: tf.Tensor, block: BlockWeights, model: GPT, allowed: tf.Te
       tf.tile(tf.reshape(m, [batch * kvHeads, 1, length * size]), [1, heads / kvHeads, 1]),
       [batch, heads, length, size],
     );
-  const query = split(dense(x, block.query), heads);
-  const key = repeatHeads(split(dense(x, block.key), kvHeads));
+  const rotary = (m: tf.Tensor) => (scheme === "rotary" ? rotatePairs(m, positions, ropeTheta) : m);
+  const query = rotary(split(dense(x, block.query), heads));
+  const key = repeatHeads(rotary(split(dense(x, block.key), kvHeads)));
   const value = repeatHeads(split(dense(x, block.value), kvHeads));
   const scores = tf.add(
     tf.div(tf.matMul(query, key, false, true), Math.sqrt(size)),

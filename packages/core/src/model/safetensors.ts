@@ -69,34 +69,80 @@ export const PICKLE_REFUSAL =
 
 /** Parses and validates a safetensors file; `fileName` prefixes every error. */
 export function readSafetensors(file: Uint8Array, fileName = "safetensors file"): Safetensors {
+  const { metadata, dataStart, entries } = readSafetensorsHeader(file, file.length, fileName);
+  const buffer = file.subarray(dataStart);
+  const tensors = new Map<string, StoredTensor>();
+  for (const { name, dtype, shape, begin, end } of entries) {
+    tensors.set(name, { dtype, shape, bytes: buffer.subarray(begin, end) });
+  }
+  return { metadata, tensors };
+}
+
+/** A safetensors header, checked against the length of its file without reading the tensors. */
+export interface SafetensorsHeader {
+  metadata: Record<string, string>;
+  /** Where the byte buffer starts in the file: 8 + the header's length. */
+  dataStart: number;
+  /** In the order of their data in the file; offsets are into the byte buffer. */
+  entries: SafetensorsEntry[];
+}
+
+export interface SafetensorsEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** How many leading bytes of a file readSafetensorsHeader needs: 8 + the header length it states. */
+export function safetensorsHeaderBytes(prefix: Uint8Array): number {
+  if (prefix.length < HEADER_LENGTH_BYTES) return HEADER_LENGTH_BYTES;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const length = view.getBigUint64(0, true);
+  return length > MAX_HEADER_BYTES ? HEADER_LENGTH_BYTES : HEADER_LENGTH_BYTES + Number(length);
+}
+
+/**
+ * Validates a safetensors file from its first bytes (at least safetensorsHeaderBytes of them) and
+ * its length, so that a large file can be checked without holding it: everything readSafetensors
+ * checks, since the checks concern the header and the buffer's length only.
+ */
+export function readSafetensorsHeader(
+  prefix: Uint8Array,
+  fileLength: number,
+  fileName = "safetensors file",
+): SafetensorsHeader {
   const fail: Fail = (message) => {
     throw new Error(`${fileName}: ${message}`);
   };
-  if (file.length < HEADER_LENGTH_BYTES) {
-    fail(`truncated: ${file.length} bytes, less than the 8-byte header length it starts with`);
+  if (fileLength < HEADER_LENGTH_BYTES) {
+    fail(`truncated: ${fileLength} bytes, less than the 8-byte header length it starts with`);
   }
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const headerLength = view.getBigUint64(0, true);
   const dataStart = BigInt(HEADER_LENGTH_BYTES) + headerLength;
-  if (headerLength > MAX_HEADER_BYTES || dataStart > file.length) {
-    if (isPickle(file)) fail(PICKLE_REFUSAL);
+  if (headerLength > MAX_HEADER_BYTES || dataStart > fileLength) {
+    if (isPickle(prefix)) fail(PICKLE_REFUSAL);
     fail(
       headerLength > MAX_HEADER_BYTES
         ? `header length ${headerLength} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`
-        : `header length ${headerLength} runs past the end of the file (${file.length} bytes): ` +
+        : `header length ${headerLength} runs past the end of the file (${fileLength} bytes): ` +
             "the file is truncated or not safetensors",
     );
   }
   const headerEnd = Number(dataStart);
-  const header = parseHeader(file.subarray(HEADER_LENGTH_BYTES, headerEnd), fail);
-  const buffer = file.subarray(headerEnd);
+  if (prefix.length < headerEnd) {
+    throw new Error(`${fileName}: ${prefix.length} bytes given, the header needs ${headerEnd}`);
+  }
+  const header = parseHeader(prefix.subarray(HEADER_LENGTH_BYTES, headerEnd), fail);
+  const bufferLength = fileLength - headerEnd;
   const metadata = header[METADATA_KEY] === undefined ? {} : checkMetadata(header, fail);
   const entries = Object.entries(header)
     .filter(([name]) => name !== METADATA_KEY)
     .map(([name, info]) => checkEntry(name, info, fail))
     .sort((a, b) => a.begin - b.begin || a.end - b.end);
 
-  const tensors = new Map<string, StoredTensor>();
   let covered = 0;
   let previous = "the start of the buffer";
   for (const { name, dtype, shape, begin, end } of entries) {
@@ -112,19 +158,18 @@ export function readSafetensors(file: Uint8Array, fileName = "safetensors file")
         `tensor "${name}" spans ${end - begin} bytes, but ${dtype} [${shape}] takes ${bits / 8}`,
       );
     }
-    if (end > buffer.length) {
+    if (end > bufferLength) {
       fail(
-        `tensor "${name}" ends at byte ${end}, past the ${buffer.length}-byte buffer (truncated file?)`,
+        `tensor "${name}" ends at byte ${end}, past the ${bufferLength}-byte buffer (truncated file?)`,
       );
     }
-    tensors.set(name, { dtype, shape, bytes: buffer.subarray(begin, end) });
     covered = end;
     previous = `tensor "${name}"`;
   }
-  if (covered < buffer.length) {
-    fail(`the last ${buffer.length - covered} bytes of the buffer belong to no tensor`);
+  if (covered < bufferLength) {
+    fail(`the last ${bufferLength - covered} bytes of the buffer belong to no tensor`);
   }
-  return { metadata, tensors };
+  return { metadata, dataStart: headerEnd, entries };
 }
 
 /** A stored F32, F16 or BF16 tensor's values as float32 (exact: both halves widen losslessly). */
@@ -264,15 +309,7 @@ function checkMetadata(header: Record<string, unknown>, fail: Fail): Record<stri
   return metadata as Record<string, string>;
 }
 
-interface Entry {
-  name: string;
-  dtype: SafetensorsDtype;
-  shape: number[];
-  begin: number;
-  end: number;
-}
-
-function checkEntry(name: string, info: unknown, fail: Fail): Entry {
+function checkEntry(name: string, info: unknown, fail: Fail): SafetensorsEntry {
   const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
   const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   if (typeof dtype !== "string" || !(dtype in DTYPE_BITS)) {

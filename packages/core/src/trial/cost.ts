@@ -105,11 +105,13 @@ const COPIES_OF_WEIGHTS = 4;
 /**
  * Floats a token keeps for the backward pass: per layer about eight residual-width tensors (norms,
  * queries, keys, values, attention output, projections), the MLP's hidden layer before and after
- * its activation, and the attention scores and probabilities over the context; then the logits and
+ * its activation (SwiGLU: its gate, its input and their product), and the attention scores and probabilities over the context; then the logits and
  * their softmax.
  */
 function activationsPerToken(model: GPTConfig): number {
-  const perLayer = 8 * model.dModel + 2 * mlpWidth(model) + 2 * model.heads * model.seqLen;
+  const mlpHiddenTensors = model.activation === "swiglu" ? 3 : 2;
+  const perLayer =
+    8 * model.dModel + mlpHiddenTensors * mlpWidth(model) + 2 * model.heads * model.seqLen;
   const logits = model.numClasses === undefined ? 2 * model.vocabSize : 0;
   return model.layers * perLayer + logits;
 }

@@ -115,8 +115,11 @@ export const trialSettingsSchema = z.strictObject({
       examples: [1],
     }),
   norm: modelFields.norm
-    .describe("LayerNorm before each sub-layer (pre) or after it (post).")
+    .describe("The norm before each sub-layer (pre) or after it (post).")
     .meta({ label: "Norm placement", group: "architecture" }),
+  normalization: modelFields.normalization
+    .describe("layernorm: centred and shifted (GPT-2); rmsnorm: scaled only (Llama).")
+    .meta({ label: "Norm", group: "architecture" }),
 
   // Budget
   eval_every: wholeNumber
@@ -198,12 +201,28 @@ export const trialSettingsSchema = z.strictObject({
   mlp_ratio: modelFields.mlpRatio
     .describe("MLP hidden width as a multiple of d_model.")
     .meta({ label: "MLP ratio", group: "more" }),
+  mlp_hidden: modelFields.mlpHidden
+    .describe("MLP hidden width in units; overrides mlp_ratio (Llama's intermediate_size).")
+    .meta({
+      label: "MLP width",
+      group: "more",
+      defaultNote: "mlp_ratio × d_model",
+      examples: [344],
+    }),
   activation: modelFields.activation
-    .describe("MLP activation.")
+    .describe(
+      "MLP activation: relu or gelu between two projections, or swiglu (Llama): silu(x·W_gate) ⊙ x·W_in, then W_out.",
+    )
     .meta({ label: "Activation", group: "more" }),
   positions: modelFields.positions
     .describe("Positional scheme.")
     .meta({ label: "Positions", group: "more" }),
+  rope_theta: modelFields.ropeTheta
+    .describe("Rotary positions' base θ: feature pair i turns by position · θ^(-2i/head size).")
+    .meta({ label: "Rotary base", group: "more", examples: [500000] }),
+  bias: modelFields.bias
+    .describe("Biases on the attention and MLP projections (Llama has none).")
+    .meta({ label: "Biases", group: "more" }),
   tie_embeddings: modelFields.tieEmbeddings
     .describe("The output projection shares the token embedding matrix.")
     .meta({ label: "Tie embeddings", group: "more" }),
@@ -252,10 +271,14 @@ export function modelConfigInput(settings: TrialSettings, vocabSize: number): GP
     heads: settings.heads,
     kvHeads: settings.kv_heads,
     mlpRatio: settings.mlp_ratio,
+    mlpHidden: settings.mlp_hidden,
     activation: settings.activation,
     dropout: settings.dropout,
     norm: settings.norm,
+    normalization: settings.normalization,
     positions: settings.positions,
+    ropeTheta: settings.rope_theta,
+    bias: settings.bias,
     tieEmbeddings: settings.tie_embeddings,
   };
 }

@@ -21,7 +21,7 @@ const tiny: GPTConfigInput = {
 };
 
 describe("parseConfig", () => {
-  it("fills defaults: multi-head attention, MLP 4x, GELU, pre-norm, learned positions, tied", () => {
+  it("fills defaults: multi-head attention, MLP 4x, GELU, pre-LayerNorm, learned positions, biases, tied", () => {
     const config = parseConfig({ vocabSize: 65, seqLen: 64, layers: 2, dModel: 128, heads: 4 });
     expect(config).toMatchObject({
       kvHeads: 4,
@@ -29,10 +29,14 @@ describe("parseConfig", () => {
       activation: "gelu",
       dropout: 0,
       norm: "pre",
+      normalization: "layernorm",
       positions: "learned",
+      ropeTheta: 10000,
+      bias: true,
       tieEmbeddings: true,
     });
     expect(config.numClasses).toBeUndefined();
+    expect(config.mlpHidden).toBeUndefined();
   });
 
   it.each([
@@ -44,6 +48,9 @@ describe("parseConfig", () => {
       "positions: rotary positions need an even head dimension, got dModel / heads = 3",
     ],
     [{ mlpRatio: 2.3 }, "mlpRatio: mlpRatio 2.3 × dModel 8 must be a whole number of units"],
+    [{ mlpHidden: 2.5 }, "mlpHidden:"],
+    [{ ropeTheta: 1 }, "ropeTheta:"],
+    [{ normalization: "batchnorm" }, "normalization:"],
     [{ dropout: 1 }, "dropout:"],
     [{ layers: 0 }, "layers:"],
     [{ activation: "tanh" }, "activation:"],
@@ -81,11 +88,35 @@ describe("parameterCount and trainingFlopsPerToken", () => {
     expect(parameterCount(parseConfig({ ...tiny, positions: "rotary" }))).toBe(656 - 32);
   });
 
+  it("match a hand count for Llama's architecture", () => {
+    // tokens 10·8, no position table; block: 2 RMSNorms 2·8, query 8·8, key and value 8·4 each,
+    // output 8·8, SwiGLU gate and in 8·12 each, out 12·8; final RMSNorm 8; head 8·10.
+    const llama = parseConfig({
+      ...tiny,
+      normalization: "rmsnorm",
+      positions: "rotary",
+      activation: "swiglu",
+      mlpHidden: 12,
+      bias: false,
+      tieEmbeddings: false,
+    });
+    const block = 16 + 64 + 2 * 32 + 64 + 2 * 96 + 96;
+    expect(parameterCount(llama)).toBe(80 + block + 8 + 80);
+  });
+
   it.each<[string, Partial<GPTConfigInput>]>([
     ["the tiny model", {}],
     ["multi-head, untied, post-norm", { kvHeads: 2, tieEmbeddings: false, norm: "post" }],
     ["rotary, ReLU, MLP 3x", { positions: "rotary", activation: "relu", mlpRatio: 3 }],
     ["sinusoidal classifier", { positions: "sinusoidal", numClasses: 4, layers: 2 }],
+    [
+      "Llama: RMSNorm, SwiGLU, no biases",
+      { normalization: "rmsnorm", activation: "swiglu", mlpHidden: 20, bias: false },
+    ],
+    [
+      "RMSNorm post-norm classifier, biases",
+      { normalization: "rmsnorm", norm: "post", numClasses: 3 },
+    ],
     ["the reference model", { vocabSize: 65, seqLen: 64, layers: 2, dModel: 128, heads: 4 }],
   ])("equals the trainable weights of the built model: %s", (_, change) => {
     const config = parseConfig({ ...tiny, ...change });

@@ -30,6 +30,24 @@ function lmBatch(random: Random, batchSize: number, seqLen: number, vocab: numbe
   };
 }
 
+/**
+ * Llama's architecture at this size; heads of 4 so that rotary's two frequencies depend on θ, and
+ * SwiGLU's hidden width not a multiple of dModel.
+ */
+const llama: Partial<GPTConfigInput> = {
+  dModel: 16,
+  heads: 4,
+  kvHeads: 2,
+  normalization: "rmsnorm",
+  positions: "rotary",
+  ropeTheta: 500,
+  activation: "swiglu",
+  mlpHidden: 20,
+  bias: false,
+  tieEmbeddings: false,
+  normEpsilon: 0.1,
+};
+
 const variants: [string, Partial<GPTConfigInput>][] = [
   [
     "pre-norm, learned, GELU, grouped-query, untied",
@@ -40,6 +58,7 @@ const variants: [string, Partial<GPTConfigInput>][] = [
     { heads: 2, kvHeads: 1, norm: "post", positions: "rotary", activation: "relu" },
   ],
   ["pre-norm, sinusoidal, multi-head", { positions: "sinusoidal" }],
+  ["Llama: RMSNorm, rotary θ 500, SwiGLU, grouped-query, no biases, untied", llama],
 ];
 
 describe("forward pass", () => {
@@ -161,6 +180,18 @@ describe("the fast formulation", () => {
     ["post-norm, ReLU, multi-query, tied", { kvHeads: 1, norm: "post", activation: "relu" }],
     ["pre-norm, LayerNorm ε 0.5", { normEpsilon: 0.5 }],
     ["post-norm, LayerNorm ε 0.5", { norm: "post", normEpsilon: 0.5 }],
+    ["Llama: RMSNorm, rotary θ 500, SwiGLU, grouped-query, no biases, untied", llama],
+    [
+      "post-RMSNorm, rotary, ReLU, multi-query, biases",
+      {
+        kvHeads: 1,
+        norm: "post",
+        normalization: "rmsnorm",
+        positions: "rotary",
+        activation: "relu",
+      },
+    ],
+    ["GELU without biases (not fused), tied", { bias: false }],
   ])("agrees with the straightforward one in loss and gradients (%s)", (_, config) => {
     const model = build(config);
     const random = new Random(8);

@@ -193,6 +193,18 @@ describe.skipIf(!status.enabled)(titled("every architecture with the native kern
     ],
     ["pre-norm, sinusoidal", { positions: "sinusoidal" }],
     ["classifier", { numClasses: 2 }],
+    [
+      "Llama: RMSNorm, rotary, SwiGLU, grouped-query, no biases",
+      {
+        kvHeads: 2,
+        normalization: "rmsnorm",
+        positions: "rotary",
+        activation: "swiglu",
+        mlpHidden: 40,
+        bias: false,
+        tieEmbeddings: false,
+      },
+    ],
   ];
   it.each(variants)("gives the plain path's loss and gradients: %s", (_, variant) => {
     expectPlainPathResults({ ...base, ...variant });

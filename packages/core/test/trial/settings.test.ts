@@ -37,7 +37,10 @@ describe("trial settings", () => {
       activation: "gelu",
       dropout: 0,
       norm: "pre",
+      normalization: "layernorm",
       positions: "learned",
+      ropeTheta: 10000,
+      bias: true,
       tieEmbeddings: true,
     });
     expect(plan.optimizer).toEqual({
@@ -183,7 +186,7 @@ describe("trial settings", () => {
 
   it("list every setting with its type, default and description", () => {
     expect(knownSettings).toContain("d_model");
-    expect(knownSettings).toHaveLength(46);
+    expect(knownSettings).toHaveLength(50);
     const schema = trialSettingsJsonSchema();
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties?.d_model).toMatchObject({ type: "integer", default: 128 });

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import {
   datasets,
+  models,
   projects,
   studies,
   type TeamRole,
@@ -12,7 +13,7 @@ import {
   trials,
 } from "../schema/index.ts";
 
-export type ResourceKind = "team" | "project" | "dataset" | "study" | "trial";
+export type ResourceKind = "team" | "project" | "dataset" | "model" | "study" | "trial";
 
 export interface Access {
   teamId: string;
@@ -33,6 +34,12 @@ function owningTeam(db: Executor, kind: ResourceKind, id: string) {
         .from(datasets)
         .innerJoin(projects, eq(projects.id, datasets.projectId))
         .where(eq(datasets.id, id));
+    case "model":
+      return db
+        .select({ teamId: projects.teamId })
+        .from(models)
+        .innerJoin(projects, eq(projects.id, models.projectId))
+        .where(eq(models.id, id));
     case "study":
       return db
         .select({ teamId: projects.teamId })

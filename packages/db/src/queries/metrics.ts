@@ -48,15 +48,20 @@ export async function readMetrics(db: Executor, trialId: string, key?: string): 
 export async function metricsAsOf(
   db: Executor,
   trialId: string,
-  keys: readonly string[],
+  /** Every key the trial reported when undefined. */
+  keys: readonly string[] | undefined,
   step: number,
 ): Promise<Metric[]> {
-  if (keys.length === 0) return [];
+  if (keys?.length === 0) return [];
   return db
     .selectDistinctOn([metrics.key])
     .from(metrics)
     .where(
-      and(eq(metrics.trialId, trialId), inArray(metrics.key, [...keys]), lte(metrics.step, step)),
+      and(
+        eq(metrics.trialId, trialId),
+        keys === undefined ? undefined : inArray(metrics.key, [...keys]),
+        lte(metrics.step, step),
+      ),
     )
     .orderBy(asc(metrics.key), desc(metrics.step));
 }

@@ -1,6 +1,6 @@
 "use client";
-// A project: its name and description, its datasets (with adding one), its studies and its strategy
-// runs. Members edit; viewers read.
+// A project: its name and description, its datasets (with adding one), its models, its studies and
+// its strategy runs. Members edit; viewers read.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
@@ -22,6 +22,7 @@ import { useTeamScope } from "~/lib/team.tsx";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
 import { AddDataset } from "./add-dataset.tsx";
+import { ModelsCard } from "./models-card.tsx";
 import styles from "./project.module.css";
 import { StrategyRunsCard } from "./strategy-runs-card.tsx";
 import { StudiesCard } from "./studies-card.tsx";
@@ -46,6 +47,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
       <ProjectHeader project={project.data} canEdit={canEdit} crumbs={crumbs} />
       <div className="stack">
         <DatasetsCard projectId={projectId} canEdit={canEdit} />
+        <ModelsCard projectId={projectId} canEdit={canEdit} />
         <StudiesCard projectId={projectId} canEdit={canEdit} />
         <StrategyRunsCard projectId={projectId} />
       </div>

@@ -1,9 +1,11 @@
 "use client";
-// The trial's saved checkpoints, each a download of the bytes that resume its training.
+// The trial's saved checkpoints, each a download of the bytes that resume its training and an export
+// of its model as a Hugging Face folder.
 import { Card, Empty, ErrorNote, Loading, TableScroll } from "~/components/ui.tsx";
 import { formatAge, formatNumber, formatTime } from "~/lib/format.ts";
 import type { RouterOutputs } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
+import styles from "./trial.module.css";
 
 type Checkpoint = RouterOutputs["trials"]["checkpoints"][number];
 
@@ -56,14 +58,31 @@ export function CheckpointsCard({
                     </td>
                     <td>
                       {checkpoint.storageRef === null ? (
-                        <a
-                          className="button secondary small"
-                          href={`/api/trials/${trialId}/checkpoints/${checkpoint.kind}`}
-                          download
-                        >
-                          Download
-                          <span className="visually-hidden"> the {checkpoint.kind} checkpoint</span>
-                        </a>
+                        <span className={styles.downloads}>
+                          <a
+                            className="button secondary small"
+                            href={`/api/trials/${trialId}/checkpoints/${checkpoint.kind}`}
+                            download
+                          >
+                            Download
+                            <span className="visually-hidden">
+                              {" "}
+                              the {checkpoint.kind} checkpoint
+                            </span>
+                          </a>
+                          <a
+                            className="button secondary small"
+                            href={`/api/trials/${trialId}/checkpoints/${checkpoint.kind}/export`}
+                            download
+                            data-testid={`export-${checkpoint.kind}`}
+                          >
+                            Export model
+                            <span className="visually-hidden">
+                              {" "}
+                              of the {checkpoint.kind} checkpoint as a Hugging Face folder
+                            </span>
+                          </a>
+                        </span>
                       ) : (
                         <span className="muted">in external storage: {checkpoint.storageRef}</span>
                       )}
@@ -75,7 +94,9 @@ export function CheckpointsCard({
           </TableScroll>
           <p className="muted small">
             Best: saved at the trial's best evaluation. Last: its latest state, which training
-            resumes from. Each file holds the weights, optimizer state and tokenizer.
+            resumes from. Each file holds the weights, optimizer state and tokenizer. Export model
+            gives a zipped Hugging Face folder (config.json, model.safetensors, tokenizer files, a
+            model card) that transformers' from_pretrained loads.
           </p>
         </>
       )}
