@@ -34,17 +34,21 @@ test("prompt/completion pairs are uploaded and read with their trained tokens ma
   await createTeam(page, `Reversal lab ${Date.now()}`);
   await createProject(page, "reversals");
 
-  await page.getByTestId("datasets").getByLabel("File").setInputFiles({
-    name: "reversals.jsonl",
-    mimeType: "application/jsonl",
-    buffer: Buffer.from(reversalsJsonl()),
-  });
+  await page
+    .getByTestId("datasets")
+    .getByLabel("File")
+    .setInputFiles({
+      name: "reversals.jsonl",
+      mimeType: "application/jsonl",
+      buffer: Buffer.from(reversalsJsonl()),
+    });
   await page.getByLabel("Records hold").selectOption("prompt-completion");
   await page.getByRole("button", { name: "Upload dataset" }).click();
   const datasets = page.getByTestId("datasets");
-  await expect(datasets.getByRole("link", { name: "reversals" })).toBeVisible({ timeout: 30_000 });
+  const row = datasets.getByTestId("dataset-row").getByRole("link", { name: "reversals" });
+  await expect(row).toBeVisible({ timeout: 30_000 });
 
-  await datasets.getByRole("link", { name: "reversals" }).click();
+  await row.click();
   await expect(page.getByRole("heading", { level: 1, name: "reversals" })).toBeVisible();
   const example = page.getByTestId("rendered-example");
   // The first pair, rendered by the plain template: its completion is what the loss is on.

@@ -15,6 +15,10 @@ export { exportHuggingFaceLlama, importHuggingFaceLlama } from "./model/hf-llama
  */
 export { exportHuggingFaceModel, importHuggingFaceModel } from "./model/hf-model.ts";
 export type { GenerationTokens } from "./model/hf-tensors.ts";
+/** LoRA adapters on a frozen base, merged into plain weights, and in and out of PEFT's layout. */
+export { addLora, mergeLora } from "./model/lora.ts";
+export type { LoraConfig, LoraTarget } from "./model/lora-config.ts";
+export { exportPeftLora, importPeftLora } from "./model/peft-lora.ts";
 export {
   type Float32Tensor,
   float32Values,

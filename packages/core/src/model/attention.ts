@@ -5,6 +5,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type GPTConfig, headDim } from "./config.ts";
 import { type Linear, project, projectEach } from "./linear.ts";
+import type { AdapterForward } from "./lora.ts";
 import { causalAttention } from "./ops.ts";
 import { rotate } from "./rotary.ts";
 
@@ -24,6 +25,8 @@ export interface Shape {
   positions: Int32Array;
   /** Each token's example when rows pack several, [batch·length]. */
   segments: Int32Array | undefined;
+  /** Whether this pass trains, for adapters' dropout. */
+  forward: AdapterForward;
 }
 
 export function attention(
@@ -33,7 +36,11 @@ export function attention(
   shape: Shape,
 ): tf.Tensor2D {
   const { query: q, key: k, value: v } = weights;
-  let [query, key, value] = projectEach(x, [q, k, v]) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  let [query, key, value] = projectEach(x, [q, k, v], shape.forward) as [
+    tf.Tensor2D,
+    tf.Tensor2D,
+    tf.Tensor2D,
+  ];
   if (config.positions === "rotary") {
     query = rotate(query, shape.positions, headDim(config), config.ropeTheta);
     key = rotate(key, shape.positions, headDim(config), config.ropeTheta);
@@ -46,5 +53,5 @@ export function attention(
     { heads, kvHeads, length: shape.length },
     shape.segments,
   );
-  return project(out, weights.attentionOutput);
+  return project(out, weights.attentionOutput, shape.forward);
 }

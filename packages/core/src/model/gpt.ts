@@ -58,6 +58,7 @@ export function hiddenStates(
     length,
     positions: positionIds(length, tokens.length, segments),
     segments,
+    forward: options,
   };
   const dropout = dropoutFunction(config.dropout, options);
   const x = dropout(embed(model, tokens, shape));
@@ -174,7 +175,7 @@ function preNormLayers(
   const { config, weights } = model;
   const sublayers = weights.blocks.flatMap((block) => [
     { norm: block.attentionNorm, apply: (h: tf.Tensor2D) => attention(h, block, config, shape) },
-    { norm: block.mlpNorm, apply: (h: tf.Tensor2D) => mlp(h, block, config) },
+    { norm: block.mlpNorm, apply: (h: tf.Tensor2D) => mlp(h, block, config, shape.forward) },
   ]);
   const finalNorm = weights.finalNorm as Norm;
   let residual = x;
@@ -199,7 +200,7 @@ function postNormBlock(
     config,
   );
   return normalize(
-    tf.add(afterAttention, dropout(mlp(afterAttention, block, config))),
+    tf.add(afterAttention, dropout(mlp(afterAttention, block, config, shape.forward))),
     block.mlpNorm,
     config,
   );

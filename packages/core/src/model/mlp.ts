@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { GPTConfig } from "./config.ts";
 import { type BiasedLinear, fusable, type Linear, project } from "./linear.ts";
+import type { AdapterForward } from "./lora.ts";
 import { gelu, geluMlp } from "./ops.ts";
 
 export interface MlpWeights {
@@ -14,7 +15,12 @@ export interface MlpWeights {
   mlpOut: Linear;
 }
 
-export function mlp(x: tf.Tensor2D, weights: MlpWeights, config: GPTConfig): tf.Tensor2D {
+export function mlp(
+  x: tf.Tensor2D,
+  weights: MlpWeights,
+  config: GPTConfig,
+  forward: AdapterForward = {},
+): tf.Tensor2D {
   const { mlpIn, mlpGate, mlpOut } = weights;
   switch (config.activation) {
     case "gelu": {
@@ -23,12 +29,16 @@ export function mlp(x: tf.Tensor2D, weights: MlpWeights, config: GPTConfig): tf.
         const [w1, w2] = layers as [BiasedLinear, BiasedLinear];
         return geluMlp(x, w1.weight, w1.bias, w2.weight, w2.bias);
       }
-      return project(gelu(project(x, mlpIn)), mlpOut);
+      return project(gelu(project(x, mlpIn, forward)), mlpOut, forward);
     }
     case "relu":
-      return project(tf.relu(project(x, mlpIn)), mlpOut);
+      return project(tf.relu(project(x, mlpIn, forward)), mlpOut, forward);
     case "swiglu":
-      return project(swiglu(project(x, mlpGate as Linear), project(x, mlpIn)), mlpOut);
+      return project(
+        swiglu(project(x, mlpGate as Linear, forward), project(x, mlpIn, forward)),
+        mlpOut,
+        forward,
+      );
   }
 }
 

@@ -18,9 +18,12 @@
  */
 import { type AttentionHeads, nativeOps } from "@attune/native";
 import * as tf from "@tensorflow/tfjs";
+import { frozenLinear, frozenMatmul } from "./frozen-ops.ts";
+import { isFrozen } from "./frozen-weights.ts";
 
 /** a·b for 2-D a [n, k] and b [k, m], or a·bᵀ for b [m, k] when transposeB. */
 export function matmul(a: tf.Tensor2D, b: tf.Tensor2D, transposeB = false): tf.Tensor2D {
+  if (isFrozen(b)) return frozenMatmul(a, b, transposeB);
   const native = nativeOps();
   if (native !== undefined) return native.matmul(a, b, false, transposeB);
   if (transposeB) return matmul(a, tf.transpose(b));
@@ -57,6 +60,7 @@ export function addBias(x: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
 }
 
 export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (isFrozen(weight) && isFrozen(bias)) return frozenLinear(x, weight, bias);
   const native = nativeOps();
   if (native !== undefined) return native.linear(x, weight, bias);
   return addBias(matmul(x, weight), bias);
@@ -72,7 +76,9 @@ export function queryKeyValue(
   biases: [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D],
 ): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
   const native = nativeOps();
-  if (native !== undefined) return native.queryKeyValue(x, weights, biases);
+  // The fused kernel computes every weight's gradient: frozen weights take separate linears.
+  const frozen = weights.some((weight) => isFrozen(weight));
+  if (native !== undefined && !frozen) return native.queryKeyValue(x, weights, biases);
   const [query, key, value] = weights.map((weight, i) =>
     linear(x, weight, biases[i] as tf.Tensor1D),
   ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
@@ -187,7 +193,9 @@ export function geluMlp(
   b2: tf.Tensor1D,
 ): tf.Tensor2D {
   const native = nativeOps();
-  if (native !== undefined) return native.geluMlp(x, w1, b1, w2, b2);
+  if (native !== undefined && !isFrozen(w1) && !isFrozen(w2)) {
+    return native.geluMlp(x, w1, b1, w2, b2);
+  }
   return linear(gelu(linear(x, w1, b1)), w2, b2);
 }
 

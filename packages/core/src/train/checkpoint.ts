@@ -11,6 +11,11 @@
  * concatenated in manifest order): parameters as "parameters/<name>", optimizer slots as
  * "optimizer/<slot>".
  *
+ * A fine-tuned model's checkpoint (LoRA, or freeze mode) is the same with `finetune` in the header:
+ * its tensors are the trained parameters alone (the adapters, or the unfrozen blocks), and it names
+ * its base by the SHA-256 of the base's frozen weights (frozenWeightsHash). Loading it needs that
+ * base, which the caller builds or loads; a base with other weights is refused.
+ *
  * An export is the weights alone, in TensorFlow.js's own weights-manifest format: `model.json`
  * (ExportedModelJson below: format "attune-gpt", the config, the tokenizer and a weightsManifest)
  * and `weights.bin` (the tensors, as tf.io.encodeWeights lays them out). Any tfjs program reads the
@@ -21,6 +26,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { TokenizerJson } from "../data/tokenizers.ts";
 import { type GPTConfig, parseConfig } from "../model/config.ts";
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
+import { type Finetune, finetuneModel, frozenWeightsHash } from "./finetune.ts";
 import type { OptimizerConfig } from "./optimizer-config.ts";
 import { Optimizer } from "./optimizers.ts";
 import type { TrainerState } from "./trainer.ts";
@@ -36,6 +42,8 @@ interface CheckpointHeader {
   sampler: unknown;
   tokenizer: TokenizerJson | undefined;
   tensors: tf.io.WeightsManifestEntry[];
+  /** Only for a fine-tuned model: its mode and its base's frozen weights' hash. */
+  finetune?: { plan: Exclude<Finetune, { mode: "full" }>; baseHash: string };
 }
 
 export interface CheckpointInput {
@@ -45,6 +53,8 @@ export interface CheckpointInput {
   /** The data sampler's getState(); must be JSON. */
   sampler: unknown;
   tokenizer?: TokenizerJson;
+  /** How the model was fine-tuned; a LoRA or freeze checkpoint then saves the trained weights only. */
+  finetune?: Finetune;
 }
 
 export interface RestoredCheckpoint {
@@ -67,6 +77,10 @@ export async function saveCheckpoint(input: CheckpointInput): Promise<Uint8Array
     sampler: input.sampler,
     tokenizer: input.tokenizer,
     tensors: specs,
+    ...(input.finetune !== undefined &&
+      input.finetune.mode !== "full" && {
+        finetune: { plan: input.finetune, baseHash: frozenWeightsHash(input.model) },
+      }),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const bytes = new Uint8Array(PREFIX_BYTES + headerBytes.length + data.byteLength);
@@ -83,23 +97,30 @@ export async function saveCheckpoint(input: CheckpointInput): Promise<Uint8Array
 export function checkpointConfigs(bytes: Uint8Array): {
   model: GPTConfig;
   optimizer: OptimizerConfig;
+  finetune: Finetune;
 } {
   const { header } = readCheckpoint(bytes);
-  return { model: header.config, optimizer: header.optimizer.config };
+  const finetune = header.finetune?.plan ?? { mode: "full" };
+  return { model: header.config, optimizer: header.optimizer.config, finetune };
 }
 
 /**
  * Rebuilds the model and optimizer with their saved values; the caller restores trainer and
  * sampler. `rebuildWith` gives configs to build them with instead of the saved ones (a resumed
- * trial whose dropout or optimizer constants changed): the saved tensors must still fit.
+ * trial whose dropout or optimizer constants changed): the saved tensors must still fit. A
+ * fine-tuned model's checkpoint needs its `base`, which the restored model then shares.
  */
 export function loadCheckpoint(
   bytes: Uint8Array,
-  rebuildWith?: { model: GPTConfig; optimizer: OptimizerConfig },
+  rebuildWith?: { model: GPTConfig; optimizer: OptimizerConfig; finetune?: Finetune },
+  base?: GPT,
 ): RestoredCheckpoint {
   const { header, data } = readCheckpoint(bytes);
+  const model =
+    header.finetune === undefined
+      ? createGPT(rebuildWith?.model ?? header.config, 0)
+      : finetunedBase(header.finetune, base, rebuildWith?.finetune);
   const tensors = tf.io.decodeWeights(data, header.tensors);
-  const model = createGPT(rebuildWith?.model ?? header.config, 0);
   const optimizer = new Optimizer(
     rebuildWith?.optimizer ?? header.optimizer.config,
     model.parameters,
@@ -108,7 +129,8 @@ export function loadCheckpoint(
     assignAll(model.parameters, tensors, "parameters/");
     assignAll(optimizer.slots, tensors, "optimizer/");
   } catch (error) {
-    disposeGPT(model);
+    if (header.finetune === undefined) disposeGPT(model);
+    else if (header.finetune.plan.mode === "lora") disposeGPT(model); // the adapters, not the base
     optimizer.dispose();
     throw error;
   } finally {
@@ -122,6 +144,32 @@ export function loadCheckpoint(
     sampler: header.sampler,
     tokenizer: header.tokenizer,
   };
+}
+
+/** The base, checked against the checkpoint's hash, made ready for its trained weights. */
+function finetunedBase(
+  finetune: NonNullable<CheckpointHeader["finetune"]>,
+  base: GPT | undefined,
+  rebuildWith: Finetune | undefined,
+) {
+  const mode = finetune.plan.mode;
+  if (rebuildWith !== undefined && rebuildWith.mode !== mode) {
+    throw new Error(`the checkpoint was fine-tuned with finetune ${mode}, not ${rebuildWith.mode}`);
+  }
+  if (base === undefined) {
+    throw new Error(
+      `this checkpoint holds the ${mode === "lora" ? "LoRA adapters" : "unfrozen blocks"} of a fine-tuned model only: loading it needs its base model (frozen weights' SHA-256 ${finetune.baseHash})`,
+    );
+  }
+  const model = finetuneModel(base, rebuildWith ?? finetune.plan, 0);
+  const hash = frozenWeightsHash(model);
+  if (hash !== finetune.baseHash) {
+    if (mode === "lora") disposeGPT(model);
+    throw new Error(
+      `the base model given is not this checkpoint's: its frozen weights' SHA-256 is ${hash}, the checkpoint's base has ${finetune.baseHash}`,
+    );
+  }
+  return model;
 }
 
 /**

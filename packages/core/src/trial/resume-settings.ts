@@ -71,6 +71,14 @@ const whyFixedOnResume: Record<SettingName, string | null> = {
   eval_decoding: generation,
   optimizer:
     "the checkpoint's optimizer state (Adam's moments, SGD's momentum) belongs to its optimizer",
+  finetune: "it sets which weights train, the ones the checkpoint holds with their optimizer state",
+  lora_r: "it is the adapters' shape, which the checkpoint's adapters were trained with",
+  lora_alpha: "it scales the adapters' output: the adapted model's function, not only its updates",
+  lora_dropout: null,
+  lora_targets: "it sets which projections have adapters, the ones the checkpoint holds",
+  lora_rslora: "it scales the adapters' output: the adapted model's function, not only its updates",
+  freeze_trainable_blocks:
+    "it sets which weights train, the ones the checkpoint holds with their optimizer state",
 };
 
 /**

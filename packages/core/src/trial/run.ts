@@ -9,6 +9,7 @@ import { type GenerationMetricKey, generationMetrics } from "../eval/metric-defi
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
 import { Random } from "../random.ts";
 import { checkpointConfigs, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { disposeWithBase, finetuneModel } from "../train/finetune.ts";
 import { Optimizer } from "../train/optimizers.ts";
 import {
   type Budget,
@@ -123,11 +124,11 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
   const start =
     options.resumeFrom === undefined
       ? freshStart(plan, seeds.model)
-      : resumedStart(options.resumeFrom, plan);
+      : resumedStart(options.resumeFrom, plan, seeds.model);
   try {
     return await train(plan, data, start, { ...options, objective, dropoutSeed: seeds.dropout });
   } finally {
-    disposeGPT(start.model);
+    disposeWithBase(start.model);
     start.optimizer.dispose();
   }
 }
@@ -145,24 +146,37 @@ interface Start {
 }
 
 export function freshStart(plan: TrialPlan, seed: number): Start {
-  const model = createGPT(plan.model, seed);
+  const model = finetuneModel(createGPT(plan.model, seed), plan.finetune, seed);
   return { model, optimizer: new Optimizer(plan.optimizer, model.parameters) };
 }
 
-function resumedStart(bytes: Uint8Array, plan: TrialPlan): Start {
+function resumedStart(bytes: Uint8Array, plan: TrialPlan, seed: number): Start {
   // Settings that only scale updates (changeableOnResume) may differ from the checkpoint's: the
   // trial's own win, as population-based training changes them between rounds.
   const saved = checkpointConfigs(bytes);
   const problems = [
     ...differences("model", saved.model, plan.model),
     ...differences("optimizer", saved.optimizer, plan.optimizer),
+    ...(saved.finetune.mode === plan.finetune.mode
+      ? []
+      : [`it was trained with finetune ${saved.finetune.mode}, not ${plan.finetune.mode}`]),
   ];
   if (problems.length > 0) {
     throw new Error(
       `the checkpoint to resume from does not fit this trial: ${problems.join("; ")}`,
     );
   }
-  const restored = loadCheckpoint(bytes, { model: plan.model, optimizer: plan.optimizer });
+  // A fine-tuned trial's checkpoint holds the trained weights alone: its base is the trial's own
+  // initial model, rebuilt from the same seed (loadCheckpoint checks its hash).
+  const base = plan.finetune.mode === "full" ? undefined : createGPT(plan.model, seed);
+  const rebuildWith = { model: plan.model, optimizer: plan.optimizer, finetune: plan.finetune };
+  let restored: ReturnType<typeof loadCheckpoint>;
+  try {
+    restored = loadCheckpoint(bytes, rebuildWith, base);
+  } catch (error) {
+    if (base !== undefined) disposeGPT(base);
+    throw error;
+  }
   const state = restored.sampler as ResumeState | null;
   if (JSON.stringify(restored.tokenizer) !== JSON.stringify(plan.tokenizer.toJSON())) {
     problems.push("its tokenizer is not the one these settings build from this dataset");
@@ -171,7 +185,7 @@ function resumedStart(bytes: Uint8Array, plan: TrialPlan): Start {
     problems.push("it was not saved by runTrial (it has no trial state)");
   }
   if (problems.length > 0) {
-    disposeGPT(restored.model);
+    disposeWithBase(restored.model);
     restored.optimizer.dispose();
     throw new Error(
       `the checkpoint to resume from does not fit this trial: ${problems.join("; ")}`,
@@ -239,6 +253,7 @@ async function train(
       trainer: trainer.getState(),
       sampler: state,
       tokenizer: plan.tokenizer.toJSON(),
+      finetune: plan.finetune,
     });
     if (kind === "last") lastSavedStep = trainer.step;
     await options.onCheckpoint({ bytes, step: trainer.step, kind });

@@ -13,6 +13,7 @@ import { type GPTConfigInput, gptConfigSchema } from "../model/config.ts";
 import { optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { scheduleSchema } from "../train/schedules.ts";
 import type {} from "../tuning/field-meta.ts";
+import { finetuneSettingFields } from "./finetune-settings.ts";
 
 const modelFields = gptConfigSchema.in.shape;
 const [adam, adamw, sgd] = optimizerConfigSchema.options;
@@ -225,6 +226,7 @@ export const trialSettingsSchema = z.strictObject({
   tie_embeddings: modelFields.tieEmbeddings
     .describe("The output projection shares the token embedding matrix.")
     .meta({ label: "Tie embeddings", group: "more" }),
+  ...finetuneSettingFields,
   tokenizer: z
     .enum(tokenizerKinds)
     .default("char")

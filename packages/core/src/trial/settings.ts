@@ -15,6 +15,7 @@ import type { TextDataset } from "../data/text-dataset.ts";
 import { datasetTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
 import { startMicrobatches } from "../train/batch-schedule.ts";
+import type { Finetune } from "../train/finetune.ts";
 import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { type Schedule, scheduleSchema } from "../train/schedules.ts";
 import type { Budget, TrainerOptions } from "../train/trainer.ts";
@@ -22,6 +23,7 @@ import type { StudySpec } from "../tuning/spec.ts";
 import type { ParamValue } from "../tuning/types.ts";
 import { TrialConfigError } from "./config-error.ts";
 import { stepsInBudget, tokensPerOptimizerStep } from "./cost.ts";
+import { finetunePlan } from "./finetune-settings.ts";
 import {
   knownSettings,
   modelConfigInput,
@@ -63,6 +65,8 @@ export interface TrialPlan {
   tokensPerStep: number;
   /** With batch_schedule noise-scale. */
   noiseScaleBatch?: TrainerOptions["noiseScaleBatch"];
+  /** Which weights train. */
+  finetune: Finetune;
   /** Instruction and dialogue trials only. */
   instruction?: InstructionPlan;
 }
@@ -141,6 +145,7 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     weightDecay: settings.weight_decay,
     momentum: settings.momentum,
   });
+  const finetune = finetunePlan(settings, settings.layers, problems);
   const schedule = checked(scheduleSchema, problems, {
     kind: settings.schedule,
     warmupSteps: settings.warmup_steps,
@@ -180,6 +185,7 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     steps,
     tokensPerStep,
     ...(noiseScaleBatch && { noiseScaleBatch }),
+    finetune,
     ...(instruction && { instruction }),
   };
 }

@@ -186,7 +186,7 @@ describe("trial settings", () => {
 
   it("list every setting with its type, default and description", () => {
     expect(knownSettings).toContain("d_model");
-    expect(knownSettings).toHaveLength(48);
+    expect(knownSettings).toHaveLength(55);
     const schema = trialSettingsJsonSchema();
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties?.d_model).toMatchObject({ type: "integer", default: 128 });
