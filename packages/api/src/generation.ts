@@ -1,7 +1,7 @@
 // Text from a trial's trained model, streamed token by token as it is sampled.
 import { tokenizerFromJSON } from "@attune/core/data";
-import { disposeGPT, generate } from "@attune/core/model";
-import { loadCheckpoint, selectBackend } from "@attune/core/train";
+import { generate } from "@attune/core/model";
+import { disposeWithBase, loadCheckpoint, selectBackend } from "@attune/core/train";
 import {
   type Checkpoint,
   type CheckpointKind,
@@ -85,7 +85,8 @@ export const generateText = teamProcedure(
     }
     yield* generate(model, reader, options);
   } finally {
-    disposeGPT(model);
+    // A LoRA or freeze model shares its base's weights, which the checkpoint rebuilt: all go.
+    disposeWithBase(model);
     optimizer.dispose();
   }
 });

@@ -42,8 +42,11 @@ interface CheckpointHeader {
   sampler: unknown;
   tokenizer: TokenizerJson | undefined;
   tensors: tf.io.WeightsManifestEntry[];
-  /** Only for a fine-tuned model: its mode and its base's frozen weights' hash. */
-  finetune?: { plan: Exclude<Finetune, { mode: "full" }>; baseHash: string };
+  /**
+   * Only for a fine-tuned model: its mode, its base's frozen weights' hash and, for a base of
+   * random weights, the seed that made them, from which loading rebuilds it.
+   */
+  finetune?: { plan: Exclude<Finetune, { mode: "full" }>; baseHash: string; baseSeed?: number };
 }
 
 export interface CheckpointInput {
@@ -55,6 +58,8 @@ export interface CheckpointInput {
   tokenizer?: TokenizerJson;
   /** How the model was fine-tuned; a LoRA or freeze checkpoint then saves the trained weights only. */
   finetune?: Finetune;
+  /** The seed of the base's random weights (createGPT's), when it was not a pretrained model. */
+  baseSeed?: number;
 }
 
 export interface RestoredCheckpoint {
@@ -79,7 +84,11 @@ export async function saveCheckpoint(input: CheckpointInput): Promise<Uint8Array
     tensors: specs,
     ...(input.finetune !== undefined &&
       input.finetune.mode !== "full" && {
-        finetune: { plan: input.finetune, baseHash: frozenWeightsHash(input.model) },
+        finetune: {
+          plan: input.finetune,
+          baseHash: frozenWeightsHash(input.model),
+          ...(input.baseSeed !== undefined && { baseSeed: input.baseSeed }),
+        },
       }),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -108,7 +117,8 @@ export function checkpointConfigs(bytes: Uint8Array): {
  * Rebuilds the model and optimizer with their saved values; the caller restores trainer and
  * sampler. `rebuildWith` gives configs to build them with instead of the saved ones (a resumed
  * trial whose dropout or optimizer constants changed): the saved tensors must still fit. A
- * fine-tuned model's checkpoint needs its `base`, which the restored model then shares.
+ * fine-tuned model's checkpoint needs its `base`, which the restored model then shares; one whose
+ * base was random weights rebuilds it from their seed when none is given.
  */
 export function loadCheckpoint(
   bytes: Uint8Array,
@@ -116,10 +126,15 @@ export function loadCheckpoint(
   base?: GPT,
 ): RestoredCheckpoint {
   const { header, data } = readCheckpoint(bytes);
+  const baseSeed = header.finetune?.baseSeed;
   const model =
     header.finetune === undefined
       ? createGPT(rebuildWith?.model ?? header.config, 0)
-      : finetunedBase(header.finetune, base, rebuildWith?.finetune);
+      : finetunedBase(
+          header.finetune,
+          base ?? (baseSeed === undefined ? undefined : createGPT(header.config, baseSeed)),
+          rebuildWith?.finetune,
+        );
   const tensors = tf.io.decodeWeights(data, header.tensors);
   const optimizer = new Optimizer(
     rebuildWith?.optimizer ?? header.optimizer.config,

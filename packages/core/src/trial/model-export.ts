@@ -7,7 +7,9 @@ import { tokenizerFolderFiles } from "../data/model-tokenizer.ts";
 import { tokenizerFromJSON } from "../data/tokenizers.ts";
 import { disposeGPT } from "../model/gpt.ts";
 import { exportHuggingFaceModel } from "../model/hf-model.ts";
-import { loadCheckpoint } from "../train/checkpoint.ts";
+import { mergeLora } from "../model/lora.ts";
+import { checkpointConfigs, loadCheckpoint } from "../train/checkpoint.ts";
+import { disposeWithBase } from "../train/finetune.ts";
 import type { TrialTask } from "./settings.ts";
 
 /** Where an exported model comes from, for its model card. */
@@ -37,9 +39,12 @@ export function exportTrialModel(checkpoint: Uint8Array, provenance: ModelProven
  */
 export function checkpointModelFolder(checkpoint: Uint8Array): ModelFolder {
   const restored = loadCheckpoint(checkpoint);
+  // A LoRA or freeze model's parameters are only what it trained: its merged copy holds them all.
+  const finetuned = checkpointConfigs(checkpoint).finetune.mode !== "full";
+  const plain = finetuned ? mergeLora(restored.model) : restored.model;
   try {
     const tokenizer = restored.tokenizer && tokenizerFromJSON(restored.tokenizer);
-    const folder = exportHuggingFaceModel(restored.model, {
+    const folder = exportHuggingFaceModel(plain, {
       bosTokenId: tokenizer?.endOfText,
       eosTokenId: tokenizer?.endOfText,
     });
@@ -47,7 +52,8 @@ export function checkpointModelFolder(checkpoint: Uint8Array): ModelFolder {
       for (const [name, bytes] of tokenizerFolderFiles(tokenizer)) folder.set(name, bytes);
     return folder;
   } finally {
-    disposeGPT(restored.model);
+    if (finetuned) disposeGPT(plain);
+    disposeWithBase(restored.model);
     restored.optimizer.dispose();
   }
 }

@@ -126,7 +126,12 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
       ? freshStart(plan, seeds.model)
       : resumedStart(options.resumeFrom, plan, seeds.model);
   try {
-    return await train(plan, data, start, { ...options, objective, dropoutSeed: seeds.dropout });
+    return await train(plan, data, start, {
+      ...options,
+      objective,
+      dropoutSeed: seeds.dropout,
+      modelSeed: seeds.model,
+    });
   } finally {
     disposeWithBase(start.model);
     start.optimizer.dispose();
@@ -218,7 +223,7 @@ async function train(
   plan: TrialPlan,
   data: TrialData,
   start: Start,
-  options: TrialRunOptions & { objective: Objective; dropoutSeed: number },
+  options: TrialRunOptions & { objective: Objective; dropoutSeed: number; modelSeed: number },
 ): Promise<TrialOutcome> {
   const { model, optimizer, resumed } = start;
   const { checkpointEvery } = options;
@@ -254,6 +259,7 @@ async function train(
       sampler: state,
       tokenizer: plan.tokenizer.toJSON(),
       finetune: plan.finetune,
+      baseSeed: options.modelSeed,
     });
     if (kind === "last") lastSavedStep = trainer.step;
     await options.onCheckpoint({ bytes, step: trainer.step, kind });

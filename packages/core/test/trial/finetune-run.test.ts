@@ -6,9 +6,14 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../../src/data/corpora.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
-import { createGPT, disposeGPT } from "../../src/model/gpt.ts";
-import { loadCheckpoint } from "../../src/train/checkpoint.ts";
+import { createGPT, disposeGPT, languageModelLogits } from "../../src/model/gpt.ts";
+import { importHuggingFaceModel } from "../../src/model/hf-model.ts";
+import { Random } from "../../src/random.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../src/train/checkpoint.ts";
+import { disposeWithBase, finetuneModel } from "../../src/train/finetune.ts";
+import { Optimizer } from "../../src/train/optimizers.ts";
 import type { StepReport } from "../../src/train/trainer.ts";
+import { checkpointModelFolder } from "../../src/trial/model-export.ts";
 import { runTrial, type TrialCheckpoint } from "../../src/trial/run.ts";
 import { buildTrialPlan, type TrialSettingsInput } from "../../src/trial/settings.ts";
 import { useWasmBackend } from "../tf-backend.ts";
@@ -100,10 +105,26 @@ describe.each([
     expect(resumed.losses).toEqual(straight.losses.slice(3));
   });
 
-  it("refuses to load without its base, or with another base", async () => {
+  it("loads alone, rebuilding its random base from the seed, and exports merged; refuses another base", async () => {
     const { checkpoints } = await trial({ ...tiny, ...settings });
     const bytes = checkpoints[0]?.bytes as Uint8Array;
-    expect(() => loadCheckpoint(bytes)).toThrow(/needs its base model \(frozen weights' SHA-256/);
+    const restored = loadCheckpoint(bytes);
+    const tokens = Int32Array.from(
+      { length: 16 },
+      (_, i) => (i * 7) % restored.model.config.vocabSize,
+    );
+    const logits = tf.tidy(() => [...languageModelLogits(restored.model, tokens, 1).dataSync()]);
+    const exported = importHuggingFaceModel(checkpointModelFolder(bytes));
+    const exportedLogits = tf.tidy(() => [...languageModelLogits(exported, tokens, 1).dataSync()]);
+    const worst = logits.reduce(
+      (max, x, i) => Math.max(max, Math.abs(x - (exportedLogits[i] ?? 0))),
+      0,
+    );
+    expect(worst).toBeLessThan(1e-4);
+    disposeGPT(exported);
+    disposeWithBase(restored.model);
+    restored.optimizer.dispose();
+
     const plan = buildTrialPlan(
       { ...tiny, ...settings },
       { task: "language-modelling", dataset: text, budget: { steps: 1 } },
@@ -113,5 +134,24 @@ describe.each([
       /the base model given is not this checkpoint's/,
     );
     disposeGPT(other);
+  });
+
+  it("of a pretrained base (no seed) refuses to load without it", async () => {
+    const plan = buildTrialPlan(
+      { ...tiny, ...settings },
+      { task: "language-modelling", dataset: text, budget: { steps: 1 } },
+    );
+    const model = finetuneModel(createGPT(plan.model, 3), plan.finetune, 3);
+    const optimizer = new Optimizer(plan.optimizer, model.parameters);
+    const bytes = await saveCheckpoint({
+      model,
+      optimizer,
+      trainer: { step: 0, tokensSeen: 0, random: new Random(0).getState(), initialLoss: undefined },
+      sampler: null,
+      finetune: plan.finetune,
+    });
+    disposeWithBase(model);
+    optimizer.dispose();
+    expect(() => loadCheckpoint(bytes)).toThrow(/needs its base model \(frozen weights' SHA-256/);
   });
 });
