@@ -1,7 +1,8 @@
 // An instruction study in the browser, from the data to what the model wrote: prompt/completion
 // pairs uploaded on the project page, read on the dataset page with the trained-on tokens marked, a
 // study on the new-study page that maximises chrF, trained by the runner beside the app, and the
-// trial page's generated samples beside their references, with the model's export.
+// trial page's generated samples beside their references, the model's export, and a chat in its
+// playground.
 import { expect, type Page, test } from "@playwright/test";
 import { createProject, createTeam, newPage } from "../support/app.ts";
 import { newPerson, signUp } from "../support/auth.ts";
@@ -118,4 +119,24 @@ test("the trial page shows the generated samples beside their references", async
   await expect(page.getByTestId("trial-curves")).toContainText("Generated text: chrF and BLEU");
   const exported = page.getByTestId("export-best").or(page.getByTestId("export-last")).first();
   await expect(exported).toHaveAttribute("href", /\/checkpoints\/(best|last)\/export$/);
+});
+
+test("the playground chats: each message is answered with the conversation before it", async () => {
+  const playground = page.getByTestId("playground");
+  await playground.getByLabel("Message").fill("abc");
+  await playground.getByRole("button", { name: "Send" }).click();
+  await expect(playground.getByTestId("generation-status")).toHaveText(/^Done: /, {
+    timeout: 30_000,
+  });
+  const log = playground.getByTestId("chat-log");
+  await expect(log.locator("li")).toHaveCount(2);
+  await expect(log.locator('li[data-role="user"]')).toContainText("abc");
+  // The message box empties for the next turn, which is sent with this exchange before it.
+  await expect(playground.getByLabel("Message")).toHaveValue("");
+  await playground.getByLabel("Message").fill("dcb");
+  await playground.getByRole("button", { name: "Send" }).click();
+  await expect(playground.getByTestId("generation-status")).toHaveText(/^Done: /, {
+    timeout: 30_000,
+  });
+  await expect(log.locator('li[data-role="user"]')).toHaveText([/abc/, /dcb/]);
 });

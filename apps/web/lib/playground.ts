@@ -139,6 +139,9 @@ export function generationErrorText(code: string | undefined, message: string): 
   if (code === "BAD_REQUEST" && message.startsWith("prompt: ")) {
     return `The model cannot read this prompt: ${message.slice("prompt: ".length)}`;
   }
+  if (code === "BAD_REQUEST" && message.startsWith("messages: ")) {
+    return `The model cannot read this conversation: ${message.slice("messages: ".length)}`;
+  }
   return `Generation failed: ${message}`;
 }
 

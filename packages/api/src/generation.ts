@@ -1,7 +1,8 @@
 // Text from a trial's trained model, streamed token by token as it is sampled.
-import { tokenizerFromJSON } from "@attune/core/data";
+import { chatRoles, tokenizerFromJSON } from "@attune/core/data";
 import { generate } from "@attune/core/model";
 import { disposeWithBase, loadCheckpoint, selectBackend } from "@attune/core/train";
+import { conversationPromptTokens } from "@attune/core/trial";
 import {
   type Checkpoint,
   type CheckpointKind,
@@ -43,21 +44,41 @@ async function checkpointToGenerateFrom(
 
 export const generateText = teamProcedure(
   "viewer",
-  z.strictObject({
-    trialId,
-    prompt: z.string().max(2000),
-    maxLength: z.number().int().min(1).max(500),
-    /** 0 is greedy. */
-    temperature: z.number().min(0).max(10),
-    topK: z.number().int().min(1).max(100_000).optional(),
-    topP: z.number().gt(0).max(1).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .optional(),
-  }),
+  z
+    .strictObject({
+      trialId,
+      /** Text to continue; empty when `messages` is given. */
+      prompt: z.string().max(2000).default(""),
+      /**
+       * A conversation whose next assistant turn to generate, rendered with the trial's chat
+       * template as its evaluation prompts are (instruction and dialogue trials).
+       */
+      messages: z
+        .array(
+          z.strictObject({
+            role: z.enum(chatRoles),
+            content: z.string().min(1).max(2000),
+          }),
+        )
+        .min(1)
+        .max(50)
+        .optional(),
+      maxLength: z.number().int().min(1).max(500),
+      /** 0 is greedy. */
+      temperature: z.number().min(0).max(10),
+      topK: z.number().int().min(1).max(100_000).optional(),
+      topP: z.number().gt(0).max(1).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1)
+        .optional(),
+    })
+    .refine((input) => input.messages === undefined || input.prompt === "", {
+      message: "give a prompt or messages, not both",
+      path: ["prompt"],
+    }),
 ).subscription(async function* ({ ctx, input: { trialId, ...options } }) {
   const checkpoint = await checkpointToGenerateFrom(ctx.db, trialId);
   await selectBackend();
@@ -73,17 +94,22 @@ export const generateText = teamProcedure(
       });
     }
     const reader = tokenizerFromJSON(tokenizer);
+    const { messages, ...generation } = options;
+    let prompt: string | number[];
     try {
       // Encoded once up front so that text the model cannot read is the caller's mistake, not ours.
-      reader.encode(options.prompt);
+      prompt =
+        messages === undefined
+          ? reader.encode(options.prompt)
+          : conversationPromptTokens(messages, reader);
     } catch (error) {
       throw new TRPCError({
         code: "BAD_REQUEST",
-        message: `prompt: ${(error as Error).message}`,
+        message: `${messages === undefined ? "prompt" : "messages"}: ${(error as Error).message}`,
         cause: error,
       });
     }
-    yield* generate(model, reader, options);
+    yield* generate(model, reader, { ...generation, prompt });
   } finally {
     // A LoRA or freeze model shares its base's weights, which the checkpoint rebuilt: all go.
     disposeWithBase(model);

@@ -6,9 +6,16 @@ import { saveCheckpoint as encodeCheckpoint, Optimizer } from "@attune/core/trai
 import { type Database, saveCheckpoint } from "@attune/db";
 import { SAMPLE_JSONL } from "./world.ts";
 
-/** An untrained model's checkpoint, with a char tokenizer of the world's samples, as a trial's last. */
-export async function storeCheckpoint(db: Database, trialId: string) {
-  const tokenizer = createTokenizer("char", SAMPLE_JSONL);
+/**
+ * An untrained model's checkpoint, as a trial's last: with a char tokenizer of the world's samples,
+ * or a byte tokenizer, which reads any text.
+ */
+export async function storeCheckpoint(
+  db: Database,
+  trialId: string,
+  tokenizerKind: "char" | "byte" = "char",
+) {
+  const tokenizer = createTokenizer(tokenizerKind, SAMPLE_JSONL);
   const model = createGPT(
     { vocabSize: tokenizer.vocabSize, seqLen: 16, layers: 1, dModel: 16, heads: 2 },
     3,

@@ -69,6 +69,40 @@ describe("trials.generate", () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
+  it("answers a conversation's next turn, and says what is wrong with a bad one", async () => {
+    const world = await seedWorld(api.db, people);
+    await storeCheckpoint(api.db, world.bestTrial.id, "byte");
+    const viewer = api.as(people.viewer);
+    const request = {
+      trialId: world.bestTrial.id,
+      messages: [
+        { role: "user" as const, content: "hello" },
+        { role: "assistant" as const, content: "hi" },
+        { role: "user" as const, content: "spell cat" },
+      ],
+      maxLength: 8,
+      temperature: 1,
+      seed: 3,
+    };
+    const reply = await collect(await viewer.trials.generate(request));
+    expect(reply.length).toBeGreaterThan(0);
+    expect(reply.length).toBeLessThanOrEqual(8);
+    expect(await collect(await viewer.trials.generate(request))).toEqual(reply);
+
+    const markerInside = {
+      ...request,
+      messages: [{ role: "user" as const, content: "a<|endoftext|>b" }],
+    };
+    await expect(collect(await viewer.trials.generate(markerInside))).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/^messages: .*<\|endoftext\|>/),
+    });
+    await expect(viewer.trials.generate({ ...request, prompt: "both" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("give a prompt or messages, not both"),
+    });
+  });
+
   it("refuses a trial without a checkpoint, and a prompt the tokenizer cannot read", async () => {
     const world = await seedWorld(api.db, people);
     const viewer = api.as(people.viewer);

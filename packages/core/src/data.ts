@@ -25,6 +25,7 @@ export type {
   InstructionExample,
   PromptCompletionColumns,
 } from "./data/instruction-dataset.ts";
+export { chatRoles } from "./data/instruction-dataset.ts";
 export {
   type EncodedExample,
   type EncodingOptions,

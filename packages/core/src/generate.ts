@@ -9,7 +9,8 @@ import { type GPT, languageModelLogits } from "./model/gpt.ts";
 import { Random } from "./random.ts";
 
 export interface GenerateOptions {
-  prompt: string;
+  /** Text to continue, or its tokens already encoded (a chat prompt's end-of-turn tokens). */
+  prompt: string | readonly number[];
   /** Most new tokens to generate. */
   maxLength: number;
   /** 0 picks the most likely token (greedy); default 1. */
@@ -36,7 +37,8 @@ export async function* generate(
 ): AsyncGenerator<GeneratedToken> {
   checkOptions(options);
   const random = new Random(options.seed ?? 0);
-  const context = tokenizer.encode(options.prompt);
+  const context =
+    typeof options.prompt === "string" ? tokenizer.encode(options.prompt) : [...options.prompt];
   if (context.length === 0) {
     if (tokenizer.endOfText === undefined) {
       throw new Error("an empty prompt needs a tokenizer with an end-of-text token to start from");

@@ -2,6 +2,7 @@
 // (the LR range test, batch-size searches) and the metrics a run reports. The settings' schema and
 // the metrics' definitions are in `./spec.ts`.
 export { TrialConfigError } from "./trial/config-error.ts";
+export { conversationPromptTokens } from "./trial/generation-eval.ts";
 export { evaluationMetrics, objectiveValue, stepMetrics } from "./trial/metrics.ts";
 export {
   checkpointModelFolder,

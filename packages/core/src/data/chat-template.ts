@@ -154,14 +154,7 @@ function chatRenderer(template: ChatTemplate): (example: InstructionExample) => 
   return (example) => {
     const { line } = example;
     const messages = exampleMessages(example);
-    messages.forEach((message, index) => {
-      if (message.content.includes(template.eosToken)) {
-        throw new DatasetError(
-          `message ${index + 1} (${message.role}) contains ${template.eosToken}, which the chat template uses to end a turn`,
-          line,
-        );
-      }
-    });
+    checkEndOfTurn(messages, template, line);
     const render = (count: number, addGenerationPrompt: boolean) => {
       try {
         return compiled.render({
@@ -192,6 +185,25 @@ function chatRenderer(template: ChatTemplate): (example: InstructionExample) => 
     });
     return { line, text, assistantSpans };
   };
+}
+
+/**
+ * Refuses a message holding the template's end-of-turn marker, which would end its turn early once
+ * encoded. `line` is the example's, when it comes from a dataset.
+ */
+export function checkEndOfTurn(
+  messages: readonly ChatMessage[],
+  template: ChatTemplate,
+  line?: number,
+) {
+  messages.forEach((message, index) => {
+    if (message.content.includes(template.eosToken)) {
+      throw new DatasetError(
+        `message ${index + 1} (${message.role}) contains ${template.eosToken}, which the chat template uses to end a turn`,
+        line,
+      );
+    }
+  });
 }
 
 function exampleMessages(example: InstructionExample): ChatMessage[] {

@@ -3,8 +3,17 @@
  * writes completions for a fixed sample of validation prompts, which are scored against the
  * examples' own by every generation metric; a few are kept as samples for a person to read.
  */
-import { type ChatTemplate, renderGenerationPrompts } from "../data/chat-template.ts";
-import { completionOf, type InstructionExample } from "../data/instruction-dataset.ts";
+import {
+  type ChatTemplate,
+  checkEndOfTurn,
+  PLAIN_CHAT_TEMPLATE,
+  renderGenerationPrompts,
+} from "../data/chat-template.ts";
+import {
+  type ChatMessage,
+  completionOf,
+  type InstructionExample,
+} from "../data/instruction-dataset.ts";
 import { encodeInstructionExamples } from "../data/instruction-encoding.ts";
 import type { Tokenizer } from "../data/tokenizers.ts";
 import { type GenerationMetricKey, generationMetrics } from "../eval/metric-definitions.ts";
@@ -65,6 +74,27 @@ export function generationEvaluation(
     decoding: generation.decoding,
     stopToken: tokenizer.endOfText,
   };
+}
+
+/**
+ * The tokens that ask the model for the next assistant turn of a conversation, rendered and encoded
+ * as the trial's evaluation prompts are (the playground's chat). The messages must be well formed:
+ * roles system, user or assistant, none containing the template's end-of-turn marker.
+ */
+export function conversationPromptTokens(
+  messages: readonly ChatMessage[],
+  tokenizer: Tokenizer,
+  template: ChatTemplate = PLAIN_CHAT_TEMPLATE,
+): number[] {
+  checkEndOfTurn(messages, template);
+  // renderGenerationPrompts renders what comes before an example's last assistant turn: here the
+  // turn to be generated, empty.
+  const conversation = {
+    line: 1,
+    messages: [...messages, { role: "assistant" as const, content: "" }],
+  };
+  const [rendered] = renderGenerationPrompts([conversation], template);
+  return encodePrompt(rendered?.prompt ?? "", 1, tokenizer, template);
 }
 
 /** The prompt's tokens, its end-of-turn markers as end-of-text tokens (as in training). */

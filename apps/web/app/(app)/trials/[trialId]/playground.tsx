@@ -1,10 +1,12 @@
 "use client";
 // Text from the trial's model, streamed token by token from its best (else last) checkpoint over
 // trials.generate's subscription, with a Stop that ends the stream; above it, how trained that
-// checkpoint is, so that a jumble from a barely trained model reads as such.
+// checkpoint is, so that a jumble from a barely trained model reads as such. Instruction and
+// dialogue trials chat instead: each message is sent with the conversation so far.
 import type { Unsubscribable } from "@trpc/server/observable";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Card } from "~/components/ui.tsx";
+import { type ChatMessage, withExchange } from "~/lib/chat.ts";
 import { formatNumber } from "~/lib/format.ts";
 import {
   DEFAULT_PLAYGROUND_FIELDS,
@@ -18,11 +20,14 @@ import {
   type PlaygroundFields,
 } from "~/lib/playground.ts";
 import { errorCode, useTRPCClient } from "~/lib/trpc.tsx";
+import { ChatLog } from "./chat-log.tsx";
 import styles from "./trial.module.css";
 
 interface Run {
   status: "generating" | "done" | "stopped" | "failed";
   prompt: string;
+  /** In a chat, the user's message this run replies to. */
+  message?: string;
   text: string;
   tokens: number;
   seed: number;
@@ -72,15 +77,19 @@ function statusText(run: Run): string {
 export function Playground({
   trialId,
   source,
+  chat,
 }: {
   trialId: string;
   /** Null while the trial has no checkpoint; undefined until read. */
   source: GenerationSource | null | undefined;
+  /** A conversation rather than text to continue: instruction and dialogue trials. */
+  chat: boolean;
 }) {
   const client = useTRPCClient();
   const [fields, setFields] = useState(DEFAULT_PLAYGROUND_FIELDS);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [run, setRun] = useState<Run | null>(null);
+  const [turns, setTurns] = useState<ChatMessage[]>([]);
   const ids = useId();
   const subscription = useRef<Unsubscribable | null>(null);
   useEffect(() => () => subscription.current?.unsubscribe(), []);
@@ -102,12 +111,30 @@ export function Playground({
       setErrors(result.errors);
       return;
     }
+    if (chat && fields.prompt.trim() === "") {
+      setErrors({ prompt: "Write a message for the model to answer." });
+      return;
+    }
     setErrors({});
     subscription.current?.unsubscribe();
-    const { input } = result;
+    // The last exchange joins the conversation once the next message is sent.
+    const history =
+      chat && run?.message !== undefined && run.status !== "generating"
+        ? withExchange(turns, { message: run.message, reply: run.text })
+        : turns;
+    setTurns(history);
+    const input = chat
+      ? {
+          ...result.input,
+          prompt: "",
+          messages: [...history, { role: "user" as const, content: fields.prompt }],
+        }
+      : result.input;
+    if (chat) setFields((current) => ({ ...current, prompt: "" }));
     setRun({
       status: "generating",
-      prompt: input.prompt,
+      prompt: input.prompt ?? "",
+      ...(chat && { message: fields.prompt }),
       text: "",
       tokens: 0,
       seed: input.seed ?? 0,
@@ -149,7 +176,7 @@ export function Playground({
       </p>
       <form className="stack" onSubmit={generate} noValidate>
         <div className="field">
-          <label htmlFor={`${ids}-prompt`}>Prompt</label>
+          <label htmlFor={`${ids}-prompt`}>{chat ? "Message" : "Prompt"}</label>
           <textarea
             id={`${ids}-prompt`}
             className="code"
@@ -159,7 +186,11 @@ export function Playground({
             onChange={(event) => set("prompt")(event.target.value)}
             aria-invalid={errors.prompt ? true : undefined}
             aria-describedby={errors.prompt ? `${ids}-prompt-error` : undefined}
-            placeholder="Text to continue; empty starts from nothing where the tokenizer allows"
+            placeholder={
+              chat
+                ? "The next user turn: the model answers it as the assistant"
+                : "Text to continue; empty starts from nothing where the tokenizer allows"
+            }
           />
           {errors.prompt && (
             <span id={`${ids}-prompt-error`} className="bad">
@@ -198,11 +229,24 @@ export function Playground({
         </div>
         <div className="row">
           <button type="submit" className="button" disabled={generating}>
-            Generate
+            {chat ? "Send" : "Generate"}
           </button>
           <button type="button" className="button secondary" disabled={!generating} onClick={stop}>
             Stop
           </button>
+          {chat && (
+            <button
+              type="button"
+              className="button ghost"
+              disabled={generating || (turns.length === 0 && !run)}
+              onClick={() => {
+                setTurns([]);
+                setRun(null);
+              }}
+            >
+              New conversation
+            </button>
+          )}
           <span className="muted" role="status" data-testid="generation-status">
             {run ? statusText(run) : ""}
           </span>
@@ -213,7 +257,16 @@ export function Playground({
           {run.error}
         </p>
       )}
-      {run && (run.status !== "failed" || run.text) && (
+      {chat && (
+        <ChatLog
+          turns={turns}
+          current={
+            run?.message === undefined ? undefined : { message: run.message, reply: run.text }
+          }
+          busy={generating}
+        />
+      )}
+      {!chat && run && (run.status !== "failed" || run.text) && (
         <pre className="output" aria-busy={generating} data-testid="generated-text">
           <span className="muted">{run.prompt}</span>
           {run.text}

@@ -98,6 +98,8 @@ export function TrialPage({ trialId }: { trialId: string }) {
   if (study.isPending) return <Loading label="Loading the trial's study…" />;
 
   const spec = study.data.spec;
+  // Instruction and dialogue trials are judged by what they generate for a prompt.
+  const generates = spec.task === "instruction" || spec.task === "dialogue";
   const curveData = curves.data ?? [];
   // The row's lastStep moves only when training stops; while it trains, its curves run ahead.
   const trained = {
@@ -127,10 +129,10 @@ export function TrialPage({ trialId }: { trialId: string }) {
         error={curves.error}
         live={training}
       />
-      {spec.task === "instruction" || spec.task === "dialogue" ? (
+      {generates ? (
         <SamplesCard trialId={trialId} live={training} refetchIntervalMs={LIVE_INTERVAL_MS} />
       ) : null}
-      <Playground trialId={trialId} source={generationSource.data} />
+      <Playground trialId={trialId} source={generationSource.data} chat={generates} />
       <div className={styles.columns}>
         <ConfigCard trial={trial.data} spec={spec} />
         <div className="stack">
