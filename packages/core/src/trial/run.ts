@@ -7,6 +7,7 @@
 import type { Fold } from "../data/batches.ts";
 import { type GenerationMetricKey, generationMetrics } from "../eval/metric-definitions.ts";
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
+import type { ModelFiles } from "../model/hf-folder.ts";
 import { Random } from "../random.ts";
 import { checkpointConfigs, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
 import { disposeWithBase, finetuneModel } from "../train/finetune.ts";
@@ -21,6 +22,7 @@ import {
 } from "../train/trainer.ts";
 import { isBetter } from "../tuning/pruners/pruner.ts";
 import type { Objective } from "../tuning/spec.ts";
+import { type BaseModel, loadBaseWeights, readBaseModel } from "./base-model.ts";
 import { TrialConfigError } from "./config-error.ts";
 import { evaluateGenerations, MAX_LABELS } from "./generation-eval.ts";
 import { isEvaluationMetric, type TrialMetrics } from "./metric-definitions.ts";
@@ -70,6 +72,11 @@ export interface TrialRunOptions {
   objective?: Objective;
   /** A checkpoint of an earlier attempt of this trial: training continues from its step. */
   resumeFrom?: Uint8Array;
+  /**
+   * A pretrained model's Hugging Face folder to start from (the study's `model`): its architecture
+   * and tokenizer replace the settings', its weights the random start.
+   */
+  baseModel?: ModelFiles;
   /** Save a "last" checkpoint every this many steps (and always at the end). */
   checkpointEvery?: number;
   /** Checked between steps: an aborted signal, or a function returning true, stops training. */
@@ -116,21 +123,23 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
   ) {
     throw new Error(`checkpointEvery must be a positive whole number, got ${checkpointEvery}`);
   }
-  const plan = buildTrialPlan(options.settings, options);
+  const baseModel = options.baseModel && readBaseModel(options.baseModel);
+  const plan = buildTrialPlan(options.settings, { ...options, baseModel });
   const seeds = trialSeeds(options.seed);
   const data = prepareData(plan, options.dataset, seeds.sampler, options.fold);
   checkGenerationObjective(objective, data);
   await options.onBaseline?.(baselineMetrics(data.validation));
   const start =
     options.resumeFrom === undefined
-      ? freshStart(plan, seeds.model)
-      : resumedStart(options.resumeFrom, plan, seeds.model);
+      ? freshStart(plan, seeds.model, baseModel)
+      : resumedStart(options.resumeFrom, plan, seeds.model, baseModel);
   try {
     return await train(plan, data, start, {
       ...options,
       objective,
       dropoutSeed: seeds.dropout,
-      modelSeed: seeds.model,
+      // A random base is rebuilt from its seed; a pretrained one is the study's model.
+      baseSeed: baseModel ? undefined : seeds.model,
     });
   } finally {
     disposeWithBase(start.model);
@@ -150,12 +159,22 @@ interface Start {
   resumed?: { trainer: TrainerState; state: ResumeState };
 }
 
-export function freshStart(plan: TrialPlan, seed: number): Start {
-  const model = finetuneModel(createGPT(plan.model, seed), plan.finetune, seed);
+/** The weights a trial starts from: a pretrained base's, or random ones from the seed. */
+function initialModel(plan: TrialPlan, seed: number, base: BaseModel | undefined): GPT {
+  return base ? loadBaseWeights(base, plan.model) : createGPT(plan.model, seed);
+}
+
+export function freshStart(plan: TrialPlan, seed: number, base?: BaseModel): Start {
+  const model = finetuneModel(initialModel(plan, seed, base), plan.finetune, seed);
   return { model, optimizer: new Optimizer(plan.optimizer, model.parameters) };
 }
 
-function resumedStart(bytes: Uint8Array, plan: TrialPlan, seed: number): Start {
+function resumedStart(
+  bytes: Uint8Array,
+  plan: TrialPlan,
+  seed: number,
+  baseModel: BaseModel | undefined,
+): Start {
   // Settings that only scale updates (changeableOnResume) may differ from the checkpoint's: the
   // trial's own win, as population-based training changes them between rounds.
   const saved = checkpointConfigs(bytes);
@@ -172,8 +191,8 @@ function resumedStart(bytes: Uint8Array, plan: TrialPlan, seed: number): Start {
     );
   }
   // A fine-tuned trial's checkpoint holds the trained weights alone: its base is the trial's own
-  // initial model, rebuilt from the same seed (loadCheckpoint checks its hash).
-  const base = plan.finetune.mode === "full" ? undefined : createGPT(plan.model, seed);
+  // initial model, loaded or rebuilt from the same seed (loadCheckpoint checks its hash).
+  const base = plan.finetune.mode === "full" ? undefined : initialModel(plan, seed, baseModel);
   const rebuildWith = { model: plan.model, optimizer: plan.optimizer, finetune: plan.finetune };
   let restored: ReturnType<typeof loadCheckpoint>;
   try {
@@ -223,7 +242,7 @@ async function train(
   plan: TrialPlan,
   data: TrialData,
   start: Start,
-  options: TrialRunOptions & { objective: Objective; dropoutSeed: number; modelSeed: number },
+  options: TrialRunOptions & { objective: Objective; dropoutSeed: number; baseSeed?: number },
 ): Promise<TrialOutcome> {
   const { model, optimizer, resumed } = start;
   const { checkpointEvery } = options;
@@ -259,7 +278,7 @@ async function train(
       sampler: state,
       tokenizer: plan.tokenizer.toJSON(),
       finetune: plan.finetune,
-      baseSeed: options.modelSeed,
+      baseSeed: options.baseSeed,
     });
     if (kind === "last") lastSavedStep = trainer.step;
     await options.onCheckpoint({ bytes, step: trainer.step, kind });

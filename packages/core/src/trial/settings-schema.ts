@@ -297,6 +297,26 @@ export function trialSettingsJsonSchema() {
  * The model the settings describe, in the engine's terms, for a vocabulary of `vocabSize` tokens
  * (the tokenizer's, which the settings do not fix). Unchecked: gptConfigSchema checks it.
  */
+/**
+ * The settings that are the model's architecture: every one modelConfigInput reads but seq_len
+ * (the windows trained on) and dropout. A pretrained model decides them.
+ */
+export const ARCHITECTURE_SETTINGS = [
+  "layers",
+  "d_model",
+  "heads",
+  "kv_heads",
+  "mlp_ratio",
+  "mlp_hidden",
+  "activation",
+  "norm",
+  "normalization",
+  "positions",
+  "rope_theta",
+  "bias",
+  "tie_embeddings",
+] as const satisfies readonly (keyof TrialSettings)[];
+
 export function modelConfigInput(settings: TrialSettings, vocabSize: number): GPTConfigInput {
   return {
     vocabSize,

@@ -11,6 +11,7 @@ import type { z } from "zod";
 import { type ChatTemplate, PLAIN_CHAT_TEMPLATE } from "../data/chat-template.ts";
 import type { InstructionDataset } from "../data/instruction-dataset.ts";
 import { instructionTokenizer } from "../data/instruction-encoding.ts";
+import { modelChatTemplate } from "../data/model-tokenizer.ts";
 import type { TextDataset } from "../data/text-dataset.ts";
 import { datasetTokenizer, type Tokenizer } from "../data/tokenizers.ts";
 import { type GPTConfig, gptConfigSchema } from "../model/config.ts";
@@ -19,8 +20,10 @@ import type { Finetune } from "../train/finetune.ts";
 import { type OptimizerConfig, optimizerConfigSchema } from "../train/optimizer-config.ts";
 import { type Schedule, scheduleSchema } from "../train/schedules.ts";
 import type { Budget, TrainerOptions } from "../train/trainer.ts";
+import { CLASSIFICATION_FROM_MODEL } from "../tuning/base-model-spec.ts";
 import type { StudySpec } from "../tuning/spec.ts";
 import type { ParamValue } from "../tuning/types.ts";
+import type { BaseModel } from "./base-model.ts";
 import { TrialConfigError } from "./config-error.ts";
 import { stepsInBudget, tokensPerOptimizerStep } from "./cost.ts";
 import { finetunePlan } from "./finetune-settings.ts";
@@ -67,6 +70,11 @@ export interface TrialPlan {
   noiseScaleBatch?: TrainerOptions["noiseScaleBatch"];
   /** Which weights train. */
   finetune: Finetune;
+  /**
+   * Tokens per training window or row (seq_len): the model's context when it is trained from
+   * scratch, at most a pretrained base's.
+   */
+  seqLen: number;
   /** Instruction and dialogue trials only. */
   instruction?: InstructionPlan;
 }
@@ -89,6 +97,8 @@ export interface TrialContext {
   task: TrialTask;
   dataset: TrialDataset;
   budget: Budget;
+  /** A pretrained model to start from: its architecture and tokenizer are the trial's. */
+  baseModel?: BaseModel;
 }
 
 /** Checks the settings and fills in defaults; throws a TrialConfigError naming every problem. */
@@ -107,15 +117,17 @@ export function trialBudget(budget: StudySpec["budget"]): Budget {
 
 export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext): TrialPlan {
   const settings = parseTrialSettings(input);
-  const { task, dataset } = context;
-  const instruction = instructionPlan(settings, task, dataset);
-  const tokenizer = isInstructionDataset(dataset)
-    ? instructionTokenizer(
-        settings.tokenizer,
-        dataset,
-        instruction?.template ?? PLAIN_CHAT_TEMPLATE,
-      )
-    : datasetTokenizer(settings.tokenizer, dataset);
+  const { task, dataset, baseModel } = context;
+  const instruction = instructionPlan(settings, task, dataset, baseModel?.tokenizer);
+  const tokenizer =
+    baseModel?.tokenizer ??
+    (isInstructionDataset(dataset)
+      ? instructionTokenizer(
+          settings.tokenizer,
+          dataset,
+          instruction?.template ?? PLAIN_CHAT_TEMPLATE,
+        )
+      : datasetTokenizer(settings.tokenizer, dataset));
   const tokensPerStep = tokensPerOptimizerStep(settings);
   const problems: string[] = [];
   const noiseScaleBatch =
@@ -132,10 +144,16 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
   // Decaying schedules span the trial unless told otherwise; they start after the warmup.
   const scheduledSteps = Math.max(1, steps - settings.warmup_steps);
 
-  const model = checked(gptConfigSchema, problems, {
-    ...modelConfigInput(settings, tokenizer.vocabSize),
-    ...(task === "classification" ? { numClasses: classCount(dataset as TextDataset) } : {}),
-  });
+  const model = checked(
+    gptConfigSchema,
+    problems,
+    baseModel
+      ? baseModelConfig(baseModel, settings, task, problems)
+      : {
+          ...modelConfigInput(settings, tokenizer.vocabSize),
+          ...(task === "classification" ? { numClasses: classCount(dataset as TextDataset) } : {}),
+        },
+  );
   // The optimizer and schedule schemas drop the fields their kind does not use.
   const optimizer = checked(optimizerConfigSchema, problems, {
     kind: settings.optimizer,
@@ -186,18 +204,39 @@ export function buildTrialPlan(input: TrialSettingsInput, context: TrialContext)
     tokensPerStep,
     ...(noiseScaleBatch && { noiseScaleBatch }),
     finetune,
+    seqLen: settings.seq_len,
     ...(instruction && { instruction }),
   };
 }
 
 /**
- * An instruction or dialogue trial's plan, after checking that the data suits the task (models
- * trained here have no chat template of their own, so they use the plain one).
+ * A pretrained base's architecture with the trial's dropout; its context is its own, and the
+ * trial's windows (seq_len) must fit in it.
+ */
+function baseModelConfig(
+  base: BaseModel,
+  settings: TrialSettings,
+  task: TrialTask,
+  problems: string[],
+): GPTConfig {
+  if (task === "classification") problems.push(CLASSIFICATION_FROM_MODEL);
+  if (settings.seq_len > base.config.seqLen) {
+    problems.push(
+      `seq_len ${settings.seq_len} exceeds the model's context of ${base.config.seqLen} positions`,
+    );
+  }
+  return { ...base.config, dropout: settings.dropout };
+}
+
+/**
+ * An instruction or dialogue trial's plan, after checking that the data suits the task. The chat
+ * template is a pretrained model's own, else the plain one.
  */
 function instructionPlan(
   settings: TrialSettings,
   task: TrialTask,
   dataset: TrialDataset,
+  modelTokenizer: Tokenizer | undefined,
 ): InstructionPlan | undefined {
   const generating = task === "instruction" || task === "dialogue";
   if (!generating) {
@@ -219,7 +258,7 @@ function instructionPlan(
     ]);
   }
   return {
-    template: PLAIN_CHAT_TEMPLATE,
+    template: modelTokenizer ? modelChatTemplate(modelTokenizer) : PLAIN_CHAT_TEMPLATE,
     packing: settings.packing,
     assistantTurns: settings.loss_on === "last-turn" ? "last" : "all",
     generation: {

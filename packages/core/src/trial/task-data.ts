@@ -78,7 +78,7 @@ function languageModellingData(
   fold: Fold | undefined,
 ): TrialData {
   const { tokenizer, batchSize, validationFraction } = plan;
-  const { seqLen } = plan.model;
+  const { seqLen } = plan;
   const split =
     fold === undefined
       ? splitForLanguageModelling(dataset, tokenizer, { validationFraction, seed: SPLIT_SEED })
@@ -98,7 +98,7 @@ function classificationData(
   fold: Fold | undefined,
 ): TrialData {
   const { tokenizer, batchSize, validationFraction } = plan;
-  const { seqLen } = plan.model;
+  const { seqLen } = plan;
   const examples = encodeClassificationExamples(dataset, tokenizer);
   const split =
     fold === undefined
@@ -137,11 +137,11 @@ function instructionData(
       encodeInstructionExamples(renderExamples(part, template), tokenizer, template, {
         assistantTurns,
       }),
-      { seqLen: plan.model.seqLen, pack: packing, padToken: tokenizer.endOfText ?? 0 },
+      { seqLen: plan.seqLen, pack: packing, padToken: tokenizer.endOfText ?? 0 },
     );
   const train = rowsOf(split.train);
   const validation = rowsOf(split.validation);
-  checkFit([train.fit, validation.fit], plan.model.seqLen);
+  checkFit([train.fit, validation.fit], plan.seqLen);
   return {
     train: new InstructionSampler(train.rows, { batchSize, packed: packing, seed }),
     validation: [...instructionEvaluationBatches(validation.rows, { batchSize, packed: packing })],

@@ -3,6 +3,7 @@
 // and an unknown one is an error, so a typo never silently falls back to a default.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { baseModelSpecIssues } from "./base-model-spec.ts";
 import { EXPRESSION_MAX_LENGTH } from "./constraints/expression.ts";
 import { constraintIssues } from "./constraints/study-constraints.ts";
 import { objectiveFits, suitsObjectives } from "./field-meta.ts";
@@ -129,6 +130,15 @@ export const studySpecSchema = z
           "A dataset of the study's project, by name or id; a built-in corpus added to the project is named after it unless given another name (moby-dick, sotu, spam-assassin).",
         examples: ["moby-dick"],
       }),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "A model of the study's project, by name or id, that every trial starts from instead of random weights (an uploaded Hugging Face checkpoint, or a trial's promoted to a model): its architecture and tokenizer are the trials', so the spec sets neither; finetune (full, lora or freeze) chooses what trains. Absent: trials train from scratch.",
+        examples: ["gpt2-small"],
+      }),
     objectives: z
       .array(objectiveSchema)
       .min(1, "needs at least one objective")
@@ -228,6 +238,7 @@ export const studySpecSchema = z
       }
     }
     for (const { path, message } of populationSpecIssues(spec)) issue(path, message);
+    for (const { path, message } of baseModelSpecIssues(spec)) issue(path, message);
   });
 
 export type StudySpec = z.output<typeof studySpecSchema>;

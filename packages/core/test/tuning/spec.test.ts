@@ -275,3 +275,36 @@ describe("study spec", () => {
     expect(named.ok && named.spec.name).toBe("lr 🧪 é");
   });
 });
+
+describe("a study that starts from a pretrained model", () => {
+  const fromModel = edit(
+    "dataset: tiny-shakespeare",
+    "dataset: tiny-shakespeare\nmodel: gpt2-small",
+  );
+
+  it("may tune training and fine-tuning settings", () => {
+    expect(parseStudySpec(fromModel)).toMatchObject({ ok: true, spec: { model: "gpt2-small" } });
+  });
+
+  it("may not set the model's architecture or tokenizer, nor classify", () => {
+    const architecture = fromModel
+      .replace("  batch_size: 32", "  batch_size: 32\n  d_model: 64")
+      .replace(
+        "searchSpace:",
+        "searchSpace:\n  tokenizer: { type: categorical, choices: [char, byte] }",
+      );
+    expect(errors(architecture)).toEqual([
+      expect.objectContaining({
+        path: "fixed.d_model",
+        message: expect.stringContaining('"d_model" comes from the model "gpt2-small"'),
+      }),
+      expect.objectContaining({ path: "searchSpace.tokenizer" }),
+    ]);
+    expect(errors(fromModel.replace("task: language-modelling", "task: classification"))).toEqual([
+      expect.objectContaining({
+        path: "model",
+        message: expect.stringContaining("cannot start from a pretrained model"),
+      }),
+    ]);
+  });
+});
