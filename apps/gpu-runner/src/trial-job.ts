@@ -12,11 +12,13 @@ import {
 import {
   claimTrial,
   type Database,
+  findModelByReference,
   findProjectDataset,
   getCheckpoint,
   getStudy,
   getTrial,
   type JobQueue,
+  readModelFiles,
   readTrialDirective,
   type Trial,
   updateTrial,
@@ -100,6 +102,15 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
     await fail(db, trial, `dataset "${spec.dataset}" is not in the study's project`);
     return;
   }
+  const model =
+    spec.model === undefined
+      ? undefined
+      : await findModelByReference(db, study.projectId, spec.model);
+  if (spec.model !== undefined && model?.status !== "ready") {
+    const state = model ? `is ${model.status}` : "is not in the study's project";
+    await fail(db, trial, `model "${spec.model}" ${state}: trials start only from a ready model`);
+    return;
+  }
   const resume = await getCheckpoint(db, trial.id, "last");
   const [objective] = spec.objectives;
   const work: TrialWork = {
@@ -111,6 +122,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
     checkpointEvery: context.checkpointInterval,
     objective: objective ?? { metric: "val_loss", direction: "minimize" },
     ...(resume?.data ? { resumeFrom: new Uint8Array(resume.data) } : {}),
+    ...(model && { baseModel: await readModelFiles(db, model.id) }),
   };
   log.info("trial.start", {
     trialId: trial.id,

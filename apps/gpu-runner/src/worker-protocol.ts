@@ -12,7 +12,7 @@ import type {
 /** What a worker needs to train one trial (everything but the callbacks, which become messages). */
 export type TrialWork = Pick<
   TrialRunOptions,
-  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective"
+  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective" | "baseModel"
 > & {
   /** Text, or instruction data for instruction and dialogue trials. */
   dataset: TrialRunOptions["dataset"];

@@ -10,7 +10,7 @@ import { type Zippable, zipSync } from "fflate";
 import { z } from "zod";
 import { checkpointWithBytes } from "./checkpoints.ts";
 import { trialId } from "./inputs.ts";
-import { trainingSettings, trialSpec } from "./trial-settings.ts";
+import { studyModelFiles, trainingSettings, trialSpec } from "./trial-settings.ts";
 import {
   type ContextOptions,
   createCallerFactory,
@@ -71,14 +71,18 @@ const downloadsRouter = createTRPCRouter({
     const points = await metricsAsOf(ctx.db, trial.id, undefined, checkpoint.step);
     await selectBackend();
     // A plain copy: the driver's Buffer can be a view of a larger shared pool.
-    const folder = exportTrialModel(new Uint8Array(checkpoint.data), {
-      study: { id: study.id, name: study.name },
-      trial: { id: trial.id, number: trial.number },
-      checkpoint: { kind: checkpoint.kind, step: checkpoint.step },
-      task: spec.task,
-      settings: settings.values,
-      metrics: Object.fromEntries(points.map(({ key, value }) => [key, value])),
-    });
+    const folder = await exportTrialModel(
+      new Uint8Array(checkpoint.data),
+      {
+        study: { id: study.id, name: study.name },
+        trial: { id: trial.id, number: trial.number },
+        checkpoint: { kind: checkpoint.kind, step: checkpoint.step },
+        task: spec.task,
+        settings: settings.values,
+        metrics: Object.fromEntries(points.map(({ key, value }) => [key, value])),
+      },
+      studyModelFiles(ctx.db, spec, study.projectId),
+    );
     // Weights barely compress: stored as they are; the JSON and text files deflated.
     const entries: Zippable = Object.fromEntries(
       [...folder].map(([name, bytes]) => [

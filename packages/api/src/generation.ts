@@ -1,19 +1,24 @@
 // Text from a trial's trained model, streamed token by token as it is sampled.
+
+import { specOf } from "@attune/control";
 import { chatRoles, tokenizerFromJSON } from "@attune/core/data";
 import { generate } from "@attune/core/model";
-import { disposeWithBase, loadCheckpoint, selectBackend } from "@attune/core/train";
-import { conversationPromptTokens } from "@attune/core/trial";
+import { disposeWithBase, selectBackend } from "@attune/core/train";
+import { conversationPromptTokens, restoreTrialCheckpoint } from "@attune/core/trial";
 import {
   type Checkpoint,
   type CheckpointKind,
   type Executor,
   getCheckpoint,
+  getStudy,
+  getTrial,
   listCheckpoints,
 } from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { checkpointWithBytes } from "./checkpoints.ts";
 import { trialId } from "./inputs.ts";
+import { studyModelFiles } from "./trial-settings.ts";
 import { teamProcedure } from "./trpc.ts";
 
 /** The trial's best checkpoint, or its last when none was best yet: the one generation samples from. */
@@ -85,7 +90,13 @@ export const generateText = teamProcedure(
   // The optimizer's slots come back too; generation only reads the model, but both hold tensors.
   // A plain copy: the driver's Buffer can share a pooled ArrayBuffer, and Buffer#slice (which
   // loadCheckpoint calls) does not copy, so the tensors would be read from the wrong bytes.
-  const { model, optimizer, tokenizer } = loadCheckpoint(new Uint8Array(checkpoint.data));
+  const trial = await getTrial(ctx.db, trialId);
+  const study = trial && (await getStudy(ctx.db, trial.studyId));
+  if (!study) throw new Error(`trial ${trialId} has no study`);
+  const { model, optimizer, tokenizer } = await restoreTrialCheckpoint(
+    new Uint8Array(checkpoint.data),
+    studyModelFiles(ctx.db, specOf(study), study.projectId),
+  );
   try {
     if (!tokenizer) {
       throw new TRPCError({

@@ -1,9 +1,16 @@
-// A trial's study spec and the settings it trains with, as the trial page, the playground and the
-// model export read them.
+// A trial's study spec, the settings it trains with and the model it started from, as the trial
+// page, the playground and the model export read them.
 import { specOf } from "@attune/control";
 import type { StudySpec, TrialSettings } from "@attune/core/spec";
 import { parseTrialSettings } from "@attune/core/trial";
-import { type Executor, getStudy, type Trial } from "@attune/db";
+import {
+  type Executor,
+  findModelByReference,
+  getStudy,
+  readModelFiles,
+  type Trial,
+} from "@attune/db";
+import { TRPCError } from "@trpc/server";
 
 export async function trialSpec(db: Executor, trial: Trial): Promise<StudySpec> {
   const study = await getStudy(db, trial.studyId);
@@ -24,4 +31,22 @@ export function trainingSettings(
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
+}
+
+/**
+ * Reads the study's model when its trials start from one (its spec's `model`): the base a LoRA or
+ * freeze checkpoint needs to be read (core's restoreTrialCheckpoint calls it only then).
+ */
+export function studyModelFiles(db: Executor, spec: StudySpec, projectId: string) {
+  return async (): Promise<Map<string, Uint8Array> | undefined> => {
+    if (spec.model === undefined) return undefined;
+    const model = await findModelByReference(db, projectId, spec.model);
+    if (model?.status !== "ready") {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `the study's model "${spec.model}" ${model ? `is ${model.status}` : "is gone"}: a fine-tuned checkpoint is read with its base model`,
+      });
+    }
+    return readModelFiles(db, model.id);
+  };
 }

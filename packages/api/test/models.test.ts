@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { storeCheckpoint } from "./checkpoints.ts";
 import { useApi } from "./harness.ts";
 import { fileSpecs, gpt2Folder, json, upload } from "./model-folders.ts";
-import { type People, seedWorld, signUpPeople } from "./world.ts";
+import { type People, seedWorld, signUpPeople, studySpecText } from "./world.ts";
 
 const api = useApi();
 let people: People;
@@ -234,5 +234,29 @@ describe("a trial's checkpoint", () => {
       "tokenizer.json",
       "tokenizer_config.json",
     ]);
+  });
+});
+
+describe("a study that starts from a model", () => {
+  const spec = (name: string, model: string) =>
+    JSON.stringify({ ...JSON.parse(studySpecText(name, world.dataset.name)), model });
+
+  it("names a ready model of its project, else says what is wrong with it", async () => {
+    const created = await member().studies.create({
+      projectId: projectId(),
+      spec: spec("from-ready", "ready"),
+    });
+    expect(created.spec).toMatchObject({ model: "ready" });
+    await expect(
+      member().studies.create({
+        projectId: projectId(),
+        spec: spec("from-uploading", "uploading"),
+      }),
+    ).rejects.toThrow(
+      /model: model "uploading" is uploading: trials start only from a ready model/,
+    );
+    await expect(
+      member().studies.create({ projectId: projectId(), spec: spec("from-nothing", "nope") }),
+    ).rejects.toThrow(/model: the project has no model "nope"/);
   });
 });

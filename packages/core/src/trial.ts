@@ -1,6 +1,7 @@
 // Public entry point `@attune/core/trial` (Node, TensorFlow.js): running one trial or one strategy
 // (the LR range test, batch-size searches) and the metrics a run reports. The settings' schema and
 // the metrics' definitions are in `./spec.ts`.
+export { restoreTrialCheckpoint } from "./trial/base-model.ts";
 export { TrialConfigError } from "./trial/config-error.ts";
 export { conversationPromptTokens } from "./trial/generation-eval.ts";
 export { evaluationMetrics, objectiveValue, stepMetrics } from "./trial/metrics.ts";

@@ -1,5 +1,7 @@
 // A trial's checkpoint made a model: exported as a Hugging Face folder (weights and tokenizer files)
 // and stored as blobs like any upload.
+
+import { specOf } from "@attune/control";
 import { selectBackend } from "@attune/core/train";
 import { checkpointModelFolder } from "@attune/core/trial";
 import {
@@ -17,6 +19,7 @@ import {
 import { TRPCError } from "@trpc/server";
 import { audited } from "../audit.ts";
 import { checkpointWithBytes } from "../checkpoints.ts";
+import { studyModelFiles } from "../trial-settings.ts";
 import type { Context, Identity } from "../trpc.ts";
 import { notFound } from "../trpc.ts";
 import { checkStoredFolder, FolderRefusal } from "./checks.ts";
@@ -43,7 +46,12 @@ export async function promoteCheckpoint(
       message: `trial ${trial.id} has no ${input.kind} checkpoint`,
     });
   }
-  const folder = await exportedFolder(checkpointWithBytes(stored, trial.id).data, trial.id);
+  const baseFiles = studyModelFiles(ctx.db, specOf(study), study.projectId);
+  const folder = await exportedFolder(
+    checkpointWithBytes(stored, trial.id).data,
+    trial.id,
+    baseFiles,
+  );
   const files: ModelFileSpec[] = [];
   for (const [name, bytes] of folder) {
     files.push({ name, sizeBytes: bytes.length, sha256: await storeBlob(ctx.db, bytes) });
@@ -83,11 +91,15 @@ export async function promoteCheckpoint(
 }
 
 /** The checkpoint's model as a Hugging Face folder; refused when neither GPT-2 nor Llama holds it. */
-async function exportedFolder(data: Buffer, trialId: string): Promise<Map<string, Uint8Array>> {
+async function exportedFolder(
+  data: Buffer,
+  trialId: string,
+  baseFiles: () => Promise<Map<string, Uint8Array> | undefined>,
+): Promise<Map<string, Uint8Array>> {
   await selectBackend();
   try {
     // A copy: the driver's Buffer can be a view of a larger pool (see generation.ts).
-    return checkpointModelFolder(new Uint8Array(data));
+    return await checkpointModelFolder(new Uint8Array(data), baseFiles);
   } catch (error) {
     throw new TRPCError({
       code: "BAD_REQUEST",

@@ -19,6 +19,7 @@ import {
   createStudy,
   type Executor,
   FINISHED_STUDY_STATUSES,
+  findModelByReference,
   getStudy,
   getTrial,
   getTrialByNumber,
@@ -49,8 +50,8 @@ function drawSeed(): number {
 }
 
 /**
- * Parses and validates the spec, and checks what it refers to: its dataset must be one of the
- * project's, and a study it warm-starts from one of the team's (its trials would otherwise leak
+ * Parses and validates the spec, and checks what it refers to: its dataset and model must be the
+ * project's (the model ready), and a study it warm-starts from one of the team's (its trials would otherwise leak
  * another team's results into this one).
  */
 async function checkSpec(
@@ -67,6 +68,10 @@ async function checkSpec(
   if (!datasets.some((dataset) => [dataset.id, dataset.name].includes(datasetReference))) {
     errors.push({ path: "dataset", message: `the project has no dataset "${datasetReference}"` });
   }
+  if (result.spec.model !== undefined) {
+    const problem = await modelProblem(ctx.db, projectId, result.spec.model);
+    if (problem) errors.push({ path: "model", message: problem });
+  }
   if (warmStart) {
     const source = await resolveAccess(ctx.db, "study", warmStart.studyId, ctx.identity.userId);
     if (source?.teamId !== ctx.team.id) {
@@ -77,6 +82,20 @@ async function checkSpec(
     }
   }
   return errors.length === 0 ? result : { ok: false, errors };
+}
+
+/** Why the project's model named by a spec cannot start trials, if it cannot. */
+async function modelProblem(
+  db: Executor,
+  projectId: string,
+  reference: string,
+): Promise<string | undefined> {
+  const model = await findModelByReference(db, projectId, reference);
+  if (!model) return `the project has no model "${reference}"`;
+  if (model.status !== "ready") {
+    return `model "${model.name}" is ${model.status}${model.error ? ` (${model.error})` : ""}: trials start only from a ready model, its upload complete and checked`;
+  }
+  return undefined;
 }
 
 /**

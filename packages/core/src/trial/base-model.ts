@@ -10,6 +10,7 @@ import { type ModelFiles, readJsonFile, readWeights } from "../model/hf-folder.t
 import { huggingFaceLayout } from "../model/hf-model.ts";
 import { loadGPT } from "../model/hf-tensors.ts";
 import type { GPT } from "../model/weights.ts";
+import { checkpointConfigs, loadCheckpoint, type RestoredCheckpoint } from "../train/checkpoint.ts";
 
 export interface BaseModel {
   files: ModelFiles;
@@ -30,4 +31,20 @@ export function readBaseModel(files: ModelFiles): BaseModel {
 export function loadBaseWeights(base: BaseModel, config: GPTConfig): GPT {
   const json = readJsonFile(base.files, "config.json", "the model's architecture");
   return loadGPT({ ...huggingFaceLayout(json), config }, readWeights(base.files));
+}
+
+/**
+ * A trial's checkpoint restored for reading (generation, export). A LoRA or freeze checkpoint holds
+ * only what it trained, so it needs its base: the study's model when the trial started from one
+ * (`baseFiles` reads it, only then), else the random weights the checkpoint rebuilds from their seed.
+ */
+export async function restoreTrialCheckpoint(
+  checkpoint: Uint8Array,
+  baseFiles: () => Promise<ModelFiles | undefined>,
+): Promise<RestoredCheckpoint> {
+  const finetuned = checkpointConfigs(checkpoint).finetune.mode !== "full";
+  const files = finetuned ? await baseFiles() : undefined;
+  if (files === undefined) return loadCheckpoint(checkpoint);
+  const base = readBaseModel(files);
+  return loadCheckpoint(checkpoint, undefined, loadBaseWeights(base, base.config));
 }

@@ -6,10 +6,12 @@
 import { tokenizerFolderFiles } from "../data/model-tokenizer.ts";
 import { tokenizerFromJSON } from "../data/tokenizers.ts";
 import { disposeGPT } from "../model/gpt.ts";
+import type { ModelFiles } from "../model/hf-folder.ts";
 import { exportHuggingFaceModel } from "../model/hf-model.ts";
 import { mergeLora } from "../model/lora.ts";
-import { checkpointConfigs, loadCheckpoint } from "../train/checkpoint.ts";
+import { checkpointConfigs } from "../train/checkpoint.ts";
 import { disposeWithBase } from "../train/finetune.ts";
+import { restoreTrialCheckpoint } from "./base-model.ts";
 import type { TrialTask } from "./settings.ts";
 
 /** Where an exported model comes from, for its model card. */
@@ -26,9 +28,16 @@ export interface ModelProvenance {
 
 export type ModelFolder = Map<string, Uint8Array>;
 
-/** The folder of a trial's checkpoint, with the model card. */
-export function exportTrialModel(checkpoint: Uint8Array, provenance: ModelProvenance): ModelFolder {
-  const folder = checkpointModelFolder(checkpoint);
+/**
+ * The folder of a trial's checkpoint, with the model card; `baseFiles` reads the study's model
+ * when its trials start from one (see restoreTrialCheckpoint).
+ */
+export async function exportTrialModel(
+  checkpoint: Uint8Array,
+  provenance: ModelProvenance,
+  baseFiles: () => Promise<ModelFiles | undefined> = async () => undefined,
+): Promise<ModelFolder> {
+  const folder = await checkpointModelFolder(checkpoint, baseFiles);
   folder.set("README.md", new TextEncoder().encode(modelCard(provenance)));
   return folder;
 }
@@ -37,8 +46,11 @@ export function exportTrialModel(checkpoint: Uint8Array, provenance: ModelProven
  * A checkpoint's model as a Hugging Face folder of the architecture that expresses it (GPT-2 or
  * Llama) with its tokenizer's files; end-of-text begins and ends generations, as in GPT-2's configs.
  */
-export function checkpointModelFolder(checkpoint: Uint8Array): ModelFolder {
-  const restored = loadCheckpoint(checkpoint);
+export async function checkpointModelFolder(
+  checkpoint: Uint8Array,
+  baseFiles: () => Promise<ModelFiles | undefined> = async () => undefined,
+): Promise<ModelFolder> {
+  const restored = await restoreTrialCheckpoint(checkpoint, baseFiles);
   // A LoRA or freeze model's parameters are only what it trained: its merged copy holds them all.
   const finetuned = checkpointConfigs(checkpoint).finetune.mode !== "full";
   const plain = finetuned ? mergeLora(restored.model) : restored.model;

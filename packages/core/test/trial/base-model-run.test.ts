@@ -98,7 +98,7 @@ describe("a trial from a pretrained model", () => {
     const { outcome, checkpoints } = await trial({});
     expect(outcome.step).toBe(6);
     const last = checkpoints.at(-1)?.bytes as Uint8Array;
-    const exported = importHuggingFaceModel(checkpointModelFolder(last));
+    const exported = importHuggingFaceModel(await checkpointModelFolder(last));
     const original = importHuggingFaceModel(folder);
     expect(exported.config).toMatchObject({ vocabSize: 257, seqLen: 32, dModel: 16 });
     const moved = tf.tidy(

@@ -114,7 +114,7 @@ describe.each([
       (_, i) => (i * 7) % restored.model.config.vocabSize,
     );
     const logits = tf.tidy(() => [...languageModelLogits(restored.model, tokens, 1).dataSync()]);
-    const exported = importHuggingFaceModel(checkpointModelFolder(bytes));
+    const exported = importHuggingFaceModel(await checkpointModelFolder(bytes));
     const exportedLogits = tf.tidy(() => [...languageModelLogits(exported, tokens, 1).dataSync()]);
     const worst = logits.reduce(
       (max, x, i) => Math.max(max, Math.abs(x - (exportedLogits[i] ?? 0))),

@@ -79,6 +79,20 @@ export async function findProjectModel(
   return row;
 }
 
+/** The project's model a spec names, by id or by name. */
+export async function findModelByReference(
+  db: Executor,
+  projectId: string,
+  reference: string,
+): Promise<Model | undefined> {
+  const byName = await findProjectModel(db, projectId, reference);
+  if (byName || !UUID.test(reference)) return byName;
+  const byId = await getModel(db, reference);
+  return byId?.projectId === projectId ? byId : undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function listModels(db: Executor, projectId: string): Promise<Model[]> {
   return db.select().from(models).where(eq(models.projectId, projectId)).orderBy(asc(models.name));
 }
