@@ -144,8 +144,13 @@ test("an invited viewer reads the team but can change nothing; an outsider sees 
 
   await invitee.goto(projectUrl);
   await expect(invitee.getByRole("heading", { level: 1, name: "shared project" })).toBeVisible();
-  await expect(invitee.getByText("A member of the team can add one.")).toBeVisible();
-  for (const control of ["Edit project", "Upload dataset", "Add corpus"]) {
+  // Neither datasets nor models can be added by a viewer; both cards say who can.
+  for (const card of ["datasets", "models"]) {
+    await expect(
+      invitee.getByTestId(card).getByText("A member of the team can add one."),
+    ).toBeVisible();
+  }
+  for (const control of ["Edit project", "Upload dataset", "Add corpus", "Upload"]) {
     await expect(invitee.getByRole("button", { name: control })).toHaveCount(0);
   }
   await expect(invitee.getByRole("link", { name: "New study" })).toHaveCount(0);
