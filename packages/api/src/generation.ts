@@ -1,7 +1,7 @@
 // Text from a trial's trained model, streamed token by token as it is sampled.
 
 import { specOf } from "@attune/control";
-import { chatRoles, tokenizerFromJSON } from "@attune/core/data";
+import { chatRoles, modelChatTemplate, tokenizerFromJSON } from "@attune/core/data";
 import { generate } from "@attune/core/model";
 import { disposeWithBase, selectBackend } from "@attune/core/train";
 import { conversationPromptTokens, restoreTrialCheckpoint } from "@attune/core/trial";
@@ -112,7 +112,8 @@ export const generateText = teamProcedure(
       prompt =
         messages === undefined
           ? reader.encode(options.prompt)
-          : conversationPromptTokens(messages, reader);
+          : // The template the trial rendered its examples with: its model's own, else the plain one.
+            conversationPromptTokens(messages, reader, modelChatTemplate(reader));
     } catch (error) {
       throw new TRPCError({
         code: "BAD_REQUEST",
