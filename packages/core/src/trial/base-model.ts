@@ -21,30 +21,32 @@ export interface BaseModel {
 
 /** Reads a folder's config and tokenizer (the weights are read when the trial starts). */
 export function readBaseModel(files: ModelFiles): BaseModel {
-  const config = huggingFaceLayout(
-    readJsonFile(files, "config.json", "the model's architecture"),
-  ).config;
+  const { config } = readLayout(files);
   return { files, config, tokenizer: readModelTokenizer(files, config.vocabSize) };
 }
 
-/** The base's weights in a GPT of `config`: the base's own, with the trial's dropout. */
-export function loadBaseWeights(base: BaseModel, config: GPTConfig): GPT {
-  const json = readJsonFile(base.files, "config.json", "the model's architecture");
-  return loadGPT({ ...huggingFaceLayout(json), config }, readWeights(base.files));
+/** A folder's weights in a GPT of `config` (the trial's: the folder's with its dropout), else its own. */
+export function loadBaseWeights(files: ModelFiles, config?: GPTConfig): GPT {
+  const layout = readLayout(files);
+  return loadGPT({ ...layout, config: config ?? layout.config }, readWeights(files));
+}
+
+function readLayout(files: ModelFiles) {
+  return huggingFaceLayout(readJsonFile(files, "config.json", "the model's architecture"));
 }
 
 /**
- * A trial's checkpoint restored for reading (generation, export). A LoRA or freeze checkpoint holds
- * only what it trained, so it needs its base: the study's model when the trial started from one
- * (`baseFiles` reads it, only then), else the random weights the checkpoint rebuilds from their seed.
+ * A trial's checkpoint restored for reading (generation, export), and whether it was fine-tuned
+ * with LoRA or freeze. Such a checkpoint holds only what it trained, so it needs its base: the
+ * study's model when the trial started from one (`baseFiles` reads it, only then), else the random
+ * weights the checkpoint rebuilds from their seed.
  */
 export async function restoreTrialCheckpoint(
   checkpoint: Uint8Array,
   baseFiles: () => Promise<ModelFiles | undefined>,
-): Promise<RestoredCheckpoint> {
+): Promise<RestoredCheckpoint & { finetuned: boolean }> {
   const finetuned = checkpointConfigs(checkpoint).finetune.mode !== "full";
   const files = finetuned ? await baseFiles() : undefined;
-  if (files === undefined) return loadCheckpoint(checkpoint);
-  const base = readBaseModel(files);
-  return loadCheckpoint(checkpoint, undefined, loadBaseWeights(base, base.config));
+  const base = files && loadBaseWeights(files);
+  return { ...loadCheckpoint(checkpoint, undefined, base), finetuned };
 }

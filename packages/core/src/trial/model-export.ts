@@ -9,7 +9,6 @@ import { disposeGPT } from "../model/gpt.ts";
 import type { ModelFiles } from "../model/hf-folder.ts";
 import { exportHuggingFaceModel } from "../model/hf-model.ts";
 import { mergeLora } from "../model/lora.ts";
-import { checkpointConfigs } from "../train/checkpoint.ts";
 import { disposeWithBase } from "../train/finetune.ts";
 import { restoreTrialCheckpoint } from "./base-model.ts";
 import type { TrialTask } from "./settings.ts";
@@ -52,7 +51,7 @@ export async function checkpointModelFolder(
 ): Promise<ModelFolder> {
   const restored = await restoreTrialCheckpoint(checkpoint, baseFiles);
   // A LoRA or freeze model's parameters are only what it trained: its merged copy holds them all.
-  const finetuned = checkpointConfigs(checkpoint).finetune.mode !== "full";
+  const { finetuned } = restored;
   const plain = finetuned ? mergeLora(restored.model) : restored.model;
   try {
     const tokenizer = restored.tokenizer && tokenizerFromJSON(restored.tokenizer);

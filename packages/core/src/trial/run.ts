@@ -161,7 +161,7 @@ interface Start {
 
 /** The weights a trial starts from: a pretrained base's, or random ones from the seed. */
 function initialModel(plan: TrialPlan, seed: number, base: BaseModel | undefined): GPT {
-  return base ? loadBaseWeights(base, plan.model) : createGPT(plan.model, seed);
+  return base ? loadBaseWeights(base.files, plan.model) : createGPT(plan.model, seed);
 }
 
 export function freshStart(plan: TrialPlan, seed: number, base?: BaseModel): Start {

@@ -123,8 +123,7 @@ describe("a trial from a pretrained model", () => {
     const bytes = checkpoints.at(-1)?.bytes as Uint8Array;
     // Its base is the study's model, not random weights: loading needs it.
     expect(() => loadCheckpoint(bytes)).toThrow(/needs its base model/);
-    const base = readBaseModel(folder);
-    const restored = loadCheckpoint(bytes, undefined, loadBaseWeights(base, base.config));
+    const restored = loadCheckpoint(bytes, undefined, loadBaseWeights(folder));
     expect([...restored.model.parameters.keys()].every((name) => name.includes("lora"))).toBe(true);
     disposeWithBase(restored.model);
     restored.optimizer.dispose();
