@@ -1,5 +1,5 @@
 /**
- * Checkpoints and weight export.
+ * Checkpoints.
  *
  * A checkpoint is one byte array that resumes training exactly:
  *
@@ -16,15 +16,11 @@
  * its base by the SHA-256 of the base's frozen weights (frozenWeightsHash). Loading it needs that
  * base, which the caller builds or loads; a base with other weights is refused.
  *
- * An export is the weights alone, in TensorFlow.js's own weights-manifest format: `model.json`
- * (ExportedModelJson below: format "attune-gpt", the config, the tokenizer and a weightsManifest)
- * and `weights.bin` (the tensors, as tf.io.encodeWeights lays them out). Any tfjs program reads the
- * tensors back with tf.io.decodeWeights(weights.bin, weightsManifest[0].weights) (or tf.io.loadWeights
- * from files); `importModel` rebuilds the GPT from them.
+ * A model leaves Attune as a Hugging Face folder (trial/model-export.ts), not in a format of its own.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TokenizerJson } from "../data/tokenizers.ts";
-import { type GPTConfig, parseConfig } from "../model/config.ts";
+import type { GPTConfig } from "../model/config.ts";
 import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
 import { type Finetune, finetuneModel, frozenWeightsHash } from "./finetune.ts";
 import type { OptimizerConfig } from "./optimizer-config.ts";
@@ -231,53 +227,4 @@ function assignAll(targets: Map<string, tf.Variable>, tensors: tf.NamedTensorMap
     }
     variable.assign(saved);
   }
-}
-
-/** model.json of an export. */
-export interface ExportedModelJson {
-  format: "attune-gpt";
-  formatVersion: number;
-  config: GPTConfig;
-  tokenizer: TokenizerJson | undefined;
-  weightsManifest: tf.io.WeightsManifestConfig;
-}
-
-export const WEIGHTS_FILE = "weights.bin";
-
-export async function exportModel(
-  model: GPT,
-  tokenizer?: TokenizerJson,
-): Promise<{ modelJson: ExportedModelJson; weights: Uint8Array }> {
-  const { data, specs } = await tf.io.encodeWeights(Object.fromEntries(model.parameters));
-  return {
-    modelJson: {
-      format: "attune-gpt",
-      formatVersion: FORMAT_VERSION,
-      config: model.config,
-      tokenizer,
-      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
-    },
-    weights: new Uint8Array(data),
-  };
-}
-
-/** The documented loader of an export: a GPT with the exported weights. */
-export function importModel(modelJson: ExportedModelJson, weights: Uint8Array): GPT {
-  if (modelJson.format !== "attune-gpt" || modelJson.formatVersion !== FORMAT_VERSION) {
-    throw new Error(
-      `not an Attune model export (format ${modelJson.format}, version ${modelJson.formatVersion})`,
-    );
-  }
-  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
-  const tensors = tf.io.decodeWeights(ownBuffer(weights), specs);
-  const model = createGPT(parseConfig(modelJson.config), 0);
-  try {
-    assignAll(model.parameters, tensors, "");
-  } catch (error) {
-    disposeGPT(model);
-    throw error;
-  } finally {
-    tf.dispose(tensors);
-  }
-  return model;
 }

@@ -1,15 +1,9 @@
-import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { WindowSampler, type WindowSamplerState } from "../../src/data/batches.ts";
 import { createTokenizer } from "../../src/data/tokenizers.ts";
-import { createGPT, disposeGPT, type GPT, languageModelLogits } from "../../src/model/gpt.ts";
+import { createGPT, disposeGPT, type GPT } from "../../src/model/gpt.ts";
 import { Random } from "../../src/random.ts";
-import {
-  exportModel,
-  importModel,
-  loadCheckpoint,
-  saveCheckpoint,
-} from "../../src/train/checkpoint.ts";
+import { loadCheckpoint, saveCheckpoint } from "../../src/train/checkpoint.ts";
 import { Optimizer } from "../../src/train/optimizers.ts";
 import { type StepReport, Trainer } from "../../src/train/trainer.ts";
 import { useWasmBackend } from "../tf-backend.ts";
@@ -119,44 +113,5 @@ describe("checkpoints", () => {
       sampler: sampler.getState(),
     });
     expect(() => loadCheckpoint(bytes.subarray(0, 40))).toThrow(/checkpoint is truncated/);
-  });
-});
-
-describe("model export", () => {
-  it("round-trips through model.json and weights.bin to identical logits", async () => {
-    const model = createGPT({ ...config, positions: "rotary", tieEmbeddings: false }, 4);
-    cleanups.push(() => disposeGPT(model));
-    const { modelJson, weights } = await exportModel(model);
-    // What a file round trip does: JSON text and raw bytes.
-    const json = JSON.parse(JSON.stringify(modelJson));
-    const copy = importModel(json, Uint8Array.from(weights));
-    cleanups.push(() => disposeGPT(copy));
-
-    const tokens = Int32Array.from({ length: 32 }, (_, i) => (i * 5) % 12);
-    const [a, b] = [model, copy].map((m) =>
-      tf.tidy(() => languageModelLogits(m, tokens, 2).dataSync()),
-    );
-    expect(b).toEqual(a);
-    expect(modelJson.weightsManifest[0]?.paths).toEqual(["weights.bin"]);
-  });
-
-  it("is readable by tf.io.decodeWeights alone", async () => {
-    const model = createGPT(config, 5);
-    cleanups.push(() => disposeGPT(model));
-    const { modelJson, weights } = await exportModel(model);
-    const tensors = tf.io.decodeWeights(
-      weights.slice().buffer,
-      modelJson.weightsManifest[0]?.weights ?? [],
-    );
-    expect(Object.keys(tensors)).toEqual([...model.parameters.keys()]);
-    const embedding = model.parameters.get("tokenEmbedding") as tf.Variable;
-    expect(tensors.tokenEmbedding?.dataSync()).toEqual(embedding.dataSync());
-    tf.dispose(tensors);
-  });
-
-  it("rejects another format", () => {
-    expect(() =>
-      importModel({ format: "keras", formatVersion: 1 } as never, new Uint8Array()),
-    ).toThrow("not an Attune model export (format keras, version 1)");
   });
 });
