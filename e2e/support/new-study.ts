@@ -13,6 +13,13 @@ export async function fixSetting(page: Page, name: string, label: string, value:
   await row.getByLabel(`${label} value`).fill(value);
 }
 
+/** One option of an enum setting for every trial, e.g. finetune: lora. */
+export async function fixOption(page: Page, name: string, label: string, option: string) {
+  const row = settingRow(page, name);
+  await row.getByRole("button", { name: "fixed", exact: true }).click();
+  await row.getByLabel(`${label} value`).selectOption(option);
+}
+
 /** A numeric setting searched among comma-separated choices. */
 export async function searchChoices(page: Page, name: string, label: string, choices: string) {
   const row = settingRow(page, name);

@@ -35,6 +35,7 @@ export {
   trialSettingsJsonSchema,
   trialSettingsSchema,
 } from "./trial/settings-schema.ts";
+export { MODEL_DECIDES } from "./tuning/base-model-spec.ts";
 export {
   type CatalogueField,
   type CatalogueKind,

@@ -30,6 +30,8 @@ export interface StudyForm {
   name: string;
   task: Task;
   dataset: string;
+  /** The project's model every trial starts from, by name; blank: trials train from scratch. */
+  model: string;
   objectives: { metric: string; direction: Direction }[];
   /** One row per entry of SETTINGS. */
   settings: Record<string, ParamRow>;
@@ -104,6 +106,7 @@ export function defaultStudyForm(
     name: options.name ?? "small-lm-study",
     task: options.task ?? "language-modelling",
     dataset: options.dataset ?? "",
+    model: "",
     objectives: [{ metric: "val_loss", direction: "minimize" }],
     settings,
     constraints: [],

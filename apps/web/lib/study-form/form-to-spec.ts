@@ -1,4 +1,5 @@
 // Form → spec: only what the form sets, blank inputs left out.
+import { MODEL_DECIDES } from "@attune/core/spec";
 import {
   PRUNERS,
   SAMPLERS,
@@ -29,6 +30,11 @@ export function settingApplies(setting: SettingDefinition, schedules: ScheduleKi
     setting.schedules === undefined ||
     setting.schedules.some((kind) => schedules.includes(kind as ScheduleKind))
   );
+}
+
+/** Whether the form's model, when it names one, decides the setting (its architecture, tokenizer). */
+export function decidedByModel(form: StudyForm, setting: SettingDefinition): boolean {
+  return form.model !== "" && MODEL_DECIDES.has(setting.name);
 }
 
 function optionValues(
@@ -80,6 +86,7 @@ export function formToSpec(form: StudyForm): SpecObject {
   for (const setting of SETTINGS) {
     const param = form.settings[setting.name];
     if (!param || param.mode === "default" || !settingApplies(setting, schedules)) continue;
+    if (decidedByModel(form, setting)) continue;
     if (param.mode !== "fixed") searchSpace[setting.name] = searchedParam(setting, param);
     else if (param.value.trim() !== "") {
       fixed[setting.name] = parseValue(param.value, setting.kind);
@@ -91,6 +98,7 @@ export function formToSpec(form: StudyForm): SpecObject {
     dataset: form.dataset,
     objectives: form.objectives.map(({ metric, direction }) => ({ metric, direction })),
   };
+  if (form.model !== "") spec.model = form.model;
   if (Object.keys(fixed).length > 0) spec.fixed = fixed;
   spec.searchSpace = searchSpace;
   const constraints = form.constraints.map((text) => text.trim()).filter((text) => text !== "");

@@ -30,6 +30,7 @@ export function specToForm(raw: unknown, base: StudyForm): FormFromSpec {
   form.name = valueText(raw.name);
   form.task = TASKS.find((task) => task.value === raw.task)?.value ?? "language-modelling";
   form.dataset = valueText(raw.dataset);
+  form.model = valueText(raw.model);
   if (Array.isArray(raw.objectives)) {
     form.objectives = raw.objectives.map((objective) => {
       const entry = isObject(objective) ? objective : {};

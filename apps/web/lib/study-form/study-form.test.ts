@@ -284,6 +284,34 @@ describe("schedules", () => {
   });
 });
 
+describe("a study from a model", () => {
+  it("names the model, leaves out what the model decides, and keeps LoRA's search", () => {
+    let form: StudyForm = { ...defaultStudyForm({ dataset: "corpus" }), model: "tiny-gpt2" };
+    form = withRow(form, "finetune", { mode: "fixed", value: "lora" });
+    form = withRow(form, "lora_r", { mode: "choices", choices: "4, 8" });
+    form = withRow(form, "tokenizer", { mode: "fixed", value: "bpe" });
+    const spec = formToSpec(form);
+    expect(spec.model).toBe("tiny-gpt2");
+    // The default form fixes d_model and searches layers: a model decides both.
+    expect(Object.keys(spec.fixed as object)).not.toContain("d_model");
+    expect(Object.keys(spec.fixed as object)).not.toContain("tokenizer");
+    expect(Object.keys(spec.searchSpace as object)).not.toContain("layers");
+    expect(spec.fixed).toMatchObject({ finetune: "lora", seq_len: 64 });
+    expect(spec.searchSpace).toMatchObject({ lora_r: { type: "categorical", choices: [4, 8] } });
+    expect(parseStudySpec(specToText(spec, "yaml")).ok).toBe(true);
+
+    const back = throughText(form, "yaml");
+    expect(back.editorOnly).toEqual([]);
+    expect(back.form.model).toBe("tiny-gpt2");
+    expect(back.form.settings.lora_r).toMatchObject({ mode: "choices", choices: "4, 8" });
+  });
+
+  it("leaves a spec that sets the architecture beside its model to the editor", () => {
+    const spec = { ...formToSpec(defaultStudyForm()), model: "tiny-gpt2" };
+    expect(specToForm(spec, defaultStudyForm()).editorOnly).toContain("fixed.d_model");
+  });
+});
+
 describe("objectives", () => {
   it("makes a study of two objectives multi-objective, and back", () => {
     const two = setObjectives(defaultStudyForm({ dataset: "d" }), [

@@ -30,42 +30,42 @@ export const finetuneSettingFields = {
     .describe(
       "Which weights train. full: all. lora: low-rank adapters on a frozen model (Hu et al. 2021), set by the lora_ settings. freeze: the last freeze_trainable_blocks blocks, the final norm and an untied or classification head.",
     )
-    .meta({ label: "Fine-tuning", group: "more" }),
+    .meta({ label: "Fine-tuning", group: "finetune" }),
   lora_r: wholeNumber
     .min(1)
     .default(8)
     .describe("lora: the adapters' rank r.")
-    .meta({ label: "LoRA rank", group: "more", examples: [16] }),
+    .meta({ label: "LoRA rank", group: "finetune", examples: [16] }),
   lora_alpha: z
     .number()
     .positive()
     .default(8)
     .describe("lora: the adapters' update is scaled by lora_alpha / r (or / √r with lora_rslora).")
-    .meta({ label: "LoRA alpha", group: "more", examples: [16] }),
+    .meta({ label: "LoRA alpha", group: "finetune", examples: [16] }),
   lora_dropout: z
     .number()
     .min(0)
     .lt(1)
     .default(0)
     .describe("lora: dropout on the adapters' input while training.")
-    .meta({ label: "LoRA dropout", group: "more", examples: [0.05] }),
+    .meta({ label: "LoRA dropout", group: "finetune", examples: [0.05] }),
   lora_targets: z
     .enum(Object.keys(targetSets) as TargetSet[])
     .default("query+value")
     .describe(
       "lora: the projections that get adapters. attention: query, key, value and attention_output; mlp: mlp_in and mlp_out; all: both.",
     )
-    .meta({ label: "LoRA targets", group: "more", examples: ["attention"] }),
+    .meta({ label: "LoRA targets", group: "finetune", examples: ["attention"] }),
   lora_rslora: z
     .boolean()
     .default(false)
     .describe("lora: scale by lora_alpha / √r (rank-stabilised LoRA, Kalajdzievski 2023).")
-    .meta({ label: "rsLoRA scaling", group: "more" }),
+    .meta({ label: "rsLoRA scaling", group: "finetune" }),
   freeze_trainable_blocks: wholeNumber
     .min(0)
     .default(1)
     .describe("freeze: the blocks that train, counted from the last; 0 trains the head alone.")
-    .meta({ label: "Trainable blocks", group: "more" }),
+    .meta({ label: "Trainable blocks", group: "finetune" }),
 };
 
 type FinetuneSettings = {

@@ -5,8 +5,8 @@ import { ARCHITECTURE_SETTINGS } from "../trial/settings-schema.ts";
 export const CLASSIFICATION_FROM_MODEL =
   "task classification cannot start from a pretrained model: it has no classifier head";
 
-/** The settings a pretrained model decides. */
-const MODEL_DECIDES: ReadonlySet<string> = new Set([...ARCHITECTURE_SETTINGS, "tokenizer"]);
+/** The settings a pretrained model decides: a study that starts from one sets none of them. */
+export const MODEL_DECIDES: ReadonlySet<string> = new Set([...ARCHITECTURE_SETTINGS, "tokenizer"]);
 
 interface SpecWithModel {
   model?: string;

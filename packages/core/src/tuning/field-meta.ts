@@ -5,7 +5,13 @@ import type { z } from "zod";
 import type { ScheduleKind } from "../train/schedules.ts";
 
 /** Where the new-study form shows a trainer setting. */
-export type SettingGroup = "training" | "schedule" | "architecture" | "budget" | "more";
+export type SettingGroup =
+  | "training"
+  | "schedule"
+  | "architecture"
+  | "finetune"
+  | "budget"
+  | "more";
 
 /** The objective counts a sampler or pruner suits. */
 export type ObjectiveFit = "one" | "several" | "any";

@@ -7,6 +7,7 @@ import { changeCost } from "~/lib/cost-advice.ts";
 import { settingsOf } from "~/lib/study-form/catalogue.ts";
 import { costliestTrial, formBudget, formWallTimeMinutes } from "~/lib/study-form/form-cost.ts";
 import type { ParamRow } from "~/lib/study-form/form-state.ts";
+import { decidedByModel } from "~/lib/study-form/form-to-spec.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
 import { pricingFor, useRunnerSpeed } from "~/lib/use-pricing.ts";
 import styles from "./new-study.module.css";
@@ -64,10 +65,18 @@ export function ArchitectureCard(
     ) : dataset && recommended.isPending ? (
       "Measuring the dataset's samples…"
     ) : undefined;
+  const rows = settingsOf("architecture").filter((setting) => !decidedByModel(form, setting));
   return (
     <Card title="Architecture" testId="architecture">
+      {form.model !== "" && (
+        <p className="muted" data-testid="architecture-from-model">
+          The model {form.model} decides the architecture: its depth, width, heads, attention,
+          normalisation and tokenizer. Trials read windows of the sequence length below within its
+          context.
+        </p>
+      )}
       <div className={styles.rows}>
-        {settingsOf("architecture").map((setting) => (
+        {rows.map((setting) => (
           <SettingRow
             key={setting.name}
             {...props}

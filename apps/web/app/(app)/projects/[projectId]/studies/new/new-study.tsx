@@ -23,6 +23,7 @@ import { ArchitectureCard } from "./architecture-card.tsx";
 import { BudgetCard } from "./budget-card.tsx";
 import { ConstraintsCard } from "./constraints-card.tsx";
 import { CreateCard } from "./create-card.tsx";
+import { FinetuneCard } from "./finetune-card.tsx";
 import { LrRangeTestPanel } from "./lr-range-test.tsx";
 import { MoreSettingsCard } from "./more-settings-card.tsx";
 import styles from "./new-study.module.css";
@@ -124,6 +125,7 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
               datasetsLoading={datasets.isPending}
               projectId={projectId}
             />
+            <FinetuneCard {...cardProps} projectId={projectId} />
             <ObjectivesCard {...cardProps} />
             <TrainingCard {...cardProps} />
             <ArchitectureCard
