@@ -87,6 +87,8 @@ test("a LoRA study on the model is set up on the new-study page and trained", as
   // The model decides the architecture: its rows leave the form, the sequence length stays.
   await expect(page.getByTestId("architecture-from-model")).toContainText("tiny-gpt2");
   await expect(page.getByTestId("param-d_model")).toHaveCount(0);
+  // The dataset would suggest longer windows than the model's 64 positions read.
+  await expect(page.getByTestId("recommended-seq-len")).toContainText("64 (the model's context");
   await fixOption(page, "finetune", "Fine-tuning", "lora");
   await searchChoices(page, "lora_r", "LoRA rank", "2, 4");
   await fixSetting(page, "lora_alpha", "LoRA alpha", "8");

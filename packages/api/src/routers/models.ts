@@ -1,5 +1,7 @@
 // Models of a project: Hugging Face folders uploaded in parts, checked, and stored as blobs; and
 // trials' checkpoints promoted to models.
+
+import { modelContextLength } from "@attune/core/model-check";
 import {
   checkpointKind,
   chunkSize,
@@ -196,8 +198,12 @@ export const modelsRouter = {
     },
   ),
 
-  list: teamProcedure("viewer", z.strictObject({ projectId })).query(({ ctx, input }) =>
-    listModels(ctx.db, input.projectId),
+  /** The project's models, each with its context length once its config is checked. */
+  list: teamProcedure("viewer", z.strictObject({ projectId })).query(async ({ ctx, input }) =>
+    (await listModels(ctx.db, input.projectId)).map((model) => ({
+      ...model,
+      contextLength: model.status === "ready" ? modelContextLength(model.config) : undefined,
+    })),
   ),
 
   /** The model with its files. */

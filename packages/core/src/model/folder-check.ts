@@ -59,6 +59,15 @@ export function checkModelFolder(folder: FolderToCheck): CheckedFolder {
   return { architecture: (folder.config as { model_type: string }).model_type, parameterCount };
 }
 
+/** The tokens a model of this config.json (parsed) reads at once; undefined when it is not one. */
+export function modelContextLength(config: unknown): number | undefined {
+  try {
+    return huggingFaceLayout(config).config.seqLen;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The weights' tensor shapes: model.safetensors's, or those of the shards the index names. */
 function tensorShapes(folder: FolderToCheck): Map<string, number[]> {
   const files = folder.weightHeaders.has(WEIGHTS_FILE)

@@ -10,6 +10,7 @@ import type { ParamRow } from "~/lib/study-form/form-state.ts";
 import { decidedByModel } from "~/lib/study-form/form-to-spec.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
 import { pricingFor, useRunnerSpeed } from "~/lib/use-pricing.ts";
+import { findModel } from "./finetune-card.tsx";
 import styles from "./new-study.module.css";
 import { type CardProps, SettingRow } from "./setting-row.tsx";
 import type { Dataset } from "./study-card.tsx";
@@ -24,7 +25,16 @@ export function ArchitectureCard(
     enabled: dataset !== undefined,
     staleTime: 5 * 60_000,
   });
-  const length = recommended.data?.length;
+  const models = useQuery({
+    ...trpc.models.list.queryOptions({ projectId }),
+    enabled: form.model !== "",
+  });
+  const model = form.model === "" ? undefined : findModel(models.data ?? [], form.model);
+  // A model reads at most its context: longer windows of the dataset cannot be trained.
+  const context = model?.contextLength;
+  const fromData = recommended.data?.length;
+  const length =
+    fromData === undefined || context === undefined ? fromData : Math.min(fromData, context);
   const pricing = pricingFor(dataset, useRunnerSpeed(projectId));
   const cost =
     length === undefined || !pricing
@@ -54,9 +64,11 @@ export function ArchitectureCard(
     dataset && recommended.data ? (
       <span data-testid="recommended-seq-len">
         Recommended for {dataset.name}: <strong>{length}</strong>{" "}
-        {recommended.data.basis === "data"
-          ? `(covers 95% of samples; ${Math.round(recommended.data.truncationRate * 100)}% get cut)`
-          : `(${recommended.data.reason})`}{" "}
+        {length !== fromData
+          ? `(the model's context; the data suggests ${fromData})`
+          : recommended.data.basis === "data"
+            ? `(covers 95% of samples; ${Math.round(recommended.data.truncationRate * 100)}% get cut)`
+            : `(${recommended.data.reason})`}{" "}
         <button type="button" className="button small secondary" onClick={applyLength}>
           {seqLen.mode === "choices" ? `Add ${length}` : `Use ${length}`}
         </button>
@@ -72,7 +84,7 @@ export function ArchitectureCard(
         <p className="muted" data-testid="architecture-from-model">
           The model {form.model} decides the architecture: its depth, width, heads, attention,
           normalisation and tokenizer. Trials read windows of the sequence length below within its
-          context.
+          context{context === undefined ? "" : ` of ${context} tokens`}.
         </p>
       )}
       <div className={styles.rows}>

@@ -6,17 +6,23 @@ import Link from "next/link";
 import { Card } from "~/components/ui.tsx";
 import { formatCount } from "~/lib/format.ts";
 import { settingsOf } from "~/lib/study-form/catalogue.ts";
-import { useTRPC } from "~/lib/trpc.tsx";
+import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import styles from "./new-study.module.css";
 import { type CardProps, Errors, SettingRow } from "./setting-row.tsx";
+
+type Model = RouterOutputs["models"]["list"][number];
+
+/** The model a spec names, by name or id. */
+export function findModel(models: readonly Model[], reference: string): Model | undefined {
+  return models.find((model) => model.name === reference || model.id === reference);
+}
 
 export function FinetuneCard(props: CardProps & { projectId: string }) {
   const { form, onChange, fieldErrors, projectId } = props;
   const trpc = useTRPC();
   const models = useQuery(trpc.models.list.queryOptions({ projectId }));
   const ready = (models.data ?? []).filter((model) => model.status === "ready");
-  // A spec may name the model by id.
-  const known = ready.some((model) => model.name === form.model || model.id === form.model);
+  const known = findModel(ready, form.model) !== undefined;
   const settings = settingsOf("finetune");
   // A spec may set them without a model (LoRA on a random base): the form then shows them too.
   const shown =
