@@ -1,7 +1,7 @@
 // Fine-tuning in the browser: a small GPT-2 folder (made here, as a Hugging Face checkpoint would
 // be) uploaded on the project page, a LoRA study on it set up on the new-study page with the rank
-// searched, trained by the runner beside the app, and its best trial's model downloaded as a
-// Hugging Face folder that loads back into the same model.
+// searched, trained by the runner beside the app, its best trial's model downloaded as a Hugging
+// Face folder that loads back into the same model, and made a model of the project.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -153,4 +153,29 @@ test("the best trial generates text and downloads as a Hugging Face folder", asy
   const card = new TextDecoder().decode(files["README.md"]);
   expect(card).toContain(studyName);
   expect(card).toContain("| finetune | lora |");
+});
+
+test("the trial becomes a model of the project, which keeps the model its study starts from", async () => {
+  const promote = page.getByTestId("promote-best").or(page.getByTestId("promote-last")).first();
+  await promote.click();
+  const promoted = page.getByRole("status").filter({ hasText: /^Model / });
+  await expect(promoted).toHaveText(/^Model .+-trial-\d+-(best|last) is ready$/, {
+    timeout: 60_000,
+  });
+  const name = ((await promoted.getByRole("link").textContent()) ?? "").trim();
+  await promoted.getByRole("link").click();
+
+  const models = page.getByTestId("models");
+  await expect(models.getByTestId("model-row")).toHaveCount(2);
+  const base = models.getByTestId("model-row").filter({ hasText: "tiny-gpt2" });
+  await base.getByRole("button", { name: "Delete" }).click();
+  await base.getByRole("button", { name: "Delete" }).click();
+  await expect(base).toBeVisible();
+  await expect(models.getByRole("alert")).toContainText(
+    `is where study "${studyName}" starts from`,
+  );
+  const copy = models.getByTestId("model-row").filter({ hasText: name });
+  await copy.getByRole("button", { name: "Delete" }).click();
+  await copy.getByRole("button", { name: "Delete" }).click();
+  await expect(models.getByTestId("model-row")).toHaveCount(1);
 });

@@ -251,4 +251,19 @@ describe("a study that starts from a model", () => {
       member().studies.create({ projectId: projectId(), spec: spec("from-nothing", "nope") }),
     ).rejects.toThrow(/model: the project has no model "nope"/);
   });
+
+  it("keeps its model from being deleted, which a model no study uses is", async () => {
+    const listed = await member().models.list({ projectId: projectId() });
+    const used = listed.find((model) => model.name === "ready");
+    await expect(member().models.delete({ modelId: used?.id ?? "" })).rejects.toThrow(
+      /model "ready" is where study "from-ready" starts from: delete that study first/,
+    );
+    const { model: unused } = await upload(member(), projectId(), nextName(), gpt2Folder());
+    await expect(member().models.delete({ modelId: unused?.id ?? "" })).resolves.toEqual({
+      deleted: unused?.id,
+    });
+    const after = await member().models.list({ projectId: projectId() });
+    expect(after.map((model) => model.id)).toEqual(expect.arrayContaining([used?.id]));
+    expect(after.map((model) => model.id)).not.toContain(unused?.id);
+  });
 });

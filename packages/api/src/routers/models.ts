@@ -14,6 +14,7 @@ import {
   getModel,
   listModelFiles,
   listModels,
+  listStudies,
   MODEL_PART_BYTES,
   type Model,
   recordUploadPart,
@@ -212,8 +213,18 @@ export const modelsRouter = {
     return { ...model, files: await listModelFiles(ctx.db, model.id) };
   }),
 
+  /** Refused while a study starts from it: its fine-tuned checkpoints are read with it. */
   delete: teamProcedure("member", z.strictObject({ modelId })).mutation(async ({ ctx, input }) => {
     const model = await modelOrThrow(ctx.db, input.modelId);
+    const users = (await listStudies(ctx.db, model.projectId)).filter((study) =>
+      [model.name, model.id].includes(String((study.spec as { model?: unknown }).model)),
+    );
+    if (users.length > 0) {
+      throw new TRPCError({
+        code: "PRECONDITION_FAILED",
+        message: `model "${model.name}" is where ${users.map((study) => `study "${study.name}"`).join(", ")} start${users.length === 1 ? "s" : ""} from: delete ${users.length === 1 ? "that study" : "those studies"} first`,
+      });
+    }
     await audited(
       ctx,
       (tx) => deleteModel(tx, model.id),

@@ -10,6 +10,7 @@ import { formatAge, formatCount } from "~/lib/format.ts";
 import { folderFiles, hashFile, partBase64 } from "~/lib/model-upload.ts";
 import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
+import { DeleteModel } from "./delete-model.tsx";
 import styles from "./project.module.css";
 
 type Model = RouterOutputs["models"]["list"][number];
@@ -31,14 +32,22 @@ export function ModelsCard({ projectId, canEdit }: { projectId: string; canEdit:
           </Empty>
         }
       >
-        {(data) => <ModelTable models={data} />}
+        {(data) => <ModelTable models={data} projectId={projectId} canEdit={canEdit} />}
       </QueryState>
       {canEdit && <UploadModel projectId={projectId} />}
     </Card>
   );
 }
 
-function ModelTable({ models }: { models: Model[] }) {
+function ModelTable({
+  models,
+  projectId,
+  canEdit,
+}: {
+  models: Model[];
+  projectId: string;
+  canEdit: boolean;
+}) {
   return (
     <DataTable
       caption="The project's models"
@@ -52,6 +61,11 @@ function ModelTable({ models }: { models: Model[] }) {
           <th>Hash</th>
           <th>Status</th>
           <th>Added</th>
+          {canEdit && (
+            <th>
+              <span className="visually-hidden">Delete</span>
+            </th>
+          )}
         </>
       }
     >
@@ -70,6 +84,11 @@ function ModelTable({ models }: { models: Model[] }) {
             {model.error && <span className="muted"> {model.error}</span>}
           </td>
           <td>{formatAge(model.createdAt)}</td>
+          {canEdit && (
+            <td>
+              <DeleteModel model={model} projectId={projectId} />
+            </td>
+          )}
         </tr>
       ))}
     </DataTable>

@@ -5,17 +5,23 @@ import { Card, Empty, ErrorNote, Loading, TableScroll } from "~/components/ui.ts
 import { formatAge, formatNumber, formatTime } from "~/lib/format.ts";
 import type { RouterOutputs } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
+import { PromoteCheckpoint } from "./promote-checkpoint.tsx";
 import styles from "./trial.module.css";
 
 type Checkpoint = RouterOutputs["trials"]["checkpoints"][number];
 
 export function CheckpointsCard({
   trialId,
+  projectId,
+  canEdit,
   checkpoints,
   isPending,
   error,
 }: {
   trialId: string;
+  /** Known once the study is: members may make a checkpoint a model of this project. */
+  projectId: string | undefined;
+  canEdit: boolean;
   checkpoints: readonly Checkpoint[] | undefined;
   isPending: boolean;
   error: unknown;
@@ -82,6 +88,13 @@ export function CheckpointsCard({
                               of the {checkpoint.kind} checkpoint as a Hugging Face folder
                             </span>
                           </a>
+                          {canEdit && projectId && (
+                            <PromoteCheckpoint
+                              trialId={trialId}
+                              kind={checkpoint.kind}
+                              projectId={projectId}
+                            />
+                          )}
                         </span>
                       ) : (
                         <span className="muted">in external storage: {checkpoint.storageRef}</span>
@@ -96,7 +109,8 @@ export function CheckpointsCard({
             Best: saved at the trial's best evaluation. Last: its latest state, which training
             resumes from. Each file holds the weights, optimizer state and tokenizer. Export model
             gives a zipped Hugging Face folder (config.json, model.safetensors, tokenizer files, a
-            model card) that transformers' from_pretrained loads.
+            model card) that transformers' from_pretrained loads; Make a model adds it to the
+            project's models, for a study to fine-tune.
           </p>
         </>
       )}

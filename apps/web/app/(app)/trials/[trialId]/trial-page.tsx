@@ -140,6 +140,8 @@ export function TrialPage({ trialId }: { trialId: string }) {
           <TimelineCard trial={trained} />
           <CheckpointsCard
             trialId={trialId}
+            projectId={projectId}
+            canEdit={canEdit}
             checkpoints={checkpoints.data}
             isPending={checkpoints.isPending}
             error={checkpoints.error}
