@@ -206,41 +206,38 @@ describe("W&B sweeps of Hugging Face and PEFT fine-tuning", () => {
     expectCompletes(imported, FROM_MODEL);
   });
 
-  it("maps lora_rank, and leaves out what the budget or nothing here decides", () => {
-    const imported = importFixture("hf-lora-whisper.yaml");
-    expect(Object.keys(imported.spec.searchSpace)).toEqual([
-      "lr",
-      "lora_r",
-      "lora_alpha",
-      "lora_dropout",
-      "warmup_steps",
-      "accumulation_steps",
-    ]);
-    expect(imported.warnings).toEqual(
-      expect.arrayContaining([
+  it.each([
+    {
+      about: "lora_rank, and leaves out what the budget or nothing here decides",
+      fixture: "hf-lora-whisper.yaml",
+      settings: [
+        "lr",
+        "lora_r",
+        "lora_alpha",
+        "lora_dropout",
+        "warmup_steps",
+        "accumulation_steps",
+      ],
+      warnings: [
         `parameter "mode" is left out: ${NO_SETTING}`,
         `parameter "num_train_epochs" is left out: ${BUDGET}`,
         "lora_rank is mapped to lora_r",
-      ]),
-    );
-    expectCompletes(imported, FROM_MODEL);
-  });
-
-  it("reads names spelt as command-line flags with hyphens", () => {
-    const imported = importFixture("lora-flags.yaml");
-    expect(Object.keys(imported.spec.searchSpace)).toEqual([
-      "lr",
-      "lora_r",
-      "lora_alpha",
-      "batch_size",
-    ]);
-    expect(imported.warnings).toEqual(
-      expect.arrayContaining([
+      ],
+    },
+    {
+      about: "names spelt as command-line flags, with hyphens",
+      fixture: "lora-flags.yaml",
+      settings: ["lr", "lora_r", "lora_alpha", "batch_size"],
+      warnings: [
         "lora-r is mapped to lora_r",
         "lora-alpha is mapped to lora_alpha",
         "batch-size is mapped to batch_size",
-      ]),
-    );
+      ],
+    },
+  ])("maps $about", ({ fixture, settings, warnings }) => {
+    const imported = importFixture(fixture);
+    expect(Object.keys(imported.spec.searchSpace)).toEqual(settings);
+    expect(imported.warnings).toEqual(expect.arrayContaining(warnings));
     expectCompletes(imported, FROM_MODEL);
   });
 
