@@ -145,12 +145,13 @@ const adaptable: ReadonlySet<string> = new Set(loraTargets);
 /** attentionOutput as the lora_targets description writes it: attention_output. */
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
-/** PEFT's target_modules (a list of module names, or all-linear) as the lora_targets set. */
+/** PEFT's target_modules (module names, one or a list, or all-linear) as the lora_targets set. */
 function loraTargetSet(value: unknown): Translation {
   if (value === "all-linear") return { value: "all" };
-  if (!Array.isArray(value)) return undefined;
+  const modules = typeof value === "string" && value in MODULES ? [value] : value;
+  if (!Array.isArray(modules)) return undefined;
   const projections = new Set<string>();
-  for (const module of value) {
+  for (const module of modules) {
     const segments = String(module).split(".");
     const found = MODULES[segments.slice(-2).join(".")] ?? MODULES[segments.at(-1) as string];
     if (found === undefined) return { none: `module ${JSON.stringify(module)} is not known here` };

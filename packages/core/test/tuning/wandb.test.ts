@@ -291,11 +291,16 @@ describe("W&B sweeps of Hugging Face and PEFT fine-tuning", () => {
 parameters:
   target_modules: { values: [[q_proj, k_proj], [lm_head]] }
   lora_alpha: { value: 16 }
-  lora: { parameters: { alpha: { value: 32 } } }
+  lora: { parameters: { alpha: { value: 32 }, target_modules: { value: c_attn } } }
   learning_rate: { value: 0.001 }
   lr: { value: 0.01 }
 `);
-    expect(imported.spec.fixed).toEqual({ lora_alpha: 16, lr: 0.001, finetune: "lora" });
+    expect(imported.spec.fixed).toEqual({
+      lora_alpha: 16,
+      lora_targets: "query+key+value",
+      lr: 0.001,
+      finetune: "lora",
+    });
     expect(imported.spec.searchSpace).toEqual({});
     expect(imported.warnings).toEqual(
       expect.arrayContaining([
