@@ -150,6 +150,12 @@ export const procedureCases: ProcedureCase[] = [
     percentile: 90,
     rounding: "power-of-two",
   })),
+  row("datasets.studiesFromModels", viewerUp, dataset),
+  // The world's ready model has no tokenizer files to count with.
+  row("datasets.tokensUnderModel", [UNAUTHORIZED, NOT_FOUND, PF, PF, PF, PF], (w) => ({
+    ...dataset(w),
+    model: w.readyModel.id,
+  })),
 
   row("studies.validate", viewerUp, (w) => ({
     ...project(w),

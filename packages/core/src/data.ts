@@ -34,6 +34,7 @@ export {
 } from "./data/instruction-encoding.ts";
 export { datasetAsJsonl, type JsonlFormat } from "./data/jsonl.ts";
 export {
+  MODEL_TOKENIZER_FILES,
   modelChatTemplate,
   readModelTokenizer,
   tokenizerFolderFiles,

@@ -10,10 +10,13 @@ import {
   datasetStatistics,
   datasetTokenizer,
   type EncodingOptions,
+  type HfTokenizer,
   type InstructionDataset,
   instructionStatistics,
+  modelChatTemplate,
   PLAIN_CHAT_TEMPLATE,
   readDatasetSource,
+  readModelTokenizer,
   renderExamples,
   type TextDataset,
   type TokenizerKind,
@@ -29,6 +32,8 @@ interface AnalysisInput {
   assistantTurns?: EncodingOptions["assistantTurns"];
   /** The example to render, from 0 (the "example" task). */
   example?: number;
+  /** A pretrained model's tokenizer files and embedding rows (the "model-tokens" task). */
+  model?: { files: Map<string, Uint8Array>; embeddingRows: number };
 }
 
 export interface AnalysisRequest<Task extends AnalysisTask = AnalysisTask> extends AnalysisInput {
@@ -73,6 +78,25 @@ export const analysisTasks = {
       templateOf(request),
       request,
     );
+  },
+  /**
+   * The dataset's tokens as a trial that starts from the model reads it: re-tokenized with the
+   * model's tokenizer, instruction data rendered with the model's chat template.
+   */
+  "model-tokens": ({ kind, dataset, request }: Analysed) => {
+    if (request.model === undefined) throw new Error("model-tokens needs the model's files");
+    let tokenizer: HfTokenizer;
+    try {
+      tokenizer = readModelTokenizer(request.model.files, request.model.embeddingRows);
+    } catch (error) {
+      // The model's problem, not the dataset's: the trials that start from it would fail alike.
+      return { problem: (error as Error).message };
+    }
+    const statistics =
+      kind === "text"
+        ? datasetStatistics(dataset, tokenizer)
+        : instructionStatistics(dataset, tokenizer, modelChatTemplate(tokenizer), request);
+    return { vocabularySize: tokenizer.vocabSize, tokens: statistics.tokens };
   },
 } satisfies Record<string, (analysed: Analysed) => unknown>;
 

@@ -3,30 +3,25 @@ import {
   builtinCorpora,
   type CsvColumns,
   chatTemplateProblem,
-  DatasetError,
   type DatasetSource,
   instructionCorpora,
   PLAIN_CHAT_TEMPLATE,
 } from "@attune/core/data";
 import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuning";
-import { createDataset, DATASET_MAX_BYTES, getDataset, listDatasets } from "@attune/db";
+import { createDataset, DATASET_MAX_BYTES, getDataset, getModel, listDatasets } from "@attune/db";
 import type { DatasetTask } from "@attune/db/dataset-kinds";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
-import type {
-  AnalysisRequest,
-  AnalysisResult,
-  AnalysisTask,
-} from "../dataset-analysis/analysis.ts";
-import { analyseOffThread } from "../dataset-analysis/off-thread.ts";
+import { analysed } from "../dataset-analysis/analysed.ts";
 import {
   datasetUploadInput,
   declaredTask,
   TASKS_OF_FORMAT,
   tokenizerKind,
 } from "../dataset-inputs.ts";
-import { datasetId, displayName, projectId } from "../inputs.ts";
+import { datasetId, displayName, modelId, projectId } from "../inputs.ts";
+import { studiesFromModels, tokensUnderModel } from "../models/retokenization.ts";
 import { authedProcedure, noInput, notFound, teamProcedure } from "../trpc.ts";
 
 /** The built-in corpora, text and instruction data, with the task each serves. */
@@ -56,24 +51,6 @@ const chatTemplate = z.strictObject({
   bosToken: z.string().max(100).default(""),
   eosToken: z.string().min(1).max(100).default(PLAIN_CHAT_TEMPLATE.eosToken),
 });
-
-/** The analysis, run off the request thread; content that does not parse is a BAD_REQUEST. */
-async function analysed<Task extends AnalysisTask>(
-  request: AnalysisRequest<Task>,
-): Promise<AnalysisResult<Task>> {
-  try {
-    return await analyseOffThread(request);
-  } catch (error) {
-    if (error instanceof DatasetError) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: `content: ${error.message}`,
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
 
 export const datasetsRouter = {
   /**
@@ -261,4 +238,30 @@ export const datasetsRouter = {
       }),
     };
   }),
+
+  /**
+   * The project's studies on this dataset that start from a model: each trial re-tokenizes the
+   * dataset with the model's tokenizer.
+   */
+  studiesFromModels: teamProcedure("viewer", z.strictObject({ datasetId })).query(
+    async ({ ctx, input }) => {
+      const meta = await getDataset(ctx.db, input.datasetId);
+      if (!meta) throw notFound("dataset", input.datasetId);
+      return studiesFromModels(ctx.db, meta);
+    },
+  ),
+
+  /**
+   * The dataset's tokens under a model's tokenizer (a model of the dataset's project), counted as
+   * a trial starting from the model reads the dataset, with the tokenizer's vocabulary size.
+   */
+  tokensUnderModel: teamProcedure("viewer", z.strictObject({ datasetId, model: modelId })).query(
+    async ({ ctx, input }) => {
+      const meta = await getDataset(ctx.db, input.datasetId);
+      if (!meta) throw notFound("dataset", input.datasetId);
+      const model = await getModel(ctx.db, input.model);
+      if (model?.projectId !== meta.projectId) throw notFound("model", input.model);
+      return tokensUnderModel(ctx.db, meta, model);
+    },
+  ),
 } satisfies TRPCRouterRecord;

@@ -26,6 +26,14 @@ export const TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
 export const SPECIAL_TOKENS_MAP_FILE = "special_tokens_map.json";
 export const VOCAB_FILE = "vocab.json";
 export const MERGES_FILE = "merges.txt";
+/** Every file readModelTokenizer reads: a folder's tokenizer, without its weights. */
+export const MODEL_TOKENIZER_FILES = [
+  TOKENIZER_FILE,
+  TOKENIZER_CONFIG_FILE,
+  SPECIAL_TOKENS_MAP_FILE,
+  VOCAB_FILE,
+  MERGES_FILE,
+] as const;
 
 /** The keys of transformers' SPECIAL_TOKENS_ATTRIBUTES, as tokenizer_config.json names them. */
 const SPECIAL_TOKEN_KEYS = [

@@ -12,7 +12,7 @@ import type {} from "../tuning/field-meta.ts";
  * The projections that get adapters, by name: a setting is one scalar, so that a search space can
  * list these as categorical choices (`lora_targets: [query+value, attention]`).
  */
-const targetSets = {
+export const targetSets = {
   "query+value": ["query", "value"],
   "query+key+value": ["query", "key", "value"],
   attention: ["query", "key", "value", "attentionOutput"],

@@ -1,13 +1,18 @@
 // Imports a Weights & Biases sweep config (YAML or JSON) as the parts of a study spec it
-// determines: objective, search space, sampler, pruner and trial count. Whatever has no exact
-// counterpart is approximated or left out, and each such case is reported in `warnings`.
+// determines: objective, search space, sampler, pruner and trial count. Parameters become training
+// settings (wandb-settings.ts maps their names and values; wandb-distributions.ts their
+// distributions). Whatever has no exact counterpart is approximated or left out, and each such case
+// is reported in `warnings`.
 import { parse } from "yaml";
+import type { SettingName } from "../trial/settings-schema.ts";
 import type { PrunerSpecInput } from "./pruner-spec.ts";
 import { gridValueCount } from "./samplers/grid.ts";
 import type { SamplerSpecInput } from "./samplers/index.ts";
 import { type ParamSpec, type SearchSpace, validateSearchSpace } from "./space.ts";
 import type { Objective } from "./spec.ts";
 import type { ParamValue } from "./types.ts";
+import { convertParameter, isRaw, number, type Raw } from "./wandb-distributions.ts";
+import { isLoraSetting, mapParameter, settingParameter } from "./wandb-settings.ts";
 
 /** The spec fields a sweep determines; a study still needs its name, task, dataset and budget. */
 export interface ImportedSweep {
@@ -26,8 +31,6 @@ export interface WandbImport {
   warnings: string[];
 }
 
-type Raw = Record<string, unknown>;
-
 /** W&B keys that mean something for W&B's own agent but nothing here. */
 const AGENT_KEYS = new Set([
   "program",
@@ -37,13 +40,10 @@ const AGENT_KEYS = new Set([
   "description",
   "controller",
 ]);
-const PARAMETER_KEYS = new Set([
-  ...["distribution", "value", "values", "probabilities"],
-  ...["min", "max", "mu", "sigma", "q", "a", "b"],
-]);
 
 /**
- * Maps a W&B sweep config. Nested `parameters` become dotted names (`optimizer.lr`). Throws only
+ * Maps a W&B sweep config. Nested `parameters` are named by their path (`lora.r`) and mapped as
+ * the rest are: each to the training setting it sets (wandb-settings.ts). Throws only
  * when the text is not a sweep config at all (not YAML/JSON, not a mapping, no parameters).
  */
 export function importWandbSweep(text: string): WandbImport {
@@ -70,16 +70,27 @@ export function importWandbSweep(text: string): WandbImport {
 
   const fixed: Record<string, ParamValue> = {};
   const searchSpace: SearchSpace = {};
-  for (const [name, param] of Object.entries(convertParameters(config.parameters, "", warnings))) {
-    if (param.type === "fixed") {
-      fixed[name] = param.value;
+  const sources = new Map<string, string>();
+  for (const { name, setting, param } of convertParameters(config.parameters, "", warnings)) {
+    const issues = param.type === "fixed" ? [] : validateSearchSpace({ [setting]: param });
+    for (const issue of issues) warnings.push(`parameter "${name}" skipped: ${issue.message}`);
+    const valid = issues.length === 0 && settingParameter(name, setting, param, warnings);
+    if (!valid) continue;
+    const earlier = sources.get(setting);
+    if (earlier !== undefined) {
+      warnings.push(`parameter "${name}" is left out: ${setting} is already set by "${earlier}"`);
       continue;
     }
-    const issues = validateSearchSpace({ [name]: param });
-    if (issues.length === 0) searchSpace[name] = param;
-    for (const issue of issues) {
-      warnings.push(`parameter "${name}" skipped: ${issue.message}`);
-    }
+    sources.set(setting, name);
+    if (valid.type === "fixed") fixed[setting] = valid.value;
+    else searchSpace[setting] = valid;
+  }
+  const loraSettings = [...sources.keys()].filter(isLoraSetting);
+  if (loraSettings.length > 0 && !sources.has("finetune")) {
+    fixed.finetune = "lora";
+    warnings.push(
+      `finetune is set to lora: the sweep sets ${loraSettings.join(", ")}, which apply to LoRA only`,
+    );
   }
 
   const sampler = convertMethod(config.method, searchSpace, warnings);
@@ -191,8 +202,15 @@ function convertEarlyTerminate(raw: unknown, warnings: string[]): PrunerSpecInpu
   return { kind: "hyperband", minResource, maxResource, reductionFactor: eta };
 }
 
-function convertParameters(raw: Raw, prefix: string, warnings: string[]): SearchSpace {
-  const space: SearchSpace = {};
+/** A W&B parameter (`name`, dotted when nested) as the setting it sets. */
+interface ConvertedParameter {
+  name: string;
+  setting: SettingName;
+  param: ParamSpec;
+}
+
+function convertParameters(raw: Raw, prefix: string, warnings: string[]): ConvertedParameter[] {
+  const converted: ConvertedParameter[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const name = `${prefix}${key}`;
     if (!isRaw(value)) {
@@ -202,186 +220,17 @@ function convertParameters(raw: Raw, prefix: string, warnings: string[]): Search
         warnings.push(`parameter "${name}": "${extra}" beside nested parameters is not mapped`);
       }
       if (isRaw(value.parameters)) {
-        Object.assign(space, convertParameters(value.parameters, `${name}.`, warnings));
+        converted.push(...convertParameters(value.parameters, `${name}.`, warnings));
       } else {
         warnings.push(`parameter "${name}": nested parameters are not a mapping: skipped`);
       }
     } else {
-      const param = convertParameter(name, value, warnings);
-      if (param !== undefined) space[name] = param;
+      const mapped = mapParameter(name, value, warnings);
+      const param = mapped && convertParameter(name, mapped.raw, warnings);
+      if (mapped && param) converted.push({ name, setting: mapped.setting, param });
     }
   }
-  return space;
-}
-
-/** W&B's rule when no distribution is named: values, value, then int or float bounds. */
-function inferDistribution(raw: Raw): string | undefined {
-  if (raw.values !== undefined) return "categorical";
-  if (raw.value !== undefined) return "constant";
-  if (typeof raw.min === "bigint" && typeof raw.max === "bigint") return "int_uniform";
-  if (number(raw.min) !== undefined && number(raw.max) !== undefined) return "uniform";
-  return undefined;
-}
-
-function convertParameter(name: string, raw: Raw, warnings: string[]): ParamSpec | undefined {
-  const warn = (message: string) => warnings.push(`parameter "${name}": ${message}`);
-  for (const key of Object.keys(raw).filter((key) => !PARAMETER_KEYS.has(key))) {
-    warn(`key "${key}" is not mapped`);
-  }
-  const distribution = raw.distribution ?? inferDistribution(raw);
-  const min = number(raw.min);
-  const max = number(raw.max);
-  const q = number(raw.q) ?? 1;
-  const bounds = (): [number, number] | undefined => {
-    if (min !== undefined && max !== undefined) return [min, max];
-    warn(`${distribution} needs numeric min and max: skipped`);
-    return undefined;
-  };
-  // The normal family has no bounds: mu ± 2 sigma (on the log scale for log_normal) stands in.
-  const normalRange = (logScale: boolean): [number, number] => {
-    const mu = number(raw.mu) ?? 0;
-    const sigma = number(raw.sigma) ?? 1;
-    const [low, high] = [mu - 2 * sigma, mu + 2 * sigma].map((x) =>
-      round(logScale ? Math.exp(x) : x),
-    );
-    warn(
-      `${distribution} is unbounded: approximated by the range of mu ± 2 sigma, [${low}, ${high}]`,
-    );
-    return [low as number, high as number];
-  };
-
-  switch (distribution) {
-    case "constant": {
-      const value = scalar(raw.value);
-      if (value === undefined) warn("value is not a number, string or boolean: skipped");
-      return value === undefined ? undefined : { type: "fixed", value };
-    }
-    case "categorical":
-      return categorical(raw, warn);
-    case "int_uniform": {
-      const range = bounds();
-      if (range === undefined) return undefined;
-      if (!range.every(Number.isInteger)) {
-        warn("int_uniform needs integer min and max: skipped");
-        return undefined;
-      }
-      return { type: "int", low: range[0], high: range[1] };
-    }
-    case "uniform": {
-      const range = bounds();
-      return range && { type: "float", low: range[0], high: range[1] };
-    }
-    case "q_uniform": {
-      const range = bounds();
-      return range && quantized(range, q, warn);
-    }
-    case "q_normal":
-      return quantized(normalRange(false), q, warn);
-    case "normal": {
-      const [low, high] = normalRange(false);
-      return { type: "float", low, high };
-    }
-    case "log_uniform_values":
-    case "inv_log_uniform_values": {
-      // log(1/X) uniform between log(1/max) and log(1/min) is log(X) uniform on [min, max].
-      const range = bounds();
-      return range && { type: "float", low: range[0], high: range[1], log: true };
-    }
-    case "log_uniform":
-    case "inv_log_uniform": {
-      // Natural-log bounds; inv_log_uniform's are those of 1/X.
-      const range = bounds();
-      if (range === undefined) return undefined;
-      const [low, high] = distribution === "log_uniform" ? range : [-range[1], -range[0]];
-      return { type: "float", low: round(Math.exp(low)), high: round(Math.exp(high)), log: true };
-    }
-    case "log_normal": {
-      const [low, high] = normalRange(true);
-      return { type: "float", low, high, log: true };
-    }
-    case "q_log_uniform_values": {
-      const range = bounds();
-      return range && quantizedLog(range, q, warn);
-    }
-    case "q_log_uniform": {
-      const range = bounds();
-      return range && quantizedLog([round(Math.exp(range[0])), round(Math.exp(range[1]))], q, warn);
-    }
-    case "q_log_normal":
-      return quantizedLog(normalRange(true), q, warn);
-    default:
-      warn(
-        distribution === undefined
-          ? "no values, value or min/max: skipped"
-          : `distribution ${JSON.stringify(distribution)} is not supported: skipped`,
-      );
-      return undefined;
-  }
-}
-
-function categorical(raw: Raw, warn: (message: string) => void): ParamSpec | undefined {
-  if (!Array.isArray(raw.values) || raw.values.length === 0) {
-    warn("categorical needs a non-empty values list: skipped");
-    return undefined;
-  }
-  const choices = raw.values.map(scalar);
-  if (choices.some((choice) => choice === undefined)) {
-    warn(
-      "values other than numbers, strings and booleans (lists, maps, null) cannot be choices: skipped",
-    );
-    return undefined;
-  }
-  const unique = [...new Set(choices as ParamValue[])];
-  if (unique.length < choices.length) warn("duplicate values dropped");
-  if (raw.probabilities !== undefined) {
-    warn("probabilities are not mapped: every choice is equally likely to the samplers");
-  }
-  return { type: "categorical", choices: unique };
-}
-
-/** round(X / q)·q over [min, max]: the multiples of q inside the range, as a stepped float. */
-function quantized(
-  [min, max]: [number, number],
-  q: number,
-  warn: (message: string) => void,
-): ParamSpec {
-  const low = round(Math.ceil(min / q - 1e-9) * q);
-  const high = round(Math.floor(max / q + 1e-9) * q);
-  if (low !== min || high !== max) {
-    warn(`range [${min}, ${max}] narrowed to the multiples of q=${q}: [${low}, ${high}]`);
-  }
-  return { type: "float", low, high, step: q };
-}
-
-/** A quantized log scale: integers when q is 1, otherwise a log float without the quantization. */
-function quantizedLog(
-  [min, max]: [number, number],
-  q: number,
-  warn: (message: string) => void,
-): ParamSpec {
-  if (q === 1)
-    return { type: "int", low: Math.max(1, Math.ceil(min)), high: Math.floor(max), log: true };
-  warn(`a step cannot be combined with a log scale: q=${q} is dropped, values are not rounded`);
-  return { type: "float", low: min, high: max, log: true };
-}
-
-function isRaw(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function number(value: unknown): number | undefined {
-  if (typeof value === "bigint") return Number(value);
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function scalar(value: unknown): ParamValue | undefined {
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  return number(value);
-}
-
-/** Twelve significant digits, to drop the noise of exp/log and of multiplying by q. */
-function round(value: number): number {
-  return Number.parseFloat(value.toPrecision(12));
+  return converted;
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -113,18 +113,21 @@ export async function listModelFiles(db: Executor, modelId: string): Promise<Mod
 
 /**
  * A ready model's files with their bytes, as core's importers take them (ModelFiles): what a
- * runner loads, through DATABASE_URL alone.
+ * runner loads, through DATABASE_URL alone. `only`: just the files of these names (a tokenizer's,
+ * without the weights).
  */
 export async function readModelFiles(
   db: Executor,
   modelId: string,
+  only?: readonly string[],
 ): Promise<Map<string, Uint8Array>> {
   const model = await getModel(db, modelId);
   if (model?.status !== "ready") {
     throw new Error(`model ${modelId} is ${model ? model.status : "missing"}, not ready to read`);
   }
   const files = new Map<string, Uint8Array>();
-  for (const file of await listModelFiles(db, modelId)) {
+  const listed = await listModelFiles(db, modelId);
+  for (const file of listed.filter(({ name }) => only === undefined || only.includes(name))) {
     const bytes = new Uint8Array(file.sizeBytes);
     let offset = 0;
     for await (const chunk of readBlobChunks(db, file.sha256, file.sizeBytes)) {

@@ -21,6 +21,7 @@ import { type RouterOutputs, useTRPC } from "~/lib/trpc.tsx";
 import { formatBytes } from "~/lib/upload.ts";
 import styles from "./dataset.module.css";
 import { InstructionLengths } from "./instruction-lengths-card.tsx";
+import { ModelTokenizers } from "./model-tokenizers-card.tsx";
 import { RenderedExample } from "./rendered-example-card.tsx";
 import { SequenceLength } from "./sequence-length-card.tsx";
 
@@ -42,6 +43,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   const { statistics } = dataset.data;
   // As the API decides: a single sample has no lengths to measure.
   const measurable = (statistics?.samples ?? 0) >= 2;
+  const instruction = dataset.data.format === "prompt-completion" || dataset.data.format === "chat";
   return (
     <>
       <PageHeader
@@ -52,6 +54,12 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
       {statistics ? (
         <div className="stack">
           <Figures dataset={dataset.data} statistics={statistics} />
+          <ModelTokenizers
+            datasetId={datasetId}
+            tokenizer={dataset.data.tokenizer}
+            ownTokens={statistics.tokens}
+            instruction={instruction}
+          />
           <div className={styles.columns}>
             <Card title="Sample lengths" testId="length-histogram">
               {measurable ? (
@@ -90,9 +98,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
               examples={statistics.samples}
             />
           )}
-          {(dataset.data.format === "prompt-completion" || dataset.data.format === "chat") && (
-            <RenderedExample datasetId={datasetId} examples={statistics.samples} />
-          )}
+          {instruction && <RenderedExample datasetId={datasetId} examples={statistics.samples} />}
         </div>
       ) : (
         <Empty>This dataset has no statistics yet.</Empty>
