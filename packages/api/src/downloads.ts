@@ -2,8 +2,20 @@
 // by the same context and team middleware as every procedure: the same callers, roles, API-key
 // rules and NOT_FOUND for another team's resources.
 import { selectBackend } from "@attune/core/train";
-import { exportTrialModel } from "@attune/core/trial";
-import { checkpointKind, getCheckpoint, getStudy, getTrial, metricsAsOf } from "@attune/db";
+import {
+  adapterExportRefusal,
+  exportTrialModel,
+  type ModelExportFormat,
+  modelExportFormats,
+} from "@attune/core/trial";
+import {
+  checkpointKind,
+  findModelByReference,
+  getCheckpoint,
+  getStudy,
+  getTrial,
+  metricsAsOf,
+} from "@attune/db";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type Zippable, zipSync } from "fflate";
@@ -25,7 +37,10 @@ function fileNamePart(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "study";
 }
 
-const checkpointInput = z.strictObject({ trialId, kind: z.enum(checkpointKind.enumValues) });
+// Not strict: the model export's procedure adds its format to these fields.
+const checkpointInput = z.object({ trialId, kind: z.enum(checkpointKind.enumValues) });
+/** merged: the whole model, a LoRA trial's adapters merged; peft: a LoRA trial's adapters alone. */
+const exportFormatInput = z.object({ format: z.enum(modelExportFormats).default("merged") });
 
 /** The trial, its study and its checkpoint of `kind` with the bytes, or NOT_FOUND naming which. */
 const trialCheckpoint = teamProcedure("viewer", checkpointInput).use(
@@ -57,10 +72,27 @@ const downloadsRouter = createTRPCRouter({
     contentType: "application/octet-stream",
   })),
 
-  /** The checkpoint's model as a zipped Hugging Face folder (core's exportTrialModel). */
-  modelExport: trialCheckpoint.query(async ({ ctx }) => {
+  /**
+   * The checkpoint's model as a zipped Hugging Face folder (core's exportTrialModel): merged, or
+   * a LoRA trial's adapters alone in PEFT's layout.
+   */
+  modelExport: trialCheckpoint.input(exportFormatInput).query(async ({ ctx, input }) => {
     const { trial, study, checkpoint } = ctx;
     const spec = await trialSpec(ctx.db, trial);
+    // A plain copy: the driver's Buffer can be a view of a larger shared pool.
+    const bytes = new Uint8Array(checkpoint.data);
+    // The study's model by its name, though the spec may name it by id.
+    const baseModel =
+      spec.model === undefined
+        ? undefined
+        : ((await findModelByReference(ctx.db, study.projectId, spec.model))?.name ?? spec.model);
+    const refusal = input.format === "peft" ? adapterExportRefusal(bytes, baseModel) : undefined;
+    if (refusal !== undefined) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `trial ${trial.id}'s ${checkpoint.kind} checkpoint does not export as PEFT adapters: ${refusal} (leave out format=peft)`,
+      });
+    }
     const settings = trainingSettings(spec, trial);
     if (!settings.ok) {
       throw new TRPCError({
@@ -70,11 +102,11 @@ const downloadsRouter = createTRPCRouter({
     }
     const points = await metricsAsOf(ctx.db, trial.id, undefined, checkpoint.step);
     await selectBackend();
-    // A plain copy: the driver's Buffer can be a view of a larger shared pool.
     const folder = await exportTrialModel(
-      new Uint8Array(checkpoint.data),
+      bytes,
       {
         study: { id: study.id, name: study.name },
+        baseModel,
         trial: { id: trial.id, number: trial.number },
         checkpoint: { kind: checkpoint.kind, step: checkpoint.step },
         task: spec.task,
@@ -82,6 +114,7 @@ const downloadsRouter = createTRPCRouter({
         metrics: Object.fromEntries(points.map(({ key, value }) => [key, value])),
       },
       studyModelFiles(ctx.db, spec, study.projectId),
+      input.format,
     );
     // Weights barely compress: stored as they are; the JSON and text files deflated.
     const entries: Zippable = Object.fromEntries(
@@ -92,7 +125,7 @@ const downloadsRouter = createTRPCRouter({
     );
     return {
       data: zipSync(entries),
-      fileName: `${ctx.baseName}.zip`,
+      fileName: `${ctx.baseName}${input.format === "peft" ? "-peft" : ""}.zip`,
       contentType: "application/zip",
     };
   }),
@@ -143,7 +176,16 @@ export function checkpointDownload(context: ContextOptions, params: CheckpointPa
   return download(context, (caller) => caller.checkpoint(asInput(params)));
 }
 
-/** GET /api/trials/{trialId}/checkpoints/{kind}/export: the checkpoint's model, a zipped folder. */
-export function modelExportDownload(context: ContextOptions, params: CheckpointParams) {
-  return download(context, (caller) => caller.modelExport(asInput(params)));
+/**
+ * GET /api/trials/{trialId}/checkpoints/{kind}/export: the checkpoint's model, a zipped folder;
+ * `?format=peft` (from `search`, the URL's query) for a LoRA trial's adapters alone.
+ */
+export function modelExportDownload(
+  context: ContextOptions,
+  params: CheckpointParams,
+  search = new URLSearchParams(),
+) {
+  // The procedure's input schema refuses an unknown format.
+  const format = (search.get("format") ?? undefined) as ModelExportFormat | undefined;
+  return download(context, (caller) => caller.modelExport({ ...asInput(params), format }));
 }

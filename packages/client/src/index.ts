@@ -31,4 +31,4 @@ export function createAttuneClient({ url, apiKey }: AttuneClientOptions) {
 
 export type AttuneClient = ReturnType<typeof createAttuneClient>;
 
-export { downloadModelExport, modelExportPath } from "./model-export.ts";
+export { downloadModelExport, type ModelExportFormat, modelExportPath } from "./model-export.ts";

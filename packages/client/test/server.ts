@@ -45,14 +45,16 @@ export async function startApiServer() {
       jobQueue: async () => queue,
     };
     // The web app's plain-HTTP download of a model export, beside tRPC.
-    const exportRoute = new URL(request.url).pathname.match(
+    const requestUrl = new URL(request.url);
+    const exportRoute = requestUrl.pathname.match(
       /^\/api\/trials\/([^/]+)\/checkpoints\/([^/]+)\/export$/,
     );
     const answer = exportRoute
-      ? await modelExportDownload(context, {
-          trialId: decodeURIComponent(exportRoute[1] ?? ""),
-          kind: exportRoute[2] ?? "",
-        })
+      ? await modelExportDownload(
+          context,
+          { trialId: decodeURIComponent(exportRoute[1] ?? ""), kind: exportRoute[2] ?? "" },
+          requestUrl.searchParams,
+        )
       : await fetchRequestHandler({
           endpoint: TRPC_PATH,
           req: request,

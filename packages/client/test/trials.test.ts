@@ -1,11 +1,24 @@
 // `attune trials export`: every trial of a study as CSV or JSONL, read back as a spreadsheet or a
-// script would read it; `attune trials export-model`: a trial's model as a Hugging Face folder.
-import { readdir, readFile } from "node:fs/promises";
+// script would read it; `attune trials export-model`: a trial's model as a Hugging Face folder, or
+// a LoRA trial's adapters alone in PEFT's layout.
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createTokenizer } from "@attune/core/data";
-import { createGPT, disposeGPT } from "@attune/core/model";
+import { createTokenizer, tokenizerFolderFiles } from "@attune/core/data";
+import {
+  addLora,
+  createGPT,
+  disposeGPT,
+  exportHuggingFaceGPT2,
+  importHuggingFaceGPT2,
+  type LoraConfig,
+} from "@attune/core/model";
 import { Random } from "@attune/core/random";
-import { saveCheckpoint as encodeCheckpoint, Optimizer, selectBackend } from "@attune/core/train";
+import {
+  disposeWithBase,
+  saveCheckpoint as encodeCheckpoint,
+  Optimizer,
+  selectBackend,
+} from "@attune/core/train";
 import { createNextTrial, saveCheckpoint, updateTrial } from "@attune/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectOneLineFailure, specYaml, startProjectHarness } from "./harness.ts";
@@ -127,10 +140,20 @@ describe("attune trials export", () => {
   });
 });
 
-/** An untrained model's checkpoint with a byte tokenizer, stored as a trial's best. */
-async function storeBestCheckpoint(trialId: string) {
+const tinyConfig = { vocabSize: 257, seqLen: 8, layers: 1, dModel: 8, heads: 2 };
+
+/**
+ * An untrained model's checkpoint with a byte tokenizer, stored as a trial's best; with `lora`,
+ * fresh adapters on the GPT-2 folder `base`.
+ */
+async function storeBestCheckpoint(
+  trialId: string,
+  lora?: { base: Map<string, Uint8Array>; config: LoraConfig },
+) {
   await selectBackend();
-  const model = createGPT({ vocabSize: 257, seqLen: 8, layers: 1, dModel: 8, heads: 2 }, 1);
+  const model = lora
+    ? addLora(importHuggingFaceGPT2(lora.base), lora.config, 1)
+    : createGPT(tinyConfig, 1);
   const optimizer = new Optimizer({ kind: "adamw" }, model.parameters);
   const bytes = await encodeCheckpoint({
     model,
@@ -138,8 +161,9 @@ async function storeBestCheckpoint(trialId: string) {
     trainer: { step: 5, tokensSeen: 40, random: new Random(0).getState(), initialLoss: undefined },
     sampler: null,
     tokenizer: createTokenizer("byte").toJSON(),
+    finetune: lora && { mode: "lora", lora: lora.config },
   });
-  disposeGPT(model);
+  disposeWithBase(model);
   optimizer.dispose();
   await saveCheckpoint(cli.server.db, {
     trialId,
@@ -191,6 +215,59 @@ describe("attune trials export-model", () => {
         cli.home,
       ),
       '--checkpoint must be best or last, not "newest"',
+    );
+  });
+
+  it("--adapter writes a LoRA trial's adapters alone in PEFT's layout; refuses a trial not LoRA", async () => {
+    // The study's model: a GPT-2 folder with a byte tokenizer, uploaded to the project.
+    const model = createGPT(tinyConfig, 2);
+    const base = exportHuggingFaceGPT2(model);
+    disposeGPT(model);
+    for (const [name, bytes] of tokenizerFolderFiles(createTokenizer("byte")))
+      base.set(name, bytes);
+    const baseFolder = join(cli.home, "lora-base");
+    await mkdir(baseFolder);
+    for (const [name, bytes] of base) await writeFile(join(baseFolder, name), bytes);
+    await cli.attuneJson("models", "upload", baseFolder, "--project", cli.project.id);
+    const study = await cli.client.studies.create.mutate({
+      projectId: cli.project.id,
+      spec: `${specYaml("adapters", cli.dataset.name, { fixed: "{ finetune: lora }" })}model: lora-base\n`,
+    });
+    const trial = await createNextTrial(cli.server.db, {
+      studyId: study.id,
+      params: { lr: 0.002 },
+    });
+    const config: LoraConfig = { rank: 2, alpha: 2, dropout: 0, targets: ["query"], rslora: false };
+    await storeBestCheckpoint(trial.id, { base, config });
+
+    const folder = join(cli.home, "exported-adapters");
+    const saved = await cli.attuneJson<{ files: { name: string }[] }>(
+      "trials",
+      "export-model",
+      trial.id,
+      "--adapter",
+      "-o",
+      folder,
+    );
+    const files = (await readdir(folder)).sort();
+    expect(files).toEqual(saved.files.map((file) => file.name).sort());
+    expect(files).toEqual(
+      expect.arrayContaining(["adapter_config.json", "adapter_model.safetensors", "README.md"]),
+    );
+    expect(files).not.toContain("model.safetensors");
+    const adapterConfig = JSON.parse(await readFile(join(folder, "adapter_config.json"), "utf8"));
+    expect(adapterConfig).toMatchObject({
+      peft_type: "LORA",
+      base_model_name_or_path: "lora-base",
+      r: 2,
+      target_modules: ["attn.c_attn"],
+    });
+
+    const full = await createNextTrial(cli.server.db, { studyId, params: { lr: 0.004 } });
+    await storeBestCheckpoint(full.id);
+    expectOneLineFailure(
+      await cli.attune("trials", "export-model", full.id, "--adapter", "-o", cli.home),
+      `exporting the LoRA adapters of the best checkpoint of trial ${full.id} failed (HTTP 400): trial ${full.id}'s best checkpoint does not export as PEFT adapters: the checkpoint trained with finetune: full, not lora`,
     );
   });
 });

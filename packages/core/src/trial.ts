@@ -6,9 +6,13 @@ export { TrialConfigError } from "./trial/config-error.ts";
 export { conversationPromptTokens } from "./trial/generation-eval.ts";
 export { evaluationMetrics, objectiveValue, stepMetrics } from "./trial/metrics.ts";
 export {
+  adapterExportRefusal,
+  checkpointAdapterFolder,
   checkpointModelFolder,
   exportTrialModel,
+  type ModelExportFormat,
   type ModelProvenance,
+  modelExportFormats,
 } from "./trial/model-export.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
 export { parseTrialSettings, type TrialDataset, trialBudget } from "./trial/settings.ts";

@@ -142,10 +142,12 @@ export const trialCommands = [
     options: {
       checkpoint: { type: "string", default: "best" },
       output: { type: "string", short: "o" },
+      adapter: { type: "boolean", default: false },
     },
-    usage: "[--checkpoint best|last] -o <dir>",
+    usage: "[--checkpoint best|last] [--adapter] -o <dir>",
     details: [
-      "Writes the checkpoint's model as a Hugging Face folder (config.json, model.safetensors, tokenizer files, generation_config.json, README.md) into <dir>, which transformers' from_pretrained loads.",
+      "Writes the checkpoint's model as a Hugging Face folder (config.json, model.safetensors, tokenizer files, generation_config.json, README.md) into <dir>, which transformers' from_pretrained loads. A LoRA trial's adapters are merged into the weights.",
+      "--adapter: a LoRA trial's adapters alone, in PEFT's layout (adapter_config.json, adapter_model.safetensors, tokenizer files, README.md), which PEFT's PeftModel.from_pretrained loads onto the study's model.",
     ],
     async run({ args: [trialId], options, output }) {
       const kind = options.checkpoint;
@@ -154,7 +156,9 @@ export const trialCommands = [
       }
       if (!options.output) throw new UsageError("-o <dir> is required: the folder to write");
       const folder = resolve(options.output);
-      const files = await downloadModelExport(await login(), trialId, kind as CheckpointKind);
+      const files = await downloadModelExport(await login(), trialId, kind as CheckpointKind, {
+        format: options.adapter ? "peft" : "merged",
+      });
       for (const [name, bytes] of files) {
         const path = join(folder, name);
         // Names come from the server's zip: none may leave the folder.

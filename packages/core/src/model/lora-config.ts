@@ -3,8 +3,19 @@
  * the PEFT config can read it.
  */
 
-/** The projections an adapter can attach to, by core's block weight names. */
-export const loraTargets = ["query", "key", "value", "attentionOutput", "mlpIn", "mlpOut"] as const;
+/**
+ * The projections an adapter can attach to, by core's block weight names. mlpGate is SwiGLU's gate
+ * (Llama's gate_proj): models without one (GPT-2's GELU MLP) skip it.
+ */
+export const loraTargets = [
+  "query",
+  "key",
+  "value",
+  "attentionOutput",
+  "mlpGate",
+  "mlpIn",
+  "mlpOut",
+] as const;
 export type LoraTarget = (typeof loraTargets)[number];
 
 export interface LoraConfig {

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../random.ts";
 import { freezeVariables, type WeightTree, weightVariables } from "./frozen-weights.ts";
-import type { BlockWeights, GPT, GPTWeights } from "./gpt.ts";
+import type { BlockWeights, GPT, GPTWeights, Linear } from "./gpt.ts";
 import {
   checkLoraConfig,
   type LoraConfig,
@@ -50,13 +50,15 @@ const INPUT_OF: Record<LoraTarget, number> = {
   key: 0,
   value: 0,
   attentionOutput: 1,
+  mlpGate: 2,
   mlpIn: 2,
   mlpOut: 3,
 };
 
 /**
  * The base model with adapters on `config.targets` of every block: A drawn from `seed`
- * Kaiming-uniform, B zero. Marks the base's variables untrainable.
+ * Kaiming-uniform, B zero. A target the model lacks (mlpGate without SwiGLU) is skipped. Marks the
+ * base's variables untrainable.
  */
 export function addLora(base: GPT, config: LoraConfig, seed: number): GPT {
   checkLoraConfig(config);
@@ -65,7 +67,9 @@ export function addLora(base: GPT, config: LoraConfig, seed: number): GPT {
   const blocks = base.weights.blocks.map((block) => {
     const values: BlockAdapterValues = {};
     for (const target of config.targets) {
-      const [inputs, outputs] = block[target].weight.shape;
+      const linear = block[target];
+      if (linear === undefined) continue;
+      const [inputs, outputs] = linear.weight.shape;
       // PEFT: kaiming_uniform_(lora_A.weight [r, in], a=√5), whose bound is 1/√fan_in = 1/√in.
       const bound = 1 / Math.sqrt(inputs);
       const a = Float32Array.from({ length: inputs * config.rank }, () =>
@@ -80,6 +84,9 @@ export function addLora(base: GPT, config: LoraConfig, seed: number): GPT {
     }
     return values;
   });
+  if (blocks.every((values) => Object.keys(values).length === 0)) {
+    throw new Error(`this model has none of the LoRA targets ${config.targets.join(", ")}`);
+  }
   return attachAdapters(base, blocks);
 }
 
@@ -112,7 +119,11 @@ export function attachAdapters(base: GPT, values: BlockAdapterValues[]): GPT {
       LoraTarget,
       AdapterValues,
     ][]) {
-      const [inputs, outputs] = block[target].weight.shape;
+      const linear = block[target];
+      if (linear === undefined) {
+        throw new Error(`block ${i} has no ${target} projection for an adapter (no SwiGLU gate)`);
+      }
+      const [inputs, outputs] = linear.weight.shape;
       const [aShape, bShape] = [adapter.a.shape, adapter.b.shape];
       if (aShape[0] !== inputs || bShape[1] !== outputs || aShape[1] !== bShape[0]) {
         throw new Error(
@@ -127,7 +138,7 @@ export function attachAdapters(base: GPT, values: BlockAdapterValues[]): GPT {
         dropout: adapter.dropout,
         dropoutSite: 4 * i + INPUT_OF[target],
       };
-      adapted[target] = { ...block[target], lora };
+      adapted[target] = { ...linear, lora };
     }
     return { ...block, ...adapted };
   });
@@ -186,7 +197,7 @@ export function mergeLora(model: GPT): GPT {
     blocks: blocks.map((block, i) => {
       const plain = copyTree(block, `blocks.${i}.`);
       for (const { target, adapter } of adaptersOf(model).filter((a) => a.block === i)) {
-        const linear = plain[target];
+        const linear = plain[target] as Linear;
         const update = tf.tidy(() =>
           tf.add(linear.weight, tf.mul(matmul(adapter.a, adapter.b), adapter.scaling)),
         );
@@ -211,7 +222,7 @@ export function adaptersOf(
 ): { block: number; target: LoraTarget; adapter: LoraAdapter }[] {
   return model.weights.blocks.flatMap((block, i) =>
     loraTargets.flatMap((target) => {
-      const adapter = block[target].lora;
+      const adapter = block[target]?.lora;
       return adapter === undefined ? [] : [{ block: i, target, adapter }];
     }),
   );

@@ -16,7 +16,7 @@ export const targetSets = {
   "query+value": ["query", "value"],
   "query+key+value": ["query", "key", "value"],
   attention: ["query", "key", "value", "attentionOutput"],
-  mlp: ["mlpIn", "mlpOut"],
+  mlp: ["mlpGate", "mlpIn", "mlpOut"],
   all: loraTargets,
 } as const satisfies Record<string, readonly LoraTarget[]>;
 type TargetSet = keyof typeof targetSets;
@@ -53,7 +53,7 @@ export const finetuneSettingFields = {
     .enum(Object.keys(targetSets) as TargetSet[])
     .default("query+value")
     .describe(
-      "lora: the projections that get adapters. attention: query, key, value and attention_output; mlp: mlp_in and mlp_out; all: both.",
+      "lora: the projections that get adapters. attention: query, key, value and attention_output; mlp: mlp_gate (SwiGLU models: Llama's gate_proj), mlp_in and mlp_out; all: both.",
     )
     .meta({ label: "LoRA targets", group: "finetune", examples: ["attention"] }),
   lora_rslora: z

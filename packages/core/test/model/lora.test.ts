@@ -154,7 +154,7 @@ describe.each([
 
   it.skipIf(skip)("merged weights give the adapted model's logits", () => {
     for (const rslora of [false, true]) {
-      for (const activation of ["gelu", "relu"] as const) {
+      for (const activation of ["gelu", "relu", "swiglu"] as const) {
         const model = adapted(created({ activation }), { ...lora, targets: loraTargets, rslora });
         randomizeAdapters(model);
         const before = tf.memory().numTensors;
@@ -169,8 +169,32 @@ describe.each([
     }
   });
 
+  it.skipIf(skip)("adapts SwiGLU's gate as an MLP target; a model without a gate skips it", () => {
+    const mlp: LoraConfig = { ...lora, targets: ["mlpGate", "mlpIn", "mlpOut"] };
+    const swiglu = adapted(created({ activation: "swiglu" }), mlp);
+    expect([...swiglu.parameters.keys()].filter((name) => name.startsWith("blocks.0."))).toEqual([
+      "blocks.0.mlpGate.loraA",
+      "blocks.0.mlpGate.loraB",
+      "blocks.0.mlpIn.loraA",
+      "blocks.0.mlpIn.loraB",
+      "blocks.0.mlpOut.loraA",
+      "blocks.0.mlpOut.loraB",
+    ]);
+    // The gate's adapter alone changes the output: its update goes through the forward pass.
+    const gate = adapted(created({ activation: "swiglu" }), { ...lora, targets: ["mlpGate"] });
+    const before = logits(gate);
+    randomizeAdapters(gate);
+    expect(logits(gate)).not.toEqual(before);
+    const gelu = adapted(created(), mlp);
+    expect([...gelu.parameters.keys()].some((name) => name.includes("mlpGate"))).toBe(false);
+    expect(gelu.parameters.size).toBe(2 * 2 * 2);
+    expect(() => addLora(created(), { ...lora, targets: ["mlpGate"] }, 3)).toThrow(
+      /none of the LoRA targets mlpGate/,
+    );
+  });
+
   it.skipIf(skip)("gives gradients to the adapters only, equal to the regular ops'", () => {
-    for (const config of [{}, { tieEmbeddings: false }]) {
+    for (const config of [{}, { tieEmbeddings: false }, { activation: "swiglu" as const }]) {
       const base = created(config);
       const model = adapted(base, { ...lora, targets: loraTargets });
       randomizeAdapters(model);

@@ -7,7 +7,13 @@ import { float32Values, readSafetensors, type StoredTensor } from "../../src/mod
 import { finetuneModel } from "../../src/train/finetune.ts";
 import { useWasmBackend } from "../tf-backend.ts";
 import { readFolder } from "./tiny-gpt2.ts";
-import { TINY_LORA_FOLDER, tinyLoraFiles, tinyLoraModel } from "./tiny-gpt2-lora.ts";
+import {
+  type TinyLora,
+  tinyGpt2Lora,
+  tinyLlamaLora,
+  tinyLoraFiles,
+  tinyLoraModel,
+} from "./tiny-lora.ts";
 
 useWasmBackend();
 
@@ -15,8 +21,8 @@ const models: GPT[] = [];
 afterEach(() => {
   for (const model of models.splice(0)) disposeGPT(model);
 });
-function tiny() {
-  const made = tinyLoraModel();
+function tiny(which?: TinyLora) {
+  const made = tinyLoraModel(which);
   models.push(made.base, made.model);
   return made;
 }
@@ -68,40 +74,6 @@ describe("PEFT's LoRA layout", () => {
     }
   });
 
-  it("reads back to the same adapters", () => {
-    const { base, model } = tiny();
-    const imported = importPeftLora(base, tinyLoraFiles(model));
-    models.push(imported);
-    const valuesOf = (m: GPT) => [...m.parameters].map(([name, v]) => [name, [...v.dataSync()]]);
-    expect(valuesOf(imported)).toEqual(valuesOf(model));
-    expect(imported.weights.blocks[0]?.query.lora?.scaling).toBe(1.5);
-  });
-
-  it("computes PyTorch's logits for the adapted GPT-2 (fixtures/peft_lora_reference.py)", () => {
-    const { base, model } = tiny();
-    const files = readFolder(TINY_LORA_FOLDER);
-    // The committed adapters are the ones tiny-gpt2-lora.ts makes: the fixture cannot drift.
-    const made = tinyLoraFiles(model);
-    const json = (bytes: Uint8Array | undefined) => JSON.parse(text(bytes));
-    expect(json(files.get("adapter_config.json"))).toEqual(json(made.get("adapter_config.json")));
-    expect(files.get("adapter_model.safetensors")).toEqual(made.get("adapter_model.safetensors"));
-    const expected = JSON.parse(text(files.get("expected-logits.json"))) as {
-      tokens: number[][];
-      logits: number[][][];
-    };
-    const imported = importPeftLora(base, files);
-    models.push(imported);
-    const logits = logitsOf(imported, Int32Array.from(expected.tokens.flat()));
-    const reference = expected.logits.flat(2);
-    const worst = reference.reduce(
-      (max, x, i) => Math.max(max, Math.abs(x - (logits[i] as number))),
-      0,
-    );
-    const largest = reference.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
-    // As for the plain tiny GPT-2 (hf-gpt2.test.ts): float32 against PyTorch's float64.
-    expect(worst).toBeLessThan(1e-5 * largest);
-  });
-
   it("writes rank-stabilised scaling as use_rslora, and one-projection modules as they are", () => {
     const { base } = tiny();
     const lora = {
@@ -142,5 +114,105 @@ describe("PEFT's LoRA layout", () => {
     );
     const full = finetuneModel(base, { mode: "full" }, 0);
     expect(() => exportPeftLora(full, { baseModelNameOrPath: "x" })).toThrow(/no LoRA adapters/);
+  });
+});
+
+describe("PEFT's LoRA layout for Llama", () => {
+  it("names each projection's module as PEFT does, nn.Linear layouts, gate included", () => {
+    const { model } = tiny(tinyLlamaLora);
+    const files = tinyLoraFiles(model, tinyLlamaLora);
+    expect(JSON.parse(text(files.get("adapter_config.json")))).toMatchObject({
+      base_model_name_or_path: "tiny-llama",
+      r: 2,
+      lora_alpha: 3,
+      rank_pattern: {},
+      alpha_pattern: {},
+      target_modules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+      use_rslora: true,
+      fan_in_fan_out: false,
+    });
+    const tensors = readSafetensors(files.get("adapter_model.safetensors") as Uint8Array).tensors;
+    const shapes = Object.fromEntries([...tensors].map(([name, t]) => [name, t.shape]));
+    // 32 dimensions, key and value 2 of 4 heads wide (16), SwiGLU width 48.
+    const widths = { "self_attn.q_proj": [32, 32], "self_attn.k_proj": [32, 16] };
+    const layer0 = Object.fromEntries(
+      Object.entries({
+        ...widths,
+        "self_attn.v_proj": [32, 16],
+        "self_attn.o_proj": [32, 32],
+        "mlp.gate_proj": [32, 48],
+        "mlp.up_proj": [32, 48],
+        "mlp.down_proj": [48, 32],
+      }).flatMap(([module, [inputs, outputs]]) => [
+        [`base_model.model.model.layers.0.${module}.lora_A.weight`, [2, inputs]],
+        [`base_model.model.model.layers.0.${module}.lora_B.weight`, [outputs, 2]],
+      ]),
+    );
+    expect(Object.keys(shapes)).toHaveLength(2 * 2 * 7);
+    expect(shapes).toMatchObject(layer0);
+  });
+
+  it("refuses GPT-2's layout and module names for Llama, naming them", () => {
+    const { base, model } = tiny(tinyLlamaLora);
+    const withConfig = (files: Map<string, Uint8Array>, change: object) => {
+      const config = JSON.parse(text(files.get("adapter_config.json")));
+      const changed = new TextEncoder().encode(JSON.stringify({ ...config, ...change }));
+      return new Map([...files, ["adapter_config.json", changed]]);
+    };
+    const llamaFiles = tinyLoraFiles(model, tinyLlamaLora);
+    expect(() => importPeftLora(base, withConfig(llamaFiles, { fan_in_fan_out: true }))).toThrow(
+      /fan_in_fan_out is true, but Llama's weights are \[out, in\]/,
+    );
+    const gpt2Files = tinyLoraFiles(tiny(tinyGpt2Lora).model);
+    expect(() => importPeftLora(base, withConfig(gpt2Files, { fan_in_fan_out: false }))).toThrow(
+      /"base_model.model.transformer.h.0.attn.c_attn.lora_A.weight" is not a LoRA weight of this 2-layer Llama/,
+    );
+  });
+});
+
+describe.each([
+  ["GPT-2", tinyGpt2Lora],
+  ["Llama", tinyLlamaLora],
+])("%s's adapters in PEFT's layout", (_, which) => {
+  it("read back to the same adapters", () => {
+    const { base, model } = tiny(which);
+    const imported = importPeftLora(base, tinyLoraFiles(model, which));
+    models.push(imported);
+    const valuesOf = (m: GPT) => [...m.parameters].map(([name, v]) => [name, [...v.dataSync()]]);
+    expect(valuesOf(imported)).toEqual(valuesOf(model));
+    const scaling = which.lora.rslora ? 3 / Math.sqrt(2) : 1.5;
+    expect(imported.weights.blocks[0]?.query.lora?.scaling).toBe(scaling);
+  });
+
+  it("compute PyTorch's logits for the adapted model (fixtures/peft_lora_reference.py)", () => {
+    const { base, model } = tiny(which);
+    const files = readFolder(which.folder);
+    // The committed adapters are the ones tiny-lora.ts makes: the fixture cannot drift.
+    const made = tinyLoraFiles(model, which);
+    const json = (bytes: Uint8Array | undefined) => JSON.parse(text(bytes));
+    expect(json(files.get("adapter_config.json"))).toEqual(json(made.get("adapter_config.json")));
+    expect(files.get("adapter_model.safetensors")).toEqual(made.get("adapter_model.safetensors"));
+    const expected = JSON.parse(text(files.get("expected-logits.json"))) as {
+      tokens: number[][];
+      logits: number[][][];
+    };
+    const imported = importPeftLora(base, files);
+    models.push(imported);
+    const logits = logitsOf(imported, Int32Array.from(expected.tokens.flat()));
+    const reference = expected.logits.flat(2);
+    const worst = reference.reduce(
+      (max, x, i) => Math.max(max, Math.abs(x - (logits[i] as number))),
+      0,
+    );
+    const largest = reference.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
+    // As for the plain tiny models (hf-gpt2.test.ts, hf-llama.test.ts): float32 against float64.
+    expect(worst).toBeLessThan(1e-5 * largest);
+    // And the adapters matter: the base alone is far from these logits.
+    const plain = logitsOf(base, Int32Array.from(expected.tokens.flat()));
+    const moved = reference.reduce(
+      (max, x, i) => Math.max(max, Math.abs(x - (plain[i] as number))),
+      0,
+    );
+    expect(moved).toBeGreaterThan(1e-2 * largest);
   });
 });

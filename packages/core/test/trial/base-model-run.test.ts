@@ -7,12 +7,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { tokenizerFolderFiles } from "../../src/data/model-tokenizer.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
 import { createTokenizer } from "../../src/data/tokenizers.ts";
-import { createGPT, disposeGPT } from "../../src/model/gpt.ts";
+import { createGPT, disposeGPT, type GPT, languageModelLogits } from "../../src/model/gpt.ts";
 import { exportHuggingFaceModel, importHuggingFaceModel } from "../../src/model/hf-model.ts";
+import { importPeftLora } from "../../src/model/peft-lora.ts";
 import { loadCheckpoint } from "../../src/train/checkpoint.ts";
 import { disposeWithBase } from "../../src/train/finetune.ts";
 import { loadBaseWeights, readBaseModel } from "../../src/trial/base-model.ts";
-import { checkpointModelFolder } from "../../src/trial/model-export.ts";
+import {
+  adapterExportRefusal,
+  checkpointModelFolder,
+  exportTrialModel,
+  type ModelProvenance,
+} from "../../src/trial/model-export.ts";
 import { runTrial, type TrialCheckpoint } from "../../src/trial/run.ts";
 import { buildTrialPlan } from "../../src/trial/settings.ts";
 import { useWasmBackend } from "../tf-backend.ts";
@@ -127,5 +133,51 @@ describe("a trial from a pretrained model", () => {
     expect([...restored.model.parameters.keys()].every((name) => name.includes("lora"))).toBe(true);
     disposeWithBase(restored.model);
     restored.optimizer.dispose();
+  });
+
+  it("exports a LoRA trial's adapters alone in PEFT's layout, which give its logits on the model", async () => {
+    const { checkpoints } = await trial({ finetune: "lora", lora_r: 2, lora_targets: "all" });
+    const bytes = checkpoints.at(-1)?.bytes as Uint8Array;
+    const provenance: ModelProvenance = {
+      study: { id: "s1", name: "tuning" },
+      baseModel: "pretrained-gpt2",
+      trial: { id: "t1", number: 3 },
+      checkpoint: { kind: "last", step: 6 },
+      task: "language-modelling",
+      settings: { finetune: "lora" },
+      metrics: {},
+    };
+    const files = await exportTrialModel(bytes, provenance, async () => folder, "peft");
+    expect([...files.keys()].sort()).toEqual(
+      [
+        "README.md",
+        "adapter_config.json",
+        "adapter_model.safetensors",
+        ...tokenizerFolderFiles(createTokenizer("byte")).keys(),
+      ].sort(),
+    );
+    const config = JSON.parse(new TextDecoder().decode(files.get("adapter_config.json")));
+    expect(config).toMatchObject({ base_model_name_or_path: "pretrained-gpt2", r: 6 });
+    const card = new TextDecoder().decode(files.get("README.md"));
+    expect(card).toMatch(/^---\nlibrary_name: peft\nbase_model: "pretrained-gpt2"\n/);
+    expect(card).toContain('LoRA adapters for the model "pretrained-gpt2"');
+
+    const restored = loadCheckpoint(bytes, undefined, loadBaseWeights(folder));
+    const imported = importPeftLora(loadBaseWeights(folder), files);
+    const tokens = Int32Array.from({ length: 16 }, (_, i) => (i * 11) % 257);
+    const logitsOf = (model: GPT) =>
+      tf.tidy(() => [...languageModelLogits(model, tokens, 1).dataSync()]);
+    const [expected, actual] = [logitsOf(restored.model), logitsOf(imported)];
+    const worst = expected.reduce((max, x, i) => Math.max(max, Math.abs(x - (actual[i] ?? 0))), 0);
+    expect(worst).toBeLessThan(1e-5);
+    disposeWithBase(restored.model);
+    disposeWithBase(imported);
+    restored.optimizer.dispose();
+
+    expect(adapterExportRefusal(bytes, undefined)).toMatch(/adapt random weights/);
+    const full = (await trial({})).checkpoints.at(-1)?.bytes as Uint8Array;
+    await expect(exportTrialModel(full, provenance, async () => folder, "peft")).rejects.toThrow(
+      /trained with finetune: full, not lora, so it has no adapters to export alone/,
+    );
   });
 });
