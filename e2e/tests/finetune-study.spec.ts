@@ -13,7 +13,7 @@ import {
   exportHuggingFaceModel,
   importHuggingFaceModel,
 } from "@attune/core/model";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { unzipSync } from "fflate";
 import { newPage, signUpWithMobyDick } from "../support/app.ts";
 import {
@@ -44,6 +44,14 @@ async function writeTinyGpt2(parent: string): Promise<string> {
   for (const [name, bytes] of tokenizerFolderFiles(createTokenizer("byte"))) files.set(name, bytes);
   for (const [name, bytes] of files) writeFileSync(join(path, name), bytes);
   return path;
+}
+
+/** Clicks a download link and reads the zip it gives, by file name. */
+async function downloadZip(link: Locator): Promise<Record<string, Uint8Array>> {
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  const zipPath = join(folder, download.suggestedFilename());
+  await download.saveAs(zipPath);
+  return unzipSync(readFileSync(zipPath));
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -136,10 +144,7 @@ test("the best trial generates text and downloads as a Hugging Face folder", asy
   await expect(page.getByTestId("generated-text")).toContainText("Call me");
 
   const exported = page.getByTestId("export-best").or(page.getByTestId("export-last")).first();
-  const [download] = await Promise.all([page.waitForEvent("download"), exported.click()]);
-  const zipPath = join(folder, download.suggestedFilename());
-  await download.saveAs(zipPath);
-  const files = unzipSync(readFileSync(zipPath));
+  const files = await downloadZip(exported);
   expect(Object.keys(files).sort()).toEqual(
     expect.arrayContaining(["README.md", "config.json", "model.safetensors", "tokenizer.json"]),
   );
@@ -153,6 +158,18 @@ test("the best trial generates text and downloads as a Hugging Face folder", asy
   const card = new TextDecoder().decode(files["README.md"]);
   expect(card).toContain(studyName);
   expect(card).toContain("| finetune | lora |");
+
+  // Or the adapters alone, in PEFT's layout, naming the model they go onto.
+  const adapter = page
+    .getByTestId("export-adapter-best")
+    .or(page.getByTestId("export-adapter-last"))
+    .first();
+  const adapterFiles = await downloadZip(adapter);
+  expect(Object.keys(adapterFiles)).toEqual(
+    expect.arrayContaining(["adapter_config.json", "adapter_model.safetensors"]),
+  );
+  const adapterConfig = JSON.parse(new TextDecoder().decode(adapterFiles["adapter_config.json"]));
+  expect(adapterConfig).toMatchObject({ peft_type: "LORA", base_model_name_or_path: "tiny-gpt2" });
 });
 
 test("the trial becomes a model of the project, which keeps the model its study starts from", async () => {

@@ -3,7 +3,7 @@
 // LoraConfig (r, lora_alpha, target_modules, often nested as `lora.r`), nanoGPT's (n_layer), or as
 // the settings here do. Names and values are mapped onto the settings, each mapping reported; a name
 // or value without a counterpart is left out with a warning, so that the import is a valid spec.
-import { loraTargets } from "../model/lora-config.ts";
+import type { LoraTarget } from "../model/lora-config.ts";
 import { targetSets } from "../trial/finetune-settings.ts";
 import { settingErrors } from "../trial/setting-errors.ts";
 import { knownSettings, type SettingName } from "../trial/settings-schema.ts";
@@ -119,17 +119,15 @@ function renamed(table: Record<string, string>, value: unknown): Translation {
   return name === undefined ? undefined : { value: name };
 }
 
-/**
- * The projections of each PEFT module name (a suffix of the modules' names), by core's names. A
- * projection with no LoRA target here (Llama's MLP gate) leaves the module without a counterpart.
- */
-const MODULES: Record<string, readonly string[]> = {
+/** The projections of each PEFT module name (a suffix of the modules' names), by core's names. */
+const MODULES: Record<string, readonly LoraTarget[]> = {
   // GPT-2: c_attn computes query, key and value; c_proj is both attention's output and the MLP's.
   c_attn: ["query", "key", "value"],
   "attn.c_proj": ["attentionOutput"],
   "mlp.c_proj": ["mlpOut"],
   c_proj: ["attentionOutput", "mlpOut"],
-  c_fc: ["mlpIn"],
+  // GPT-2's MLP has no gate: adapting "the MLP's input" there is what mlp and all sets do.
+  c_fc: ["mlpGate", "mlpIn"],
   // Llama, Mistral, Qwen.
   q_proj: ["query"],
   k_proj: ["key"],
@@ -141,7 +139,6 @@ const MODULES: Record<string, readonly string[]> = {
 };
 
 const targetSetNames = Object.keys(targetSets);
-const adaptable: ReadonlySet<string> = new Set(loraTargets);
 /** attentionOutput as the lora_targets description writes it: attention_output. */
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
@@ -155,12 +152,6 @@ function loraTargetSet(value: unknown): Translation {
     const segments = String(module).split(".");
     const found = MODULES[segments.slice(-2).join(".")] ?? MODULES[segments.at(-1) as string];
     if (found === undefined) return { none: `module ${JSON.stringify(module)} is not known here` };
-    const missing = found.filter((projection) => !adaptable.has(projection));
-    if (missing.length > 0) {
-      return {
-        none: `module ${JSON.stringify(module)} computes ${missing.map(snakeCase).join(", ")}, which takes no adapter here`,
-      };
-    }
     for (const projection of found) projections.add(projection);
   }
   const set = Object.entries(targetSets).find(

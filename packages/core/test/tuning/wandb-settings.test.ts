@@ -72,7 +72,7 @@ describe("W&B sweeps of Hugging Face and PEFT fine-tuning", () => {
       // GPT-2's c_attn computes query, key and value; c_proj both attention's output and the MLP's.
       lora_targets: {
         type: "categorical",
-        choices: ["query+value", "attention", "query+key+value", "all"],
+        choices: ["query+value", "attention", "all", "query+key+value"],
       },
       lora_rslora: { type: "categorical", choices: [true, false] },
       lr: { type: "categorical", choices: [0.00005, 0.0001, 0.0002, 0.0005] },
@@ -86,7 +86,7 @@ describe("W&B sweeps of Hugging Face and PEFT fine-tuning", () => {
       "lora.target_modules is mapped to lora_targets",
       'parameter "lora.target_modules": ["q_proj","v_proj"] is mapped to query+value',
       'parameter "lora.target_modules": ["q_proj","k_proj","v_proj","o_proj"] is mapped to attention',
-      'parameter "lora.target_modules": ["q_proj","k_proj","v_proj","o_proj","gate_proj","up_proj","down_proj"] is left out: module "gate_proj" computes mlp_gate, which takes no adapter here',
+      'parameter "lora.target_modules": ["q_proj","k_proj","v_proj","o_proj","gate_proj","up_proj","down_proj"] is mapped to all',
       'parameter "lora.target_modules": ["c_attn"] is mapped to query+key+value',
       'parameter "lora.target_modules": ["c_attn","c_proj","c_fc"] is mapped to all',
       'parameter "lora.target_modules": "all-linear" is mapped to all',

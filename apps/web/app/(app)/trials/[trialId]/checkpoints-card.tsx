@@ -14,6 +14,7 @@ export function CheckpointsCard({
   trialId,
   projectId,
   canEdit,
+  exportsAdapters,
   checkpoints,
   isPending,
   error,
@@ -22,6 +23,8 @@ export function CheckpointsCard({
   /** Known once the study is: members may make a checkpoint a model of this project. */
   projectId: string | undefined;
   canEdit: boolean;
+  /** A LoRA trial of a study's model: its adapters also export alone, in PEFT's layout. */
+  exportsAdapters: boolean;
   checkpoints: readonly Checkpoint[] | undefined;
   isPending: boolean;
   error: unknown;
@@ -88,6 +91,20 @@ export function CheckpointsCard({
                               of the {checkpoint.kind} checkpoint as a Hugging Face folder
                             </span>
                           </a>
+                          {exportsAdapters && (
+                            <a
+                              className="button secondary small"
+                              href={`/api/trials/${trialId}/checkpoints/${checkpoint.kind}/export?format=peft`}
+                              download
+                              data-testid={`export-adapter-${checkpoint.kind}`}
+                            >
+                              Export adapter
+                              <span className="visually-hidden">
+                                {" "}
+                                of the {checkpoint.kind} checkpoint in PEFT's layout
+                              </span>
+                            </a>
+                          )}
                           {canEdit && projectId && (
                             <PromoteCheckpoint
                               trialId={trialId}
@@ -109,8 +126,10 @@ export function CheckpointsCard({
             Best: saved at the trial's best evaluation. Last: its latest state, which training
             resumes from. Each file holds the weights, optimizer state and tokenizer. Export model
             gives a zipped Hugging Face folder (config.json, model.safetensors, tokenizer files, a
-            model card) that transformers' from_pretrained loads; Make a model adds it to the
-            project's models, for a study to fine-tune.
+            model card) that transformers' from_pretrained loads; a LoRA trial's Export adapter
+            gives its adapters alone (adapter_config.json, adapter_model.safetensors) for PEFT to
+            load onto the study's model. Make a model adds it to the project's models, for a study
+            to fine-tune.
           </p>
         </>
       )}

@@ -142,6 +142,11 @@ export function TrialPage({ trialId }: { trialId: string }) {
             trialId={trialId}
             projectId={projectId}
             canEdit={canEdit}
+            exportsAdapters={
+              spec.model !== undefined &&
+              trial.data.settings.ok &&
+              trial.data.settings.values.finetune === "lora"
+            }
             checkpoints={checkpoints.data}
             isPending={checkpoints.isPending}
             error={checkpoints.error}
