@@ -217,7 +217,7 @@ export const modelsRouter = {
   delete: teamProcedure("member", z.strictObject({ modelId })).mutation(async ({ ctx, input }) => {
     const model = await modelOrThrow(ctx.db, input.modelId);
     const users = (await listStudies(ctx.db, model.projectId)).filter((study) =>
-      [model.name, model.id].includes(String((study.spec as { model?: unknown }).model)),
+      [model.name, model.id].includes(String(study.spec.model)),
     );
     if (users.length > 0) {
       throw new TRPCError({
