@@ -15,7 +15,7 @@ import { TrialConfigError } from "../../src/trial/config-error.ts";
 import { checkpointModelFolder } from "../../src/trial/model-export.ts";
 import { runTrial, type TrialCheckpoint, trialSeeds } from "../../src/trial/run.ts";
 import { buildTrialPlan } from "../../src/trial/settings.ts";
-import { runLrRangeTest, runStrategy } from "../../src/trial/strategies.ts";
+import { runBatchSizeSweep, runLrRangeTest, runStrategy } from "../../src/trial/strategies.ts";
 import { parseStrategyRequest } from "../../src/trial/strategy-request.ts";
 import { prepareData } from "../../src/trial/task-data.ts";
 import { useWasmBackend } from "../tf-backend.ts";
@@ -46,9 +46,19 @@ beforeAll(async () => {
 /** LoRA on the pretrained model, in windows shorter than its context. */
 const lora = { finetune: "lora", lora_r: 2, seq_len: 16, batch_size: 4 };
 
-/** A model's mean loss on one batch. */
-function lossOn(model: GPT, batch: Batch): number {
-  const { loss } = validationMetrics(model, [batch]);
+/** A trial's plan from the pretrained model with the LoRA settings. */
+function planFromModel(steps: number) {
+  return buildTrialPlan(lora, {
+    task: "language-modelling",
+    dataset: text,
+    budget: { steps },
+    baseModel: readBaseModel(pretrained),
+  });
+}
+
+/** A model's mean loss on some batches; the model is freed. */
+function lossOn(model: GPT, batches: Batch[]): number {
+  const { loss } = validationMetrics(model, batches);
   disposeGPT(model);
   return loss;
 }
@@ -65,18 +75,13 @@ describe("an LR range test from a pretrained model", () => {
     expect(tf.memory().numTensors).toBe(before);
 
     // The batch the test trains on first, in the model's tokens.
-    const plan = buildTrialPlan(lora, {
-      task: "language-modelling",
-      dataset: text,
-      budget: { steps: 4 },
-      baseModel: readBaseModel(pretrained),
-    });
+    const plan = planFromModel(4);
     expect(plan.tokenizer.kind).toBe("hf");
     const seeds = trialSeeds(seed);
     const data = prepareData(plan, text, seeds.sampler);
     const batch = data.train.next();
-    const modelLoss = lossOn(loadBaseWeights(pretrained, plan.model), batch);
-    const randomLoss = lossOn(createGPT(plan.model, seeds.model), batch);
+    const modelLoss = lossOn(loadBaseWeights(pretrained, plan.model), [batch]);
+    const randomLoss = lossOn(createGPT(plan.model, seeds.model), [batch]);
     // LoRA's B starts at zero: before its first update the adapted model is the model itself.
     expect(result.curve[0]?.loss).toBeCloseTo(modelLoss, 4);
     expect(modelLoss).toBeLessThan(randomLoss - 0.5);
@@ -94,6 +99,20 @@ describe("an LR range test from a pretrained model", () => {
     await expect(runStrategy(request, { dataset: text })).rejects.toThrow(
       'the strategy starts from model "tiny-gpt2", but was given none of its files',
     );
+  });
+});
+
+describe("a batch-size sweep from a pretrained model", () => {
+  it("trains each candidate from the model: a few steps in, every loss is the model's, not a random start's", async () => {
+    const result = await runBatchSizeSweep(
+      { task: "language-modelling", dataset: text, settings: lora, seed: 5, baseModel: pretrained },
+      { batchSizes: [2, 4], tokenBudget: 16 * 4 * 2, scaling: "sqrt" },
+    );
+    // Two to four LoRA steps at a small LR barely move the model: its validation loss stays its own.
+    const plan = planFromModel(2);
+    const { validation } = prepareData(plan, text, trialSeeds(5).sampler);
+    const modelLoss = lossOn(loadBaseWeights(pretrained, plan.model), validation);
+    for (const point of result.curve) expect(point.loss).toBeCloseTo(modelLoss, 1);
   });
 });
 
