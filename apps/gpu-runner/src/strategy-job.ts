@@ -1,6 +1,6 @@
 // One strategy job (an LR range test or a batch-size strategy): claim the run, load its dataset and
-// the model it starts from, if any, run the strategy in a worker thread with its own TensorFlow.js, as trials run, and store its
-// result or why it failed. A cancel stops it; a runner shutting down puts it back on the queue, to
+// the model it starts from, if any, run the strategy in a worker thread with its own TensorFlow.js,
+// as trials run, and store its result or why it failed. A cancel stops it; a runner shutting down puts it back on the queue, to
 // start again on another runner.
 import { Worker } from "node:worker_threads";
 import { readDatasetSamples } from "@attune/control";

@@ -30,7 +30,7 @@ export function strategyKindLabel(kind: string): string {
   return STRATEGY_KIND_LABELS[kind] ?? kind;
 }
 
-/** The project's model a strategy run starts from, as its settings name it; none: random weights. */
+/** The model a strategy run starts from, as its settings name it; none: random weights. */
 export function strategyRunModel(run: { settings: Record<string, unknown> }): string | undefined {
   const { model } = run.settings;
   return typeof model === "string" ? model : undefined;

@@ -113,7 +113,7 @@ export function lrTestTrialSettings(spec: unknown): Record<string, number | stri
   return trial;
 }
 
-/** The project's model an LR range test starts from: the spec's, as its trials will; none: random weights. */
+/** The model an LR range test starts from: the spec's, as its trials will; none: random weights. */
 export function lrTestModel(spec: unknown): string | undefined {
   return isObject(spec) && typeof spec.model === "string" && spec.model !== ""
     ? spec.model

@@ -1,5 +1,5 @@
-// A model that training starts from (a study's `model`, a strategy run's): the project's, by name or
-// id, and ready.
+// A model that training starts from (a study's `model`, a strategy run's): the project's, by name
+// or id, and ready.
 import { type Executor, findModelByReference } from "@attune/db";
 
 /** Why the project's model named by `reference` cannot start trials, if it cannot. */

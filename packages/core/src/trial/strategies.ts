@@ -1,14 +1,14 @@
 /**
  * The tuning strategies that other tuners leave to the user (the LR range test and the three ways
  * to choose a batch size), run with the real trainer on a dataset and a trial's flat settings, the
- * way a runner runs them as jobs of their own. Each trains fresh models seeded as a trial is (given a
- * pretrained model, from its weights, architecture and tokenizer, as a trial starts), hands
- * the algorithm in tuning/strategies the callback it needs, frees every tensor however it ends, and
+ * way a runner runs them as jobs of their own. Each trains fresh models seeded as a trial is (given
+ * a pretrained model, from its weights, architecture and tokenizer, as a trial starts), hands the
+ * algorithm in tuning/strategies the callback it needs, frees every tensor however it ends, and
  * returns the algorithm's result as plain data (where a loss diverged to NaN or infinity, JSON has
  * null).
  *
- * A stored run's settings are a StrategyRequest (strategy-request.ts); runStrategy runs the strategy
- * its kind names.
+ * A stored run's settings are a StrategyRequest (strategy-request.ts); runStrategy runs the
+ * strategy its kind names.
  */
 import type { Fold } from "../data/batches.ts";
 import type { TextDataset } from "../data/text-dataset.ts";

@@ -23,7 +23,7 @@ import { useWasmBackend } from "../tf-backend.ts";
 useWasmBackend();
 
 let text: TextDataset;
-/** A tiny GPT-2 with a byte tokenizer, pretrained on the text: its loss is well below a random one's. */
+/** A tiny GPT-2 with a byte tokenizer, pretrained on the text: far below a random start's loss. */
 let pretrained: ModelFiles;
 
 beforeAll(async () => {
@@ -64,7 +64,7 @@ function lossOn(model: GPT, batches: Batch[]): number {
 }
 
 describe("an LR range test from a pretrained model", () => {
-  it("starts from the model's weights and tokenizer: its first loss is the model's on that batch", async () => {
+  it("starts from the model's weights and tokenizer: its first loss is the model's", async () => {
     const seed = 3;
     const before = tf.memory().numTensors;
     const result = await runLrRangeTest(
@@ -103,12 +103,12 @@ describe("an LR range test from a pretrained model", () => {
 });
 
 describe("a batch-size sweep from a pretrained model", () => {
-  it("trains each candidate from the model: a few steps in, every loss is the model's, not a random start's", async () => {
+  it("trains each candidate from the model: every loss stays the model's own", async () => {
     const result = await runBatchSizeSweep(
       { task: "language-modelling", dataset: text, settings: lora, seed: 5, baseModel: pretrained },
       { batchSizes: [2, 4], tokenBudget: 16 * 4 * 2, scaling: "sqrt" },
     );
-    // Two to four LoRA steps at a small LR barely move the model: its validation loss stays its own.
+    // Two to four LoRA steps at a small LR barely move the model.
     const plan = planFromModel(2);
     const { validation } = prepareData(plan, text, trialSeeds(5).sampler);
     const modelLoss = lossOn(loadBaseWeights(pretrained, plan.model), validation);

@@ -1,7 +1,7 @@
 "use client";
 // An LR range test from the new-study page: queued as a strategy run that a runner executes, from
-// the study's model when it names one, watched until it finishes, its loss drawn against the learning rate on a log axis, and its
-// suggested bounds applied to the form's learning rate.
+// the study's model when it names one, watched until it finishes, its loss drawn against the
+// learning rate on a log axis, and its suggested bounds applied to the form's learning rate.
 import { narrowLrBounds } from "@attune/core/spec";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
