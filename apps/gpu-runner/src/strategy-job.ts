@@ -1,6 +1,6 @@
-// One strategy job (an LR range test or a batch-size strategy): claim the run, load its dataset,
-// run the strategy in a worker thread with its own TensorFlow.js, as trials run, and store its
-// result or why it failed. A cancel stops it; a runner shutting down puts it back on the queue, to
+// One strategy job (an LR range test or a batch-size strategy): claim the run, load its dataset and
+// the model it starts from, if any, run the strategy in a worker thread with its own TensorFlow.js,
+// as trials run, and store its result or why it failed. A cancel stops it; a runner shutting down puts it back on the queue, to
 // start again on another runner.
 import { Worker } from "node:worker_threads";
 import { readDatasetSamples } from "@attune/control";
@@ -10,8 +10,10 @@ import {
   completeStrategyRun,
   type Database,
   failStrategyRun,
+  findModelByReference,
   getDataset,
   getStrategyRun,
+  readModelFiles,
   requeueStrategyRun,
   type StrategyRun,
 } from "@attune/db";
@@ -49,13 +51,17 @@ async function runClaimed(context: StrategyJobContext, run: StrategyRun): Promis
   }
   let work: StrategyWork;
   try {
+    const request = parseStrategyRequest(run.kind, run.settings);
     work = {
-      request: parseStrategyRequest(run.kind, run.settings),
+      request,
       // Built-in corpora are read from their package, uploads from the database.
       dataset: await readDatasetSamples(db, dataset),
+      ...(request.model !== undefined && {
+        baseModel: await readStartModel(db, run.projectId, request.model),
+      }),
     };
   } catch (error) {
-    // Settings or data that cannot be used: retrying will not help.
+    // Settings, data or a model that cannot be used: retrying will not help.
     await fail(db, run, (error as Error).message);
     return;
   }
@@ -119,6 +125,16 @@ async function runInWorker(
     context.shutdown.removeEventListener("abort", onShutdown);
     await worker.terminate();
   }
+}
+
+/** The files of the project's model that the run starts from; throws if it is not ready. */
+async function readStartModel(db: Database, projectId: string, reference: string) {
+  const model = await findModelByReference(db, projectId, reference);
+  if (model?.status !== "ready") {
+    const state = model ? `is ${model.status}` : "is not in the run's project";
+    throw new Error(`model "${reference}" ${state}: strategies start only from a ready model`);
+  }
+  return readModelFiles(db, model.id);
 }
 
 async function fail(db: Database, run: StrategyRun, error: string): Promise<void> {

@@ -16,7 +16,11 @@ port.on("message", (message: ToStrategyWorker) => {
 
 try {
   await selectBackend();
-  const result = await runStrategy(work.request, work.dataset, () => stopRequested);
+  const result = await runStrategy(work.request, {
+    dataset: work.dataset,
+    baseModel: work.baseModel,
+    stop: () => stopRequested,
+  });
   send({ type: "done", result });
 } catch (error) {
   send(

@@ -1,5 +1,6 @@
 // The messages between the runner and a trial's worker thread, typed once for both sides.
 import type { TextDataset } from "@attune/core/data";
+import type { ModelFiles } from "@attune/core/model";
 import type { TrialMetrics } from "@attune/core/spec";
 import type { EvalReport, StepReport } from "@attune/core/train";
 import type {
@@ -38,6 +39,8 @@ export type ToWorker =
 export interface StrategyWork {
   request: StrategyRequest;
   dataset: TextDataset;
+  /** The files of the model the request names, when it names one. */
+  baseModel?: ModelFiles;
 }
 
 export type StrategyToRunner =

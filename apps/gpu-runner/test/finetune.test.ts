@@ -1,58 +1,27 @@
 // A LoRA study on a model of its project, trained by a real runner process: every trial starts from
 // the model's weights with its tokenizer, saves the adapters alone, and its export merges them.
-import { createTokenizer, tokenizerFolderFiles } from "@attune/core/data";
-import {
-  createGPT,
-  disposeGPT,
-  exportHuggingFaceModel,
-  importHuggingFaceModel,
-} from "@attune/core/model";
-import { selectBackend } from "@attune/core/train";
+import { disposeGPT, importHuggingFaceModel } from "@attune/core/model";
 import { checkpointModelFolder } from "@attune/core/trial";
 import {
-  createModel,
   createStudy,
   getCheckpoint,
   getStudy,
   listTrials,
   readModelFiles,
-  setModelStatus,
-  storeBlob,
   updateStudyStatus,
 } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { describe, expect, it } from "vitest";
 import { seedFoxes, startRunner, trainingBudgetMs, until, useRunnerProcesses } from "./cluster.ts";
+import { storeModel } from "./stored-model.ts";
 
 const test = useTestDatabase();
 const runners = useRunnerProcesses();
 
-/** A small "pretrained" GPT-2 with a byte tokenizer, stored as a ready model of the project. */
-async function storeModel(projectId: string) {
-  await selectBackend();
-  const gpt = createGPT({ vocabSize: 257, seqLen: 32, layers: 1, dModel: 16, heads: 2 }, 3);
-  const folder = exportHuggingFaceModel(gpt, { bosTokenId: 256, eosTokenId: 256 });
-  disposeGPT(gpt);
-  for (const [name, bytes] of tokenizerFolderFiles(createTokenizer("byte")))
-    folder.set(name, bytes);
-  const files = [];
-  for (const [name, bytes] of folder) {
-    files.push({ name, sizeBytes: bytes.length, sha256: await storeBlob(test.db, bytes) });
-  }
-  const model = await createModel(test.db, {
-    projectId,
-    name: "tiny-gpt2",
-    source: "upload",
-    files,
-  });
-  await setModelStatus(test.db, model.id, { status: "ready", architecture: "gpt2" });
-  return model;
-}
-
 describe("a LoRA study on a model of the project", () => {
   it("trains every trial from the model and exports each merged", async () => {
     const { project } = await seedFoxes(test.db);
-    const model = await storeModel(project.id);
+    const model = await storeModel(test.db, project.id);
     const study = await createStudy(test.db, {
       projectId: project.id,
       name: "lora",

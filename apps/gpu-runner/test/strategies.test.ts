@@ -1,5 +1,14 @@
 // Strategy runs trained by a runner process, through the queue, against a real PostgreSQL.
-import { cancelStrategyRun, createStrategyRun, getStrategyRun, JobQueue } from "@attune/db";
+import { readDatasetSamples } from "@attune/control";
+import { parseStrategyRequest, runStrategy } from "@attune/core/trial";
+import {
+  cancelStrategyRun,
+  createStrategyRun,
+  getStrategyRun,
+  JobQueue,
+  readModelFiles,
+  setModelStatus,
+} from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,6 +20,7 @@ import {
   trainingBudgetMs,
   until,
 } from "./cluster.ts";
+import { storeModel } from "./stored-model.ts";
 
 const test = useTestDatabase();
 let queue: JobQueue;
@@ -27,8 +37,11 @@ afterAll(async () => {
   await queue.stop();
 });
 
-async function runOn(settings: Record<string, unknown>) {
-  const { project, owner, dataset } = await seedFoxes(test.db);
+async function runOn(
+  settings: Record<string, unknown>,
+  seeded?: Awaited<ReturnType<typeof seedFoxes>>,
+) {
+  const { project, owner, dataset } = seeded ?? (await seedFoxes(test.db));
   return createStrategyRun(test.db, queue, {
     projectId: project.id,
     datasetId: dataset.id,
@@ -103,6 +116,36 @@ describe("strategy runs on a runner", () => {
     expect(await getStrategyRun(test.db, long.id)).toMatchObject({
       status: "cancelled",
       result: null,
+    });
+  });
+
+  it("start from a model of the project, as trials do, and only from a ready one", async () => {
+    const foxes = await seedFoxes(test.db);
+    const model = await storeModel(test.db, foxes.project.id);
+    const settings = {
+      model: "tiny-gpt2",
+      trial: { seq_len: 16, batch_size: 4, finetune: "lora", lora_r: 2 },
+      options: { minLr: 1e-4, maxLr: 1e-1, steps: 5 },
+    };
+    const run = await finished((await runOn(settings, foxes)).id);
+    expect(run).toMatchObject({ status: "completed", error: null });
+    // The same test here, from the model's files, takes the same steps: the runner read the model.
+    const expected = await runStrategy(parseStrategyRequest("lr-range-test", settings), {
+      dataset: await readDatasetSamples(test.db, foxes.dataset),
+      baseModel: await readModelFiles(test.db, model.id),
+    });
+    const losses = (result: unknown) =>
+      (result as { curve: { loss: number }[] }).curve.map((point) => point.loss);
+    expect(losses(run.result)).toHaveLength(5);
+    losses(run.result).forEach((loss, i) => {
+      expect(loss).toBeCloseTo(losses(expected)[i] ?? Number.NaN, 4);
+    });
+
+    await setModelStatus(test.db, model.id, { status: "failed", error: "bad weights" });
+    const refused = await finished((await runOn(settings, foxes)).id);
+    expect(refused).toMatchObject({
+      status: "failed",
+      error: 'model "tiny-gpt2" is failed: strategies start only from a ready model',
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   bestValuesText,
   strategyKindLabel,
   strategyResultSummary,
+  strategyRunModel,
 } from "./project-lists.ts";
 
 const spec = {
@@ -71,6 +72,13 @@ describe("strategyKindLabel", () => {
   it("names the kinds, and passes an unknown one through", () => {
     expect(strategyKindLabel("lr-range-test")).toBe("LR range test");
     expect(strategyKindLabel("new-kind")).toBe("new-kind");
+  });
+});
+
+describe("strategyRunModel", () => {
+  it("names the model a run starts from, none for random weights", () => {
+    expect(strategyRunModel({ settings: { model: "gpt2", trial: {} } })).toBe("gpt2");
+    expect(strategyRunModel({ settings: { trial: {} } })).toBeUndefined();
   });
 });
 

@@ -30,6 +30,12 @@ export function strategyKindLabel(kind: string): string {
   return STRATEGY_KIND_LABELS[kind] ?? kind;
 }
 
+/** The model a strategy run starts from, as its settings name it; none: random weights. */
+export function strategyRunModel(run: { settings: Record<string, unknown> }): string | undefined {
+  const { model } = run.settings;
+  return typeof model === "string" ? model : undefined;
+}
+
 function numberField(result: Record<string, unknown>, key: string): number | undefined {
   const value = result[key];
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;

@@ -267,3 +267,35 @@ describe("a study that starts from a model", () => {
     expect(after.map((model) => model.id)).not.toContain(unused?.id);
   });
 });
+
+describe("a strategy run that starts from a model", () => {
+  const lrRangeTest = (model: string, trial: Record<string, number> = {}) =>
+    member().strategies.create({
+      datasetId: world.dataset.id,
+      kind: "lr-range-test",
+      model,
+      trial,
+    });
+
+  it("names a ready model of the dataset's project, by name or id", async () => {
+    expect((await lrRangeTest("ready")).settings).toMatchObject({ model: "ready" });
+    const byId = await lrRangeTest(world.readyModel.id);
+    expect(byId.settings).toMatchObject({ model: world.readyModel.id });
+  });
+
+  it("is refused a model that is not ready, not the project's, or settings the model decides", async () => {
+    await expect(lrRangeTest("uploading")).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/^model: model "uploading" is uploading: trials start only/),
+    });
+    await expect(lrRangeTest("nope")).rejects.toThrow(/^model: the project has no model "nope"/);
+    const other = await seedWorld(api.db, people);
+    await expect(lrRangeTest(other.readyModel.id)).rejects.toThrow(
+      `model: the project has no model "${other.readyModel.id}"`,
+    );
+    await expect(lrRangeTest("ready", { d_model: 64 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining('trial.d_model: "d_model" comes from the model "ready"'),
+    });
+  });
+});

@@ -6,9 +6,11 @@ import { join } from "node:path";
 import {
   claimStrategyRun,
   completeStrategyRun,
+  createModel,
   failStrategyRun,
   listStrategyRuns,
   registerRunner,
+  setModelStatus,
 } from "@attune/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -114,6 +116,27 @@ describe("attune strategies run", () => {
     expect(run.kind).toBe(kind);
     expect(run.settings.options).toMatchObject(example.options);
     expect(run.settings.trial).toEqual(example.trial);
+  });
+
+  it("starts from a ready model of the project with --model, and names one it cannot", async () => {
+    // Ready is all the server checks; the runner reads the files.
+    const model = await createModel(cli.server.db, {
+      projectId: cli.project.id,
+      name: "tiny",
+      source: "upload",
+      files: [{ name: "config.json", sizeBytes: 2, sha256: "0".repeat(64) }],
+    });
+    await setModelStatus(cli.server.db, model.id, { status: "ready" });
+    const run = await runStrategyJson("lr-range-test", "--model", "tiny");
+    expect(run.settings).toMatchObject({ model: "tiny" });
+    expectOneLineFailure(
+      await runStrategy("lr-range-test", "--model", "nope"),
+      'model: the project has no model "nope" (BAD_REQUEST)',
+    );
+    expectOneLineFailure(
+      await runStrategy("sequence-length", "--model", "tiny"),
+      "--model is an option of lr-range-test and batch-size, which train",
+    );
   });
 
   it("lets flags override the file's options", async () => {

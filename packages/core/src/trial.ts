@@ -16,12 +16,10 @@ export {
 } from "./trial/model-export.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
 export { parseTrialSettings, type TrialDataset, trialBudget } from "./trial/settings.ts";
+export { runStrategy, type StrategyResult, StrategyStoppedError } from "./trial/strategies.ts";
 export {
   parseStrategyRequest,
-  runStrategy,
   type StrategyKind,
   type StrategyRequest,
-  type StrategyResult,
-  StrategyStoppedError,
   strategyOptionsSchemas,
-} from "./trial/strategies.ts";
+} from "./trial/strategy-request.ts";

@@ -15,7 +15,7 @@ import {
   parseStrategyRequest,
   type StrategyKind,
   strategyOptionsSchemas,
-} from "../src/trial/strategies.ts";
+} from "../src/trial/strategy-request.ts";
 import { askWithinConstraints } from "../src/tuning/constraints/ask.ts";
 import { settingCheck } from "../src/tuning/constraints/study-constraints.ts";
 import { prunerSpecSchema } from "../src/tuning/pruner-spec.ts";

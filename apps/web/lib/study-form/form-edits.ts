@@ -113,6 +113,13 @@ export function lrTestTrialSettings(spec: unknown): Record<string, number | stri
   return trial;
 }
 
+/** The model an LR range test starts from: the spec's, as its trials will; none: random weights. */
+export function lrTestModel(spec: unknown): string | undefined {
+  return isObject(spec) && typeof spec.model === "string" && spec.model !== ""
+    ? spec.model
+    : undefined;
+}
+
 /**
  * A W&B sweep's parts merged into a spec: the sweep decides what is searched and how (objectives
  * when it names a metric, search space, sampler, pruner, trial count and name when it has them);

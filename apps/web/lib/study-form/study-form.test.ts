@@ -11,6 +11,7 @@ import { OBJECTIVE_METRICS, prunersFor, SETTINGS, samplersFor, summaryOf } from 
 import {
   applyLrBounds,
   attentionKind,
+  lrTestModel,
   lrTestTrialSettings,
   mergeWandbImport,
   setObjectives,
@@ -394,6 +395,15 @@ describe("the LR range test", () => {
     );
     expect(lrTestTrialSettings(spec)).toEqual({ seq_len: 64, d_model: 128, heads: 4 });
     expect(lrTestTrialSettings("not a spec")).toEqual({});
+  });
+
+  it("starts from the spec's model, with its fine-tuning settings, as the trials will", () => {
+    const form = { ...defaultStudyForm({ dataset: "d" }), model: "gpt2" };
+    const spec = formToSpec(withRow(form, "finetune", { mode: "fixed", value: "lora" }));
+    expect(lrTestModel(spec)).toBe("gpt2");
+    expect(lrTestTrialSettings(spec)).toEqual({ seq_len: 64, finetune: "lora" });
+    expect(lrTestModel(formToSpec(defaultStudyForm({ dataset: "d" })))).toBeUndefined();
+    expect(lrTestModel({ model: "" })).toBeUndefined();
   });
 });
 

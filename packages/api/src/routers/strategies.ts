@@ -9,6 +9,7 @@ import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
 import { datasetId, projectId } from "../inputs.ts";
+import { modelProblem } from "../models/start-model.ts";
 import { notFound, teamProcedure } from "../trpc.ts";
 
 const strategyRunId = z.uuid();
@@ -21,6 +22,11 @@ function strategyRequestOf<K extends StrategyKind>(kind: K) {
     options: (strategyOptionsSchemas[kind] as z.ZodType).prefault({}),
     /** A trial's flat settings (model, optimizer, batches) the strategy trains with. */
     trial: z.record(z.string().max(100), paramValueSchema).optional(),
+    /**
+     * A ready model of the dataset's project, by name or id, to start from instead of random
+     * weights, as a study's `model`: the trial settings leave its architecture and tokenizer to it.
+     */
+    model: z.string().min(1).max(200).optional(),
     seed: seedSchema.optional(),
   });
 }
@@ -33,9 +39,9 @@ const strategyRequest = z.discriminatedUnion("kind", [
 ]);
 
 /** The settings a runner will run with, checked as it will check them. */
-function checkedSettings({ kind, options, trial, seed }: z.output<typeof strategyRequest>) {
+function checkedSettings({ kind, options, trial, model, seed }: z.output<typeof strategyRequest>) {
   try {
-    return parseStrategyRequest(kind, { options, trial, seed });
+    return parseStrategyRequest(kind, { options, trial, model, seed });
   } catch (error) {
     throw new TRPCError({ code: "BAD_REQUEST", message: (error as Error).message, cause: error });
   }
@@ -43,13 +49,16 @@ function checkedSettings({ kind, options, trial, seed }: z.output<typeof strateg
 
 export const strategiesRouter = {
   /**
-   * Queues an LR range test or a batch-size strategy on one of the project's datasets; a runner
-   * picks it up as a job of its own. The trial settings are checked now, as the runner will.
+   * Queues an LR range test or a batch-size strategy on one of the project's datasets, from
+   * random weights or from one of its models; a runner picks it up as a job of its own. The trial
+   * settings and the model are checked now, as the runner will.
    */
   create: teamProcedure("member", strategyRequest).mutation(async ({ ctx, input }) => {
     const dataset = await getDataset(ctx.db, input.datasetId);
     if (!dataset) throw notFound("dataset", input.datasetId);
     const { kind, ...settings } = checkedSettings(input);
+    const problem = input.model && (await modelProblem(ctx.db, dataset.projectId, input.model));
+    if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: `model: ${problem}` });
     const queue = await ctx.jobQueue();
     return audited(
       ctx,
@@ -66,7 +75,7 @@ export const strategiesRouter = {
         action: "strategy.create",
         targetType: "strategyRun",
         targetId: run.id,
-        details: { kind, datasetId: dataset.id },
+        details: { kind, datasetId: dataset.id, ...(input.model && { model: input.model }) },
       }),
     );
   }),

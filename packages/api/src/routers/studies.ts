@@ -19,7 +19,6 @@ import {
   createStudy,
   type Executor,
   FINISHED_STUDY_STATUSES,
-  findModelByReference,
   getStudy,
   getTrial,
   getTrialByNumber,
@@ -34,6 +33,7 @@ import { TRPCError, type TRPCRouterRecord, tracked } from "@trpc/server";
 import { z } from "zod";
 import { audited } from "../audit.ts";
 import { displayName, projectId, studyId } from "../inputs.ts";
+import { modelProblem } from "../models/start-model.ts";
 import { authedProcedure, notFound, teamProcedure } from "../trpc.ts";
 
 const MAX_SPEC_CHARACTERS = 1024 * 1024;
@@ -82,20 +82,6 @@ async function checkSpec(
     }
   }
   return errors.length === 0 ? result : { ok: false, errors };
-}
-
-/** Why the project's model named by a spec cannot start trials, if it cannot. */
-async function modelProblem(
-  db: Executor,
-  projectId: string,
-  reference: string,
-): Promise<string | undefined> {
-  const model = await findModelByReference(db, projectId, reference);
-  if (!model) return `the project has no model "${reference}"`;
-  if (model.status !== "ready") {
-    return `model "${model.name}" is ${model.status}${model.error ? ` (${model.error})` : ""}: trials start only from a ready model, its upload complete and checked`;
-  }
-  return undefined;
 }
 
 /**

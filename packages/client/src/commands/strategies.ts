@@ -180,6 +180,7 @@ export const strategyCommands = [
     args: ["strategy"],
     options: {
       dataset: { type: "string" },
+      model: { type: "string" },
       file: { type: "string", short: "f" },
       method: { type: "string" },
       "min-lr": { type: "string" },
@@ -189,9 +190,10 @@ export const strategyCommands = [
       rounding: { type: "string" },
       ...WAIT_OPTIONS,
     },
-    usage: "--dataset <id> [-f <options.yaml>] [--wait] [--interval <seconds>]",
+    usage: "--dataset <id> [--model <name|id>] [-f <options.yaml>] [--wait] [--interval <seconds>]",
     details: [
       `<strategy>: ${STRATEGIES.join(" | ")}`,
+      "--model: a ready model of the dataset's project to train from, as a study's model (lr-range-test, batch-size)",
       "-f: YAML or JSON { options: {...}, trial: {...} }, as in examples/strategies/<kind>.yaml",
       "lr-range-test: [--min-lr <lr>] [--max-lr <lr>] [--steps <n>]",
       `batch-size: [--method ${Object.keys(BATCH_SIZE_METHODS).join("|")}] (default ${DEFAULT_BATCH_SIZE_METHOD})`,
@@ -215,6 +217,9 @@ export const strategyCommands = [
 
       if (kind === "sequence-length") {
         if (file.trial) throw new Error(`${flags.file}: sequence-length has no trial settings`);
+        if (flags.model !== undefined) {
+          throw new UsageError("--model is an option of lr-range-test and batch-size, which train");
+        }
         const recommendation = await client.datasets.recommendSequenceLength.query({
           datasetId,
           ...options,
@@ -223,7 +228,13 @@ export const strategyCommands = [
       }
 
       // The server checks the options against the kind, and names what is wrong.
-      const request = { datasetId, kind, options, trial: file.trial } as StrategyRequest;
+      const request = {
+        datasetId,
+        kind,
+        options,
+        trial: file.trial,
+        ...(flags.model !== undefined && { model: flags.model }),
+      } as StrategyRequest;
       const run = await client.strategies.create.mutate(request);
       output.emit(flags.wait ? await waitForRun(client, run, interval, output) : run, describeRun);
     },

@@ -1,21 +1,20 @@
 /**
  * The tuning strategies that other tuners leave to the user (the LR range test and the three ways
  * to choose a batch size), run with the real trainer on a dataset and a trial's flat settings, the
- * way a runner runs them as jobs of their own. Each trains fresh models seeded as a trial is, hands
- * the algorithm in tuning/strategies the callback it needs, frees every tensor however it ends, and
+ * way a runner runs them as jobs of their own. Each trains fresh models seeded as a trial is (given
+ * a pretrained model, from its weights, architecture and tokenizer, as a trial starts), hands the
+ * algorithm in tuning/strategies the callback it needs, frees every tensor however it ends, and
  * returns the algorithm's result as plain data (where a loss diverged to NaN or infinity, JSON has
  * null).
  *
- * A stored run's settings are a StrategyRequest: parseStrategyRequest checks them, naming every
- * problem, and runStrategy runs the strategy its kind names.
+ * A stored run's settings are a StrategyRequest (strategy-request.ts); runStrategy runs the
+ * strategy its kind names.
  */
-import { z } from "zod";
 import type { Fold } from "../data/batches.ts";
 import type { TextDataset } from "../data/text-dataset.ts";
-import { disposeGPT } from "../model/gpt.ts";
+import type { ModelFiles } from "../model/hf-folder.ts";
+import { disposeWithBase } from "../train/finetune.ts";
 import { type Budget, Trainer } from "../train/trainer.ts";
-import { paramValueSchema } from "../tuning/space.ts";
-import { studySpecSchema } from "../tuning/spec.ts";
 import {
   type CrossValidatedBatchSize,
   crossValidateBatchSizes,
@@ -29,7 +28,7 @@ import {
   type LrRangeTestOptions,
   lrRangeTest,
 } from "../tuning/strategies/lr-range-test.ts";
-import { TrialConfigError } from "./config-error.ts";
+import { readBaseModel } from "./base-model.ts";
 import { objectiveValue } from "./metrics.ts";
 import { freshStart, runTrial, stopRequested, trialSeeds } from "./run.ts";
 import {
@@ -38,6 +37,7 @@ import {
   type TrialSettingsInput,
   type TrialTask,
 } from "./settings.ts";
+import type { StrategyOptions, StrategyRequest } from "./strategy-request.ts";
 import { prepareData } from "./task-data.ts";
 
 export interface StrategyInput {
@@ -47,6 +47,11 @@ export interface StrategyInput {
   settings: TrialSettingsInput;
   /** Seeds the weights, the batches and dropout, as a trial's seed does. */
   seed: number;
+  /**
+   * A pretrained model's Hugging Face folder to start from, as a trial's `baseModel`: its
+   * architecture and tokenizer replace the settings', its weights the random start.
+   */
+  baseModel?: ModelFiles;
   /** Checked between steps: an aborted signal, or a function returning true, stops the strategy. */
   stop?: AbortSignal | (() => boolean);
 }
@@ -59,108 +64,32 @@ export class StrategyStoppedError extends Error {
   }
 }
 
-const count = (min: number) => z.number().int({ error: "must be a whole number" }).min(min);
-const batchSizes = z.array(count(1)).min(1, { error: "needs at least one batch size" });
-/** Tokens each candidate trains on, the same for all so that they compare fairly. */
-const tokenBudget = count(1);
-
-/** Each strategy's options, checked and defaulted; the algorithms check the rules across options. */
-export const strategyOptionsSchemas = {
-  "lr-range-test": z.strictObject({
-    minLr: z.number().positive().default(1e-6),
-    maxLr: z.number().positive().default(1),
-    steps: count(2).default(100),
-    smoothing: z.number().min(0).lt(1).optional(),
-    divergeFactor: z.number().gt(1).optional(),
-    skipStart: count(0).optional(),
-    skipEnd: count(0).optional(),
-  }),
-  "batch-size-cross-validation": z.strictObject({
-    batchSizes,
-    folds: count(2).default(3),
-    tokenBudget,
-  }),
-  "batch-size-sweep": z.strictObject({
-    batchSizes,
-    tokenBudget,
-    /** Square root suits Adam(W), the default optimizer; linear suits SGD. */
-    scaling: z.enum(["linear", "sqrt"]).default("sqrt"),
-    /** Default: the settings' batch_size and lr. */
-    baseBatchSize: count(1).optional(),
-    baseLr: z.number().positive().optional(),
-    tolerance: z.number().min(0).optional(),
-  }),
-  "gradient-noise-scale": z.strictObject({
-    smallBatch: count(1),
-    bigBatch: count(2),
-    /** Pairs of measurements, averaged. */
-    count: count(1).default(10),
-    /** Steps trained at smallBatch before measuring: the noise scale at initialisation means little. */
-    trainSteps: count(1).default(50),
-  }),
-};
-
-export type StrategyKind = keyof typeof strategyOptionsSchemas;
-
-export type StrategyOptions<K extends StrategyKind> = z.output<(typeof strategyOptionsSchemas)[K]>;
-
-/** What a stored strategy run asks for: the trial it trains and the strategy's options. */
-export type StrategyRequest = {
-  [K in StrategyKind]: {
-    kind: K;
-    task: TrialTask;
-    seed: number;
-    /** A trial's flat settings, as a study's fixed settings. */
-    trial: TrialSettingsInput;
-    options: StrategyOptions<K>;
-  };
-}[StrategyKind];
-
-/**
- * Checks a run's settings (`{ task?, seed?, trial?, options? }`) for a strategy, and the trial
- * settings within; throws a TrialConfigError naming every problem.
- */
-export function parseStrategyRequest(kind: StrategyKind, settings: unknown): StrategyRequest {
-  const options: z.ZodType = strategyOptionsSchemas[kind];
-  const schema = z.strictObject({
-    task: studySpecSchema.shape.task.default("language-modelling"),
-    seed: count(0)
-      .max(2 ** 32 - 1)
-      .default(0),
-    trial: z.record(z.string(), paramValueSchema).default({}),
-    options: options.prefault({}),
-  });
-  const parsed = schema.safeParse(settings);
-  if (!parsed.success) {
-    throw new TrialConfigError(
-      parsed.error.issues.map((issue) => {
-        const path = issue.path.join(".");
-        return path === "" ? issue.message : `${path}: ${issue.message}`;
-      }),
-    );
-  }
-  parseTrialSettings(parsed.data.trial);
-  return { kind, ...parsed.data } as StrategyRequest;
-}
-
 export type StrategyResult =
   | LrRangeResult
   | Awaited<ReturnType<typeof runBatchSizeCrossValidation>>
   | Awaited<ReturnType<typeof runBatchSizeSweep>>
   | GradientNoiseScale;
 
-/** Runs the strategy a checked request names. */
+/**
+ * Runs the strategy a checked request names, on the dataset and, when the request names a model,
+ * that model's files.
+ */
 export async function runStrategy(
   request: StrategyRequest,
-  dataset: TextDataset,
-  stop?: StrategyInput["stop"],
+  run: Pick<StrategyInput, "dataset" | "baseModel" | "stop">,
 ): Promise<StrategyResult> {
+  if ((request.model === undefined) !== (run.baseModel === undefined)) {
+    throw new Error(
+      request.model === undefined
+        ? "the strategy was given a model's files, but its request names no model"
+        : `the strategy starts from model "${request.model}", but was given none of its files`,
+    );
+  }
   const input: StrategyInput = {
+    ...run,
     task: request.task,
-    dataset,
     settings: request.trial,
     seed: request.seed,
-    stop,
   };
   switch (request.kind) {
     case "lr-range-test":
@@ -285,18 +214,19 @@ async function validationLossAfter(
 }
 
 /**
- * A fresh model, optimizer and training batches for the settings, as a trial starts, driven by
- * `use` through a Trainer; freed however `use` ends.
+ * A fresh model (or the pretrained base), optimizer and training batches for the settings, as a
+ * trial starts, driven by `use` through a Trainer; freed however `use` ends.
  */
 async function withTrainer<T>(
   input: StrategyInput,
   budget: Budget,
   use: (trainer: Trainer) => Promise<T>,
 ): Promise<T> {
-  const plan = buildTrialPlan(input.settings, { ...input, budget });
+  const baseModel = input.baseModel && readBaseModel(input.baseModel);
+  const plan = buildTrialPlan(input.settings, { ...input, budget, baseModel });
   const seeds = trialSeeds(input.seed);
   const data = prepareData(plan, input.dataset, seeds.sampler);
-  const { model, optimizer } = freshStart(plan, seeds.model);
+  const { model, optimizer } = freshStart(plan, seeds.model, baseModel);
   try {
     const trainer = new Trainer({
       model,
@@ -314,7 +244,8 @@ async function withTrainer<T>(
     });
     return await use(trainer);
   } finally {
-    disposeGPT(model);
+    // A fine-tuned model's frozen base is freed with it.
+    disposeWithBase(model);
     optimizer.dispose();
   }
 }

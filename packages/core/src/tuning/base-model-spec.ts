@@ -1,11 +1,11 @@
-// What a study that starts from a pretrained model (its `model`) may not say: the model's
-// architecture and tokenizer are its own.
+// What a study or a strategy run that starts from a pretrained model (its `model`) may not say:
+// the model's architecture and tokenizer are its own.
 import { ARCHITECTURE_SETTINGS } from "../trial/settings-schema.ts";
 
 export const CLASSIFICATION_FROM_MODEL =
   "task classification cannot start from a pretrained model: it has no classifier head";
 
-/** The settings a pretrained model decides: a study that starts from one sets none of them. */
+/** The settings a pretrained model decides: what starts from one sets none of them. */
 export const MODEL_DECIDES: ReadonlySet<string> = new Set([...ARCHITECTURE_SETTINGS, "tokenizer"]);
 
 interface SpecWithModel {
@@ -22,19 +22,13 @@ export function baseModelSpecIssues(spec: SpecWithModel): { path: string[]; mess
       .filter((name) => MODEL_DECIDES.has(name))
       .map((name) => ({
         path: [part, name],
-        message: `"${name}" comes from the model "${spec.model}": a study that starts from a model keeps its architecture and tokenizer`,
+        message: `"${name}" comes from the model "${spec.model}": training that starts from a model keeps its architecture and tokenizer`,
       }));
   return [
     ...decided("fixed"),
     ...decided("searchSpace"),
     ...(spec.task === "classification"
-      ? [
-          {
-            path: ["model"],
-            message:
-              "task classification cannot start from a pretrained model: it has no classifier head",
-          },
-        ]
+      ? [{ path: ["model"], message: CLASSIFICATION_FROM_MODEL }]
       : []),
   ];
 }

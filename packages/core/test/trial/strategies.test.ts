@@ -5,7 +5,6 @@ import { loadCorpus } from "../../src/data/corpora.ts";
 import type { TextDataset } from "../../src/data/text-dataset.ts";
 import { TrialConfigError } from "../../src/trial/config-error.ts";
 import {
-  parseStrategyRequest,
   runBatchSizeCrossValidation,
   runBatchSizeSweep,
   runGradientNoiseScale,
@@ -14,6 +13,7 @@ import {
   type StrategyInput,
   StrategyStoppedError,
 } from "../../src/trial/strategies.ts";
+import { parseStrategyRequest } from "../../src/trial/strategy-request.ts";
 import { useWasmBackend } from "../tf-backend.ts";
 
 useWasmBackend();
@@ -147,7 +147,7 @@ describe("parseStrategyRequest and runStrategy", () => {
       maxLr: 1,
       steps: 100,
     });
-    const result = await runStrategy(request, input.dataset);
+    const result = await runStrategy(request, { dataset: input.dataset });
     expect("curve" in result && result.curve).toHaveLength(10);
   });
 

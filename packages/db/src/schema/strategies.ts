@@ -32,7 +32,7 @@ export const strategyRuns = pgTable(
       .notNull()
       .references(() => datasets.id, { onDelete: "cascade" }),
     kind: strategyKind().notNull(),
-    /** The strategy's options and the trial settings it trains with. */
+    /** The strategy's options, the trial settings it trains with and the model it starts from. */
     settings: jsonb().$type<Record<string, unknown>>().notNull(),
     status: strategyRunStatus().notNull().default("queued"),
     /** The strategy's result (recommendation and evidence), as packages/core returns it. */

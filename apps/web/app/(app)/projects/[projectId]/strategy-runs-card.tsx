@@ -4,7 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { CostNote } from "~/components/cost-note.tsx";
 import { Card, DataTable, Empty, QueryState, StateBadge } from "~/components/ui.tsx";
 import { formatAge } from "~/lib/format.ts";
-import { batchSizeCost, strategyKindLabel, strategyResultSummary } from "~/lib/project-lists.ts";
+import {
+  batchSizeCost,
+  strategyKindLabel,
+  strategyResultSummary,
+  strategyRunModel,
+} from "~/lib/project-lists.ts";
 import { useTRPC } from "~/lib/trpc.tsx";
 import { pricingFor, useRunnerSpeed } from "~/lib/use-pricing.ts";
 import { POLL_MS } from "./poll.ts";
@@ -53,7 +58,12 @@ export function StrategyRunsCard({ projectId }: { projectId: string }) {
           >
             {data.map((run) => (
               <tr key={run.id} data-testid="strategy-run-row">
-                <td>{strategyKindLabel(run.kind)}</td>
+                <td>
+                  {strategyKindLabel(run.kind)}
+                  {strategyRunModel(run) && (
+                    <span className="muted"> from the model {strategyRunModel(run)}</span>
+                  )}
+                </td>
                 <td>{datasetById.get(run.datasetId)?.name ?? "–"}</td>
                 <td>
                   <StateBadge state={run.status} />

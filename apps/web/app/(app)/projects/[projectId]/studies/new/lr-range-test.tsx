@@ -1,7 +1,7 @@
 "use client";
-// An LR range test from the new-study page: queued as a strategy run that a runner executes,
-// watched until it finishes, its loss drawn against the learning rate on a log axis, and its
-// suggested bounds applied to the form's learning rate.
+// An LR range test from the new-study page: queued as a strategy run that a runner executes, from
+// the study's model when it names one, watched until it finishes, its loss drawn against the
+// learning rate on a log axis, and its suggested bounds applied to the form's learning rate.
 import { narrowLrBounds } from "@attune/core/spec";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -24,6 +24,7 @@ export function LrRangeTestPanel({
   datasets,
   datasetName,
   trialSettings,
+  model,
   seed,
   canEdit,
   onApply,
@@ -34,6 +35,8 @@ export function LrRangeTestPanel({
   datasetName: string;
   /** The study's fixed settings the test trains with. */
   trialSettings: Record<string, number | string | boolean>;
+  /** The project's model the study starts from, by name or id; none: random weights. */
+  model: string | undefined;
   seed: number | undefined;
   canEdit: boolean;
   onApply: (bounds: { low: number; high: number }) => void;
@@ -53,8 +56,9 @@ export function LrRangeTestPanel({
   const chosen = datasets.find((dataset) => dataset.id === datasetId) ?? formDataset ?? datasets[0];
   const pricing = pricingFor(chosen, useRunnerSpeed(projectId));
   const stepCount = Number(steps);
+  // Priced by the settings' architecture, which a model replaces with its own.
   const cost =
-    pricing && Number.isInteger(stepCount) && stepCount > 0
+    model === undefined && pricing && Number.isInteger(stepCount) && stepCount > 0
       ? runCost({ settings: trialSettings, steps: stepCount, pricing })
       : undefined;
 
@@ -85,6 +89,7 @@ export function LrRangeTestPanel({
       kind: "lr-range-test",
       options: { minLr: Number(minLr), maxLr: Number(maxLr), steps: Number(steps) },
       trial: trialSettings,
+      ...(model === undefined ? {} : { model }),
       ...(seed === undefined ? {} : { seed }),
     });
   };
@@ -95,6 +100,16 @@ export function LrRangeTestPanel({
       <p className={`muted ${styles.panelIntro}`}>
         One short run that raises the learning rate exponentially and records the loss; a runner
         trains it with the study's fixed settings. Its suggestion narrows the learning-rate range.
+      </p>
+      <p className={styles.tinyNote} data-testid="lr-test-start">
+        {model === undefined ? (
+          "It starts from random weights, as the study's trials do."
+        ) : (
+          <>
+            It starts from the model <strong>{model}</strong>, fine-tuned as the study's trials will
+            be.
+          </>
+        )}
       </p>
       <div className={styles.optionGrid}>
         <label className="field">

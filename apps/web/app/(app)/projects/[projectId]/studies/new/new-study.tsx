@@ -10,6 +10,7 @@ import { useEffect, useRef } from "react";
 import { Card, Loading, PageError, PageHeader, projectCrumbs } from "~/components/ui.tsx";
 import {
   applyLrBounds,
+  lrTestModel,
   lrTestTrialSettings,
   mergeWandbImport,
   specWithLrBounds,
@@ -150,6 +151,7 @@ export function NewStudyPage({ projectId }: { projectId: string }) {
                 datasets={datasetList}
                 datasetName={form.dataset}
                 trialSettings={lrTestTrialSettings(textSpec)}
+                model={lrTestModel(textSpec)}
                 seed={typeof written.seed === "number" ? written.seed : undefined}
                 canEdit={canEdit}
                 onApply={applyLr}
