@@ -111,6 +111,10 @@ test("a LoRA study on the model is set up on the new-study page and trained", as
   await form.getByLabel("In parallel", { exact: true }).fill("1");
   await form.getByLabel("Length of a trial in steps").fill("30");
 
+  // The LR range test starts from the model too, as the trials will.
+  await expect(page.getByTestId("lr-test-start")).toContainText(
+    "It starts from the model tiny-gpt2",
+  );
   const spec = page.getByTestId("spec-editor");
   await expect(spec).toHaveValue(/model: tiny-gpt2/);
   await expect(spec).toHaveValue(/finetune: lora/);
