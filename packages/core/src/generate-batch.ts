@@ -4,9 +4,9 @@
  * stay of one length as they grow, so no row is ever padded, and attention takes the model's
  * fastest path (padding would need segments, which the native kernels lack).
  */
-import * as tf from "@tensorflow/tfjs";
 import { pickToken } from "./generate.ts";
-import { type GPT, languageModelLogits } from "./model/gpt.ts";
+import { lastLogits } from "./last-logits.ts";
+import type { GPT } from "./model/gpt.ts";
 import { Random } from "./random.ts";
 
 export interface BatchGenerateOptions {
@@ -71,14 +71,4 @@ function generateRows(
       return true;
     });
   }
-}
-
-/** The logits after each row's last token, [rows · vocabSize], for rows of one length. */
-function lastLogits(model: GPT, rows: number[][]): Float32Array {
-  const length = (rows[0] as number[]).length;
-  return tf.tidy(() => {
-    const logits = languageModelLogits(model, Int32Array.from(rows.flat()), rows.length);
-    const last = Int32Array.from(rows, (_, r) => r * length + length - 1);
-    return tf.gather(logits, last).dataSync() as Float32Array;
-  });
 }

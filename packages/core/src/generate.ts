@@ -3,9 +3,9 @@
  * top-k and top-p (nucleus), one token at a time, streamed as an async iterator. Sampling draws
  * from a seeded Random, so the same seed gives the same text.
  */
-import * as tf from "@tensorflow/tfjs";
 import type { Tokenizer } from "./data/tokenizers.ts";
-import { type GPT, languageModelLogits } from "./model/gpt.ts";
+import { lastLogits } from "./last-logits.ts";
+import type { GPT } from "./model/gpt.ts";
 import { Random } from "./random.ts";
 
 export interface GenerateOptions {
@@ -49,7 +49,7 @@ export async function* generate(
   let emittedText = "";
   for (let i = 0; i < options.maxLength; i++) {
     const window = context.slice(-model.config.seqLen);
-    const logits = lastLogits(model, window);
+    const logits = lastLogits(model, [window]);
     const token = pickToken(logits, options, random);
     context.push(token);
     generated.push(token);
@@ -62,14 +62,6 @@ export async function* generate(
     // Let the consumer and other tasks run between tokens.
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-/** Logits for the token after the window. */
-function lastLogits(model: GPT, window: number[]): Float32Array {
-  return tf.tidy(() => {
-    const logits = languageModelLogits(model, Int32Array.from(window), 1);
-    return tf.slice(logits, [window.length - 1, 0], [1, -1]).dataSync() as Float32Array;
-  });
 }
 
 export function pickToken(

@@ -21,7 +21,7 @@ import { maskedSoftmaxCrossEntropy, matmul, softmaxCrossEntropy } from "./ops.ts
 import type { BlockWeights, GPT } from "./weights.ts";
 
 export type { BlockWeights, GPT, GPTWeights, Linear, Norm } from "./weights.ts";
-export { createGPT, disposeGPT } from "./weights.ts";
+export { createGPT, disposeGPT, gptWithValues } from "./weights.ts";
 
 export interface ForwardOptions {
   /** Dropout is applied only when training. */

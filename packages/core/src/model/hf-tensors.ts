@@ -12,7 +12,7 @@ import {
   type StoredTensor,
   writeSafetensors,
 } from "./safetensors.ts";
-import { createGPT, disposeGPT, type GPT, parameterShapes } from "./weights.ts";
+import { type GPT, gptWithValues, parameterShapes } from "./weights.ts";
 
 /** One Hugging Face tensor and the core parameters it holds. */
 export interface TensorMapping {
@@ -71,28 +71,29 @@ function hfShape(parameters: ReadonlyMap<string, number[]>, mapping: TensorMappi
 export function loadGPT(layout: CheckpointLayout, stored: Map<string, StoredTensor>): GPT {
   const tensors = renamed(stored, layout.storedName);
   checkTensorShapes(layout, new Map([...tensors].map(([name, tensor]) => [name, tensor.shape])));
-  const model = createGPT(layout.config, 0);
+  const values = new Map<string, tf.Tensor>();
   try {
-    tf.tidy(() => {
-      for (const mapping of layout.mappings) {
-        const tensor = tensors.get(mapping.hf) as StoredTensor;
-        const values = tf.tensor(float32Values(tensor, mapping.hf), tensor.shape);
+    for (const mapping of layout.mappings) {
+      const tensor = tensors.get(mapping.hf) as StoredTensor;
+      tf.tidy(() => {
+        const whole = tf.tensor(float32Values(tensor, mapping.hf), tensor.shape);
         const parts =
           mapping.layout === "same"
-            ? [values]
+            ? [whole]
             : mapping.layout === "fused"
-              ? tf.split(values, mapping.core.length, -1)
-              : [tf.transpose(values)];
-        mapping.core.forEach((name, i) => {
-          parameter(model, name).assign(parts[i] as tf.Tensor);
-        });
-      }
+              ? tf.split(whole, mapping.core.length, -1)
+              : [tf.transpose(whole)];
+        mapping.core.forEach((name, i) => values.set(name, tf.keep(parts[i] as tf.Tensor)));
+      });
+    }
+    return gptWithValues(layout.config, (name) => {
+      const value = values.get(name);
+      if (value === undefined) throw new Error(`the checkpoint's layout maps nothing to ${name}`);
+      return value;
     });
-  } catch (error) {
-    disposeGPT(model);
-    throw error;
+  } finally {
+    tf.dispose([...values.values()]);
   }
-  return model;
 }
 
 /** The tensors by their mappings' names; two stored names for one tensor are refused. */
@@ -150,15 +151,15 @@ export function hfTensors(
   const shapes = new Map([...model.parameters].map(([core, value]) => [core, value.shape]));
   return mappings.map((mapping) => {
     const parts = mapping.core.map((core) => parameter(model, core));
-    const values = tf.tidy(() => {
-      const joined =
-        mapping.layout === "same"
-          ? (parts[0] as tf.Tensor)
-          : mapping.layout === "fused"
-            ? tf.concat(parts, -1)
-            : tf.transpose(parts[0] as tf.Tensor);
-      return joined.dataSync() as Float32Array;
-    });
+    const joined =
+      mapping.layout === "same"
+        ? (parts[0] as tf.Tensor)
+        : mapping.layout === "fused"
+          ? tf.concat(parts, -1)
+          : tf.transpose(parts[0] as tf.Tensor);
+    // Not returned from a tf.tidy: tidy walks what it returns, element by element.
+    const values = joined.dataSync() as Float32Array;
+    if (joined !== parts[0]) joined.dispose();
     return [name(mapping.hf), { shape: hfShape(shapes, mapping), values }];
   });
 }

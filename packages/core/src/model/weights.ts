@@ -41,21 +41,53 @@ export interface GPT {
 const INIT_STD = 0.02;
 
 export function createGPT(configInput: unknown, seed: number): GPT {
-  const config = parseConfig(configInput);
   const random = new Random(seed);
-  const parameters = new Map<string, tf.Variable>();
-  const weights = layOut(config, (name, shape, init) => {
+  return buildGPT(configInput, (_name, shape, init) => {
     const size = shape.reduce((product, n) => product * n, 1);
     const values =
       init.kind === "normal"
         ? normalValues(random, size, init.std)
         : new Float32Array(size).fill(init.value);
-    // tidy releases the initial tensor; the variable keeps its data.
-    const created = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
-    parameters.set(name, created);
-    return created;
+    return tf.tensor(values, shape);
   });
-  return { config, weights: weights as GPTWeights, parameters };
+}
+
+/**
+ * A GPT of given values (a checkpoint's, a Hugging Face model's), without drawing initial ones
+ * first: `valueOf` gives each parameter's by name, and throws for one it lacks. The model's
+ * variables share the values' data, so the caller may dispose them afterwards.
+ */
+export function gptWithValues(
+  configInput: unknown,
+  valueOf: (name: string, shape: number[]) => tf.Tensor,
+): GPT {
+  return buildGPT(configInput, (name, shape) => {
+    const value = valueOf(name, shape);
+    if (!tf.util.arraysEqual(value.shape, shape)) {
+      throw new Error(`${name} has shape [${value.shape}], the model expects [${shape}]`);
+    }
+    return value;
+  });
+}
+
+function buildGPT(
+  configInput: unknown,
+  valueOf: (name: string, shape: number[], init: Init) => tf.Tensor,
+): GPT {
+  const config = parseConfig(configInput);
+  const parameters = new Map<string, tf.Variable>();
+  try {
+    const weights = layOut(config, (name, shape, init) => {
+      // tidy releases a value made here; the variable keeps its data.
+      const created = tf.tidy(() => tf.variable(valueOf(name, shape, init), true));
+      parameters.set(name, created);
+      return created;
+    });
+    return { config, weights: weights as GPTWeights, parameters };
+  } catch (error) {
+    for (const parameter of parameters.values()) parameter.dispose();
+    throw error;
+  }
 }
 
 /**

@@ -21,7 +21,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TokenizerJson } from "../data/tokenizers.ts";
 import type { GPTConfig } from "../model/config.ts";
-import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
+import { createGPT, disposeGPT, type GPT, gptWithValues } from "../model/gpt.ts";
 import { type Finetune, finetuneModel, frozenWeightsHash } from "./finetune.ts";
 import type { OptimizerConfig } from "./optimizer-config.ts";
 import { Optimizer } from "./optimizers.ts";
@@ -123,21 +123,30 @@ export function loadCheckpoint(
 ): RestoredCheckpoint {
   const { header, data } = readCheckpoint(bytes);
   const baseSeed = header.finetune?.baseSeed;
-  const model =
-    header.finetune === undefined
-      ? createGPT(rebuildWith?.model ?? header.config, 0)
-      : finetunedBase(
-          header.finetune,
-          base ?? (baseSeed === undefined ? undefined : createGPT(header.config, baseSeed)),
-          rebuildWith?.finetune,
-        );
   const tensors = tf.io.decodeWeights(data, header.tensors);
+  let model: GPT;
+  try {
+    // A whole model is built from its saved values; a fine-tuned one's trained part is assigned.
+    model =
+      header.finetune === undefined
+        ? gptWithValues(rebuildWith?.model ?? header.config, (name, shape) =>
+            savedTensor(tensors, `parameters/${name}`, shape),
+          )
+        : finetunedBase(
+            header.finetune,
+            base ?? (baseSeed === undefined ? undefined : createGPT(header.config, baseSeed)),
+            rebuildWith?.finetune,
+          );
+  } catch (error) {
+    tf.dispose(tensors);
+    throw error;
+  }
   const optimizer = new Optimizer(
     rebuildWith?.optimizer ?? header.optimizer.config,
     model.parameters,
   );
   try {
-    assignAll(model.parameters, tensors, "parameters/");
+    if (header.finetune !== undefined) assignAll(model.parameters, tensors, "parameters/");
     assignAll(optimizer.slots, tensors, "optimizer/");
   } catch (error) {
     if (header.finetune === undefined) disposeGPT(model);
@@ -218,13 +227,18 @@ function readCheckpoint(bytes: Uint8Array): { header: CheckpointHeader; data: Ar
 
 function assignAll(targets: Map<string, tf.Variable>, tensors: tf.NamedTensorMap, prefix: string) {
   for (const [name, variable] of targets) {
-    const saved = tensors[`${prefix}${name}`];
-    if (saved === undefined) throw new Error(`checkpoint has no tensor ${prefix}${name}`);
-    if (!tf.util.arraysEqual(saved.shape, variable.shape)) {
-      throw new Error(
-        `checkpoint tensor ${prefix}${name} has shape [${saved.shape}], the model expects [${variable.shape}]`,
-      );
-    }
-    variable.assign(saved);
+    variable.assign(savedTensor(tensors, `${prefix}${name}`, variable.shape));
   }
+}
+
+/** The checkpoint's tensor of that name, which must have the shape the model expects. */
+function savedTensor(tensors: tf.NamedTensorMap, name: string, shape: number[]): tf.Tensor {
+  const saved = tensors[name];
+  if (saved === undefined) throw new Error(`checkpoint has no tensor ${name}`);
+  if (!tf.util.arraysEqual(saved.shape, shape)) {
+    throw new Error(
+      `checkpoint tensor ${name} has shape [${saved.shape}], the model expects [${shape}]`,
+    );
+  }
+  return saved;
 }

@@ -4,7 +4,10 @@ import type { ClassificationBatch, TokenBatch } from "../../src/data/batches.ts"
 import type { GPTConfigInput } from "../../src/model/config.ts";
 import {
   classificationLoss,
+  createGPT,
+  disposeGPT,
   type GPT,
+  gptWithValues,
   languageModelLogits,
   languageModelLoss,
 } from "../../src/model/gpt.ts";
@@ -202,5 +205,39 @@ describe("the fast formulation", () => {
       () => languageModelLoss(model, batch),
       () => referenceLanguageModelLoss(model, batch),
     );
+  });
+});
+
+describe("a model of given values", () => {
+  it("holds them after the caller disposes them, and frees them with the model", () => {
+    const config = { vocabSize: 7, seqLen: 5, layers: 1, dModel: 8, heads: 2 };
+    const drawn = createGPT(config, 3);
+    const before = tf.memory().numTensors;
+    const values = new Map([...drawn.parameters].map(([name, v]) => [name, v.clone()]));
+    const model = gptWithValues(config, (name) => values.get(name) as tf.Tensor);
+    tf.dispose([...values.values()]);
+    for (const [name, parameter] of model.parameters) {
+      expect(parameter.dataSync(), name).toEqual(drawn.parameters.get(name)?.dataSync());
+    }
+    disposeGPT(model);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeGPT(drawn);
+  });
+
+  it("refuses a value of the wrong shape or a missing one, and leaks nothing", () => {
+    const config = { vocabSize: 7, seqLen: 5, layers: 1, dModel: 8, heads: 2 };
+    const before = tf.memory().numTensors;
+    const wrong = tf.zeros([3, 3]);
+    expect(() => gptWithValues(config, () => wrong)).toThrow(
+      "tokenEmbedding has shape [3,3], the model expects [7,8]",
+    );
+    wrong.dispose();
+    expect(() =>
+      gptWithValues(config, (name, shape) => {
+        if (name.startsWith("blocks.0.mlpIn")) throw new Error(`no ${name}`);
+        return tf.zeros(shape);
+      }),
+    ).toThrow("no blocks.0.mlpIn.weight");
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

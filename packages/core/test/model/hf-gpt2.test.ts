@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { type GPTConfigInput, parseConfig } from "../../src/model/config.ts";
-import { createGPT, disposeGPT, type GPT, languageModelLogits } from "../../src/model/gpt.ts";
+import {
+  createGPT,
+  disposeGPT,
+  type GPT,
+  gptWithValues,
+  languageModelLogits,
+} from "../../src/model/gpt.ts";
 import { exportHuggingFaceGPT2, importHuggingFaceGPT2 } from "../../src/model/hf-gpt2.ts";
 import { gptConfigFromHf, parseHfGpt2Config } from "../../src/model/hf-gpt2-config.ts";
 import {
@@ -203,6 +209,20 @@ describe("exporting as a Hugging Face GPT-2", () => {
     const back = imported(exportHuggingFaceGPT2(model));
     expect(back.config).toEqual({ ...model.config, normEpsilon: model.config.normEpsilon ?? 1e-5 });
     expect(weightsOf(back)).toEqual(weightsOf(model));
+  });
+
+  it("takes GPT-2's whole vocabulary: an embedding of more than 2^24 distinct values", () => {
+    // 50,257 × 384 = 19.3M values, nearly all distinct: tf.tidy, given them to return, would walk
+    // them into a Set, which holds at most 2^24.
+    const config = { vocabSize: 50257, seqLen: 8, layers: 1, dModel: 384, heads: 6 };
+    const model = gptWithValues(config, (name, shape) =>
+      name === "tokenEmbedding" ? tf.randomNormal(shape, 0, 1, "float32", 5) : tf.zeros(shape),
+    );
+    models.push(model);
+    const back = imported(exportHuggingFaceGPT2(model));
+    const [sent, read] = [model, back].map((gpt) => gpt.weights.tokenEmbedding.dataSync());
+    expect(read?.length).toBe(50257 * 384);
+    expect(read?.findIndex((value, i) => value !== sent?.[i])).toBe(-1);
   });
 
   it("writes GPT2LMHeadModel's names and layouts, and the configs transformers reads", () => {
