@@ -12,6 +12,7 @@ export {
 } from "./trial/model-export.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
 export { parseTrialSettings, type TrialDataset, trialBudget } from "./trial/settings.ts";
+export { BaseCache } from "./trial/shared-base.ts";
 export {
   parseStrategyRequest,
   runStrategy,
