@@ -1,5 +1,6 @@
 // The messages between the runner and a trial's worker thread, typed once for both sides.
 import type { TextDataset } from "@attune/core/data";
+import type { ModelFiles } from "@attune/core/model";
 import type { TrialMetrics } from "@attune/core/spec";
 import type { EvalReport, StepReport } from "@attune/core/train";
 import type {
@@ -12,11 +13,16 @@ import type {
 /** What a worker needs to train one trial (everything but the callbacks, which become messages). */
 export type TrialWork = Pick<
   TrialRunOptions,
-  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective" | "baseModel"
+  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective"
 > & {
   /** Text, or instruction data for instruction and dialogue trials. */
   dataset: TrialRunOptions["dataset"];
   resumeFrom?: Uint8Array;
+  /**
+   * The study's model: its files in shared memory (the runner's, not copied), and its content
+   * hash, under which the thread keeps its weights for the next trial of the same model.
+   */
+  baseModel?: { files: ModelFiles; contentHash: string };
 };
 
 export type ToRunner =

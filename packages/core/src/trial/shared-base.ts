@@ -45,6 +45,11 @@ export class BaseCache {
     return { model: withOwnTrainedWeights(shared, finetune), shared };
   }
 
+  /** Whether the thread keeps the weights of the model of `contentHash`. */
+  holds(contentHash: string): boolean {
+    return this.kept?.contentHash === contentHash;
+  }
+
   /** Frees the kept base. */
   dispose() {
     if (this.kept !== undefined) disposeGPT(this.kept.model);

@@ -113,11 +113,13 @@ export async function listModelFiles(db: Executor, modelId: string): Promise<Mod
 
 /**
  * A ready model's files with their bytes, as core's importers take them (ModelFiles): what a
- * runner loads, through DATABASE_URL alone.
+ * runner loads, through DATABASE_URL alone. `allocate` makes each file's array (a runner's are in
+ * shared memory, which its threads read without a copy).
  */
 export async function readModelFiles(
   db: Executor,
   modelId: string,
+  allocate: (sizeBytes: number) => Uint8Array = (sizeBytes) => new Uint8Array(sizeBytes),
 ): Promise<Map<string, Uint8Array>> {
   const model = await getModel(db, modelId);
   if (model?.status !== "ready") {
@@ -125,7 +127,7 @@ export async function readModelFiles(
   }
   const files = new Map<string, Uint8Array>();
   for (const file of await listModelFiles(db, modelId)) {
-    const bytes = new Uint8Array(file.sizeBytes);
+    const bytes = allocate(file.sizeBytes);
     let offset = 0;
     for await (const chunk of readBlobChunks(db, file.sha256, file.sizeBytes)) {
       bytes.set(chunk, offset);
