@@ -4,10 +4,10 @@
 //   and builds its own weights (a content hash never seen, so the thread keeps nothing it can use);
 // - with: the runner's ModelFilesCache reads the files once into shared memory, and the thread
 //   starts from the weights it kept (BaseCache).
-// Each variant runs in a process of its own, with the runner's real trial worker, and prints the
-// median start of trials 2..N (file read; post to the worker's baseline, which prepares the data;
-// baseline to the first step, which builds the model and trains one step) and the process's
-// resident memory at each first step. BENCH_LAYERS and BENCH_D_MODEL size the model.
+// Each variant runs in a process of its own, with the runner's real trial worker; the medians over
+// trials 2..N of the start (file read; post to the worker's baseline, which prepares the data;
+// baseline to the first step, which builds the model and trains one step) and of the process's
+// resident memory at the first step. BENCH_LAYERS and BENCH_D_MODEL size the model.
 import { spawnSync } from "node:child_process";
 import { createTokenizer, tokenizerFolderFiles } from "@attune/core/data";
 import { createGPT, disposeGPT, exportHuggingFaceModel, type ModelFiles } from "@attune/core/model";
@@ -143,10 +143,33 @@ async function runVariant(variant: Variant, url: string, modelId: string) {
   await threads.close();
   await db.$client.end();
   const later = starts.slice(1);
-  const row = (name: keyof Start) => median(later.map((start) => start[name])).toFixed(0);
-  console.log(
-    `${variant.padEnd(8)} read ${row("readMs").padStart(6)} ms  to baseline ${row("toBaselineMs").padStart(6)} ms  baseline to step 1 ${row("toFirstStepMs").padStart(6)} ms  rss at step 1 ${row("rssMiB").padStart(6)} MiB (max ${Math.max(...later.map((s) => s.rssMiB)).toFixed(0)})`,
+  const medians = Object.fromEntries(
+    (["readMs", "toBaselineMs", "toFirstStepMs", "rssMiB"] as const).map((name) => [
+      name,
+      median(later.map((start) => start[name])),
+    ]),
+  ) as unknown as Start;
+  console.log(JSON.stringify(medians));
+}
+
+/** The variant's medians, from a process of its own (its last line of output). */
+function measure(variant: Variant, url: string, modelId: string): Start {
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", import.meta.filename, variant, url, modelId],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ATTUNE_LOG_LEVEL: "warn" },
+    },
   );
+  if (run.status !== 0) throw new Error(`the ${variant} run exited with ${run.status}`);
+  const start = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as Start;
+  const total = start.readMs + start.toBaselineMs + start.toFirstStepMs;
+  console.log(
+    `${variant.padEnd(8)} read ${start.readMs.toFixed(0).padStart(6)} ms  post to baseline ${start.toBaselineMs.toFixed(0).padStart(6)} ms  baseline to step 1 ${start.toFirstStepMs.toFixed(0).padStart(6)} ms  total ${total.toFixed(0).padStart(6)} ms  resident at step 1 ${start.rssMiB.toFixed(0).padStart(5)} MiB`,
+  );
+  return start;
 }
 
 const [, , child, childUrl, childModel] = process.argv;
@@ -160,14 +183,12 @@ if (child === "with" || child === "without") {
     console.log(
       `model: ${LAYERS} layers × d_model ${D_MODEL}, ${(model.sizeBytes / MIB).toFixed(0)} MiB; trials 2..${TRIALS}, medians`,
     );
-    for (const variant of ["without", "with"] as const) {
-      const run = spawnSync(
-        process.execPath,
-        ["--import", "tsx", import.meta.filename, variant, scratch.url, model.id],
-        { stdio: "inherit", env: { ...process.env, ATTUNE_LOG_LEVEL: "warn" } },
-      );
-      if (run.status !== 0) throw new Error(`the ${variant} run exited with ${run.status}`);
-    }
+    const total = (start: Start) => start.readMs + start.toBaselineMs + start.toFirstStepMs;
+    const without = measure("without", scratch.url, model.id);
+    const withSharing = measure("with", scratch.url, model.id);
+    console.log(
+      `summary: a second LoRA trial of a ${(model.sizeBytes / MIB).toFixed(0)} MiB model starts in ${total(withSharing).toFixed(0)} ms sharing it, ${total(without).toFixed(0)} ms without; resident ${withSharing.rssMiB.toFixed(0)} MiB against ${without.rssMiB.toFixed(0)} MiB`,
+    );
   } finally {
     await scratch.drop();
     await server.stop();
