@@ -34,6 +34,9 @@ async function train(work: TrialWork) {
     if (baseModel) {
       const { contentHash } = baseModel;
       log.info("trial.base_model", { contentHash, kept: bases.holds(contentHash) });
+    } else {
+      // Kept only for the next trial: one without a model frees it.
+      bases.dispose();
     }
     const outcome = await runTrial({
       ...rest,

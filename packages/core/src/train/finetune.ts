@@ -69,18 +69,16 @@ function freezeModeTrained(model: GPT, trainableBlocks: number): Set<tf.Variable
 
 /**
  * `base` with copies of its own of the weights `finetune` trains (none for LoRA, whose adapters are
- * new; the last blocks and head for freeze; all for full), every other weight shared: what a trial
- * fine-tunes when other trials share the base, whose weights it must then not change.
+ * new; the last blocks and head for freeze), every other weight shared: what a trial fine-tunes
+ * when other trials share the base, whose weights it must then not change. (Full fine-tuning
+ * trains every weight: it needs a base of its own.)
  */
-export function withOwnTrainedWeights(base: GPT, finetune: Finetune): GPT {
-  const all = weightVariables(base.weights as unknown as WeightTree).map(([, v]) => v);
-  const trained =
-    finetune.mode === "lora"
-      ? new Set<tf.Variable>()
-      : finetune.mode === "freeze"
-        ? freezeModeTrained(base, finetune.trainableBlocks)
-        : new Set(all);
-  if (trained.size === 0) return base;
+export function withOwnTrainedWeights(
+  base: GPT,
+  finetune: Exclude<Finetune, { mode: "full" }>,
+): GPT {
+  if (finetune.mode === "lora") return base;
+  const trained = freezeModeTrained(base, finetune.trainableBlocks);
   // tidy releases each clone; the variable keeps its data.
   const copies = new Map(
     [...trained].map((variable) => [variable, tf.tidy(() => tf.variable(variable.clone(), true))]),
