@@ -10,6 +10,7 @@ import {
 } from "@attune/db";
 import { log } from "@attune/runtime/log";
 import type { RunnerBackend } from "./backend.ts";
+import { ModelFilesCache } from "./model-files.ts";
 import type { RunnerSettings } from "./settings.ts";
 import { runStrategyJob } from "./strategy-job.ts";
 import { TrainerThreads } from "./trainer-threads.ts";
@@ -53,6 +54,7 @@ export async function startRunner(
     runnerId: () => runner.id,
     checkpointInterval: settings.checkpointInterval,
     threads,
+    models: new ModelFilesCache(db, settings.modelCacheMb * 2 ** 20),
     directiveIntervalMs: 1_000,
     shutdown: shutdown.signal,
   };

@@ -18,13 +18,13 @@ import {
   getStudy,
   getTrial,
   type JobQueue,
-  readModelFiles,
   readTrialDirective,
   type Trial,
   updateTrial,
 } from "@attune/db";
 import { log } from "@attune/runtime/log";
 import { persistently, TrialWriter } from "./metric-writer.ts";
+import type { ModelFilesCache } from "./model-files.ts";
 import type { TrainerThreads } from "./trainer-threads.ts";
 import type { ToRunner, ToWorker, TrialWork } from "./worker-protocol.ts";
 
@@ -40,6 +40,8 @@ export interface TrialJobContext {
   directiveIntervalMs: number;
   /** Warm threads that train the trials. */
   threads: TrainerThreads;
+  /** The files of the models that trials start from, read once per content. */
+  models: ModelFilesCache;
   /** Aborted when the runner shuts down: trials checkpoint and go back on the queue. */
   shutdown: AbortSignal;
 }
@@ -113,25 +115,44 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
   }
   const resume = await getCheckpoint(db, trial.id, "last");
   const [objective] = spec.objectives;
-  const work: TrialWork = {
-    task: spec.task,
-    dataset: await readStoredDataset(db, dataset),
-    settings: { ...spec.fixed, ...trial.params },
-    budget: trialBudget(spec.budget),
-    seed: (study.seed + trial.number) >>> 0,
-    checkpointEvery: context.checkpointInterval,
-    objective: objective ?? { metric: "val_loss", direction: "minimize" },
-    ...(resume?.data ? { resumeFrom: new Uint8Array(resume.data) } : {}),
-    ...(model && { baseModel: await readModelFiles(db, model.id) }),
-  };
-  log.info("trial.start", {
-    trialId: trial.id,
-    study: study.id,
-    number: trial.number,
-    attempt: trial.attempts,
-    resumeStep: resume?.step ?? 0,
-  });
+  const storedDataset = await readStoredDataset(db, dataset);
+  // Shared with the worker, and with later trials of the same model.
+  const baseFiles = model && (await context.models.acquire(model));
+  try {
+    const work: TrialWork = {
+      task: spec.task,
+      dataset: storedDataset,
+      settings: { ...spec.fixed, ...trial.params },
+      budget: trialBudget(spec.budget),
+      seed: (study.seed + trial.number) >>> 0,
+      checkpointEvery: context.checkpointInterval,
+      objective: objective ?? { metric: "val_loss", direction: "minimize" },
+      ...(resume?.data ? { resumeFrom: new Uint8Array(resume.data) } : {}),
+      ...(baseFiles && {
+        baseModel: { files: baseFiles.files, contentHash: baseFiles.contentHash },
+      }),
+    };
+    log.info("trial.start", {
+      trialId: trial.id,
+      study: study.id,
+      number: trial.number,
+      attempt: trial.attempts,
+      resumeStep: resume?.step ?? 0,
+    });
+    await trainInWorker(context, trial, work, objectiveKeys(spec));
+  } finally {
+    baseFiles?.release();
+  }
+}
 
+/** Trains the trial in a warm thread while relaying its reports, then records how it ended. */
+async function trainInWorker(
+  context: TrialJobContext,
+  trial: Trial,
+  work: TrialWork,
+  objectiveMetrics: string[],
+): Promise<void> {
+  const { db } = context;
   const writer = new TrialWriter(db, trial.id);
   const worker = context.threads.acquire();
   const tell = (message: ToWorker) => worker.postMessage(message);
@@ -185,7 +206,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
             writer.addSamples(message.report.step, message.report.samples ?? []);
             await writer.flush();
             const decision = await persistently(`pruning decision for trial ${trial.id}`, () =>
-              decideTrial(db, study.id, trial.number),
+              decideTrial(db, trial.studyId, trial.number),
             );
             if (decision.action === "prune") stop({ kind: "prune", reason: decision.reason });
             if (decision.action === "pause") stop({ kind: "rung", reason: decision.reason });
@@ -227,7 +248,7 @@ async function train(context: TrialJobContext, trial: Trial): Promise<void> {
       await fail(db, trial, ended.message);
       return;
     }
-    await record(context, trial, ended.outcome, cause, objectiveKeys(spec));
+    await record(context, trial, ended.outcome, cause, objectiveMetrics);
   } finally {
     clearTimeout(endThread);
     clearInterval(watch);

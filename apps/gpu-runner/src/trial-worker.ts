@@ -2,7 +2,8 @@
 // through messages and waits for the next trial when one is done.
 import { parentPort } from "node:worker_threads";
 import { selectBackend } from "@attune/core/train";
-import { runTrial, TrialConfigError } from "@attune/core/trial";
+import { BaseCache, runTrial, TrialConfigError } from "@attune/core/trial";
+import { log } from "@attune/runtime/log";
 import type { ToRunner, ToWorker, TrialWork } from "./worker-protocol.ts";
 
 const port = parentPort;
@@ -12,6 +13,8 @@ const send = (message: ToRunner, transfer: ArrayBuffer[] = []) =>
 
 // Loading the backend before the first trial is what makes the thread warm.
 const backend = selectBackend();
+// The last model's weights, for the thread's next trial of the same model.
+const bases = new BaseCache();
 
 let stopRequested = false;
 let nextVerdictId = 0;
@@ -27,8 +30,20 @@ async function train(work: TrialWork) {
   stopRequested = false;
   try {
     await backend;
+    const { baseModel, ...rest } = work;
+    if (baseModel) {
+      const { contentHash } = baseModel;
+      log.info("trial.base_model", { contentHash, kept: bases.holds(contentHash) });
+    } else {
+      // Kept only for the next trial: one without a model frees it.
+      bases.dispose();
+    }
     const outcome = await runTrial({
-      ...work,
+      ...rest,
+      ...(baseModel && {
+        baseModel: baseModel.files,
+        baseCache: { cache: bases, contentHash: baseModel.contentHash },
+      }),
       stop: () => stopRequested,
       onBaseline: (metrics) => send({ type: "baseline", metrics }),
       onStep: (report) => send({ type: "step", report }),

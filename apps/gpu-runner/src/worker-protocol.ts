@@ -13,11 +13,16 @@ import type {
 /** What a worker needs to train one trial (everything but the callbacks, which become messages). */
 export type TrialWork = Pick<
   TrialRunOptions,
-  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective" | "baseModel"
+  "task" | "settings" | "budget" | "seed" | "checkpointEvery" | "objective"
 > & {
   /** Text, or instruction data for instruction and dialogue trials. */
   dataset: TrialRunOptions["dataset"];
   resumeFrom?: Uint8Array;
+  /**
+   * The study's model: its files in shared memory (the runner's, not copied), and its content
+   * hash, under which the thread keeps its weights for the next trial of the same model.
+   */
+  baseModel?: { files: ModelFiles; contentHash: string };
 };
 
 export type ToRunner =

@@ -12,11 +12,13 @@ export interface RunnerProcess {
   exited: Promise<number | null>;
 }
 
+/** `stdout`, when given, collects the runner's standard output (its info logs) instead of showing it. */
 export function startRunner(
   url: string,
   name: string,
   extraArgs: string[] = [],
   env: Record<string, string> = {},
+  stdout?: string[],
 ): RunnerProcess {
   const child = spawn(
     process.execPath,
@@ -41,9 +43,10 @@ export function startRunner(
         ATTUNE_LOG_LEVEL: process.env.ATTUNE_LOG_LEVEL ?? "warn",
         ...env,
       },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", stdout ? "pipe" : "inherit", "inherit"],
     },
   );
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => stdout?.push(chunk));
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import { listRunners } from "@attune/db";
 import { useTestDatabase } from "@attune/db/testing";
@@ -67,6 +68,15 @@ describe("runner settings", () => {
       ATTUNE_RUNNER_NAME: "r1",
     });
     expect(settings).toMatchObject({ concurrency: 3, name: "r1", backend: "auto" });
+  });
+
+  it("keeps a quarter of the machine's memory of model files unless told", () => {
+    expect(readSettings([], {}).modelCacheMb).toBe(Math.floor(totalmem() / 4 / 2 ** 20));
+    expect(
+      readSettings(["--model-cache-mb", "512"], { ATTUNE_MODEL_CACHE_MB: "64" }).modelCacheMb,
+    ).toBe(512);
+    expect(readSettings([], { ATTUNE_MODEL_CACHE_MB: "0" }).modelCacheMb).toBe(0);
+    expect(() => readSettings([], { ATTUNE_MODEL_CACHE_MB: "-1" })).toThrow(/modelCacheMb: /);
   });
 
   it("rejects bad values with the setting named", () => {

@@ -16,6 +16,7 @@ export {
 } from "./trial/model-export.ts";
 export { runTrial, type TrialOutcome, type TrialRunOptions } from "./trial/run.ts";
 export { parseTrialSettings, type TrialDataset, trialBudget } from "./trial/settings.ts";
+export { BaseCache } from "./trial/shared-base.ts";
 export { runStrategy, type StrategyResult, StrategyStoppedError } from "./trial/strategies.ts";
 export {
   parseStrategyRequest,

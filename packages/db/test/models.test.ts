@@ -119,7 +119,9 @@ describe("models", () => {
     const read = await readModelFiles(test.db, a.id);
     expect([...read.keys()]).toEqual(["model.safetensors"]);
     expect(Buffer.from(read.get("model.safetensors") as Uint8Array).equals(bytes)).toBe(true);
-    expect([...(await readModelFiles(test.db, a.id, ["tokenizer.json"])).keys()]).toEqual([]);
+    expect([...(await readModelFiles(test.db, a.id, { only: ["tokenizer.json"] })).keys()]).toEqual(
+      [],
+    );
 
     expect(await deleteModel(test.db, a.id)).toBe(true);
     expect(await getBlob(test.db, hash)).toBeDefined();

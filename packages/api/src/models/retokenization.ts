@@ -70,7 +70,10 @@ export async function tokensUnderModel(
     task: "model-tokens",
     source: await storedDatasetSource(db, dataset),
     tokenizer: dataset.tokenizer,
-    model: { files: await readModelFiles(db, model.id, MODEL_TOKENIZER_FILES), embeddingRows },
+    model: {
+      files: await readModelFiles(db, model.id, { only: MODEL_TOKENIZER_FILES }),
+      embeddingRows,
+    },
   });
   if ("problem" in counted) throw refuse(`has a tokenizer trials cannot read: ${counted.problem}`);
   return counted;

@@ -7,9 +7,9 @@
  * marked untrainable, so the ops skip their weight gradients (model/frozen-ops.ts).
  */
 import { createHash } from "node:crypto";
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { freezeVariables, type WeightTree, weightVariables } from "../model/frozen-weights.ts";
-import type { GPT } from "../model/gpt.ts";
+import type { GPT, GPTWeights } from "../model/gpt.ts";
 import { addLora } from "../model/lora.ts";
 import type { LoraConfig } from "../model/lora-config.ts";
 
@@ -40,6 +40,17 @@ export function finetuneModel(model: GPT, finetune: Finetune, seed: number): GPT
  * update the input embedding of every token, the whole model's front).
  */
 export function freezeAllBut(model: GPT, trainableBlocks: number): GPT {
+  const trainedVariables = freezeModeTrained(model, trainableBlocks);
+  freezeVariables(model.weights as unknown as WeightTree);
+  const parameters = new Map(
+    [...model.parameters].filter(([, variable]) => trainedVariables.has(variable)),
+  );
+  for (const variable of parameters.values()) variable.trainable = true;
+  return { ...model, parameters };
+}
+
+/** The base's variables that freeze mode trains (see freezeAllBut). */
+function freezeModeTrained(model: GPT, trainableBlocks: number): Set<tf.Variable> {
   const { layers } = model.config;
   if (!(Number.isInteger(trainableBlocks) && trainableBlocks >= 0 && trainableBlocks <= layers)) {
     throw new Error(
@@ -53,13 +64,42 @@ export function freezeAllBut(model: GPT, trainableBlocks: number): GPT {
     outputHead: weights.outputHead,
     classifier: weights.classifier as unknown as WeightTree,
   };
-  const trainedVariables = new Set<tf.Variable>(weightVariables(trained).map(([, v]) => v));
-  freezeVariables(weights as unknown as WeightTree);
-  const parameters = new Map(
-    [...model.parameters].filter(([, variable]) => trainedVariables.has(variable)),
+  return new Set(weightVariables(trained).map(([, v]) => v));
+}
+
+/**
+ * `base` with copies of its own of the weights `finetune` trains (none for LoRA, whose adapters are
+ * new; the last blocks and head for freeze), every other weight shared: what a trial fine-tunes
+ * when other trials share the base, whose weights it must then not change. (Full fine-tuning
+ * trains every weight: it needs a base of its own.)
+ */
+export function withOwnTrainedWeights(
+  base: GPT,
+  finetune: Exclude<Finetune, { mode: "full" }>,
+): GPT {
+  if (finetune.mode === "lora") return base;
+  const trained = freezeModeTrained(base, finetune.trainableBlocks);
+  // tidy releases each clone; the variable keeps its data.
+  const copies = new Map(
+    [...trained].map((variable) => [variable, tf.tidy(() => tf.variable(variable.clone(), true))]),
   );
-  for (const variable of parameters.values()) variable.trainable = true;
-  return { ...model, parameters };
+  const own = (variable: tf.Variable) => copies.get(variable) ?? variable;
+  return {
+    config: base.config,
+    weights: mapVariables(base.weights as unknown as WeightTree, own) as unknown as GPTWeights,
+    parameters: new Map([...base.parameters].map(([name, variable]) => [name, own(variable)])),
+  };
+}
+
+/** The tree with every base variable replaced by `map`'s (adapters, under `lora`, as they are). */
+function mapVariables(tree: WeightTree, map: (variable: tf.Variable) => tf.Variable): WeightTree {
+  const mapped = (key: string, value: WeightTree[string]): WeightTree[string] => {
+    if (value === undefined || key === "lora") return value;
+    if (value instanceof tf.Variable) return map(value);
+    if (Array.isArray(value)) return value.map((item) => mapVariables(item, map));
+    return mapVariables(value, map);
+  };
+  return Object.fromEntries(Object.entries(tree).map(([key, value]) => [key, mapped(key, value)]));
 }
 
 /**
@@ -78,8 +118,16 @@ export function frozenWeightsHash(model: GPT): string {
   return hash.digest("hex");
 }
 
-/** Disposes every variable of the model: its base's and its adapters. */
-export function disposeWithBase(model: GPT) {
+/**
+ * Disposes every variable of the model, its base's and its trained ones, but those of `shared`: a
+ * base that other trials use (see trial/shared-base.ts).
+ */
+export function disposeWithBase(model: GPT, shared?: GPT) {
+  const kept = new Set(
+    shared && weightVariables(shared.weights as unknown as WeightTree).map(([, v]) => v),
+  );
   const base = weightVariables(model.weights as unknown as WeightTree).map(([, v]) => v);
-  for (const variable of new Set([...base, ...model.parameters.values()])) variable.dispose();
+  for (const variable of new Set([...base, ...model.parameters.values()])) {
+    if (!kept.has(variable)) variable.dispose();
+  }
 }

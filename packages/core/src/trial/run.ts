@@ -6,7 +6,7 @@
  */
 import type { Fold } from "../data/batches.ts";
 import { type GenerationMetricKey, generationMetrics } from "../eval/metric-definitions.ts";
-import { createGPT, disposeGPT, type GPT } from "../model/gpt.ts";
+import { createGPT, type GPT } from "../model/gpt.ts";
 import type { ModelFiles } from "../model/hf-folder.ts";
 import { Random } from "../random.ts";
 import { checkpointConfigs, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
@@ -43,6 +43,7 @@ import {
   type TrialSettingsInput,
   type TrialTask,
 } from "./settings.ts";
+import type { BaseCache, TrialBase } from "./shared-base.ts";
 import { prepareData, type TrialData } from "./task-data.ts";
 
 /** What onEval resolves to; nothing means "continue". */
@@ -77,6 +78,11 @@ export interface TrialRunOptions {
    * and tokenizer replace the settings', its weights the random start.
    */
   baseModel?: ModelFiles;
+  /**
+   * Where this thread keeps `baseModel`'s weights between trials, under the model's content hash:
+   * a LoRA or freeze trial of the same model then shares them instead of building its own.
+   */
+  baseCache?: { cache: BaseCache; contentHash: string };
   /** Save a "last" checkpoint every this many steps (and always at the end). */
   checkpointEvery?: number;
   /** Checked between steps: an aborted signal, or a function returning true, stops training. */
@@ -131,8 +137,8 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
   await options.onBaseline?.(baselineMetrics(data.validation));
   const start =
     options.resumeFrom === undefined
-      ? freshStart(plan, seeds.model, baseModel)
-      : resumedStart(options.resumeFrom, plan, seeds.model, baseModel);
+      ? freshStart(plan, seeds.model, baseModel, options.baseCache)
+      : resumedStart(options.resumeFrom, plan, seeds.model, baseModel, options.baseCache);
   try {
     return await train(plan, data, start, {
       ...options,
@@ -142,7 +148,7 @@ export async function runTrial(options: TrialRunOptions): Promise<TrialOutcome> 
       baseSeed: baseModel ? undefined : seeds.model,
     });
   } finally {
-    disposeWithBase(start.model);
+    disposeWithBase(start.model, start.shared);
     start.optimizer.dispose();
   }
 }
@@ -155,18 +161,43 @@ export function trialSeeds(seed: number) {
 
 interface Start {
   model: GPT;
+  /** The weights of a base that other trials share: never disposed here. */
+  shared?: GPT;
   optimizer: Optimizer;
   resumed?: { trainer: TrainerState; state: ResumeState };
 }
 
-/** The weights a trial starts from: a pretrained base's, or random ones from the seed. */
-function initialModel(plan: TrialPlan, seed: number, base: BaseModel | undefined): GPT {
-  return base ? loadBaseWeights(base.files, plan.model) : createGPT(plan.model, seed);
+/**
+ * The weights a trial starts from: a pretrained base's, kept in `cache` when given, or random ones
+ * from the seed.
+ */
+function initialModel(
+  plan: TrialPlan,
+  seed: number,
+  base: BaseModel | undefined,
+  cache: TrialRunOptions["baseCache"],
+): TrialBase {
+  if (base === undefined) return { model: createGPT(plan.model, seed) };
+  const load = () => loadBaseWeights(base.files, plan.model);
+  if (cache === undefined) return { model: load() };
+  const start = cache.cache.start(cache.contentHash, plan.finetune, load);
+  // The kept base may have been built for a trial of another dropout, the one setting it takes.
+  return { ...start, model: { ...start.model, config: plan.model } };
 }
 
-export function freshStart(plan: TrialPlan, seed: number, base?: BaseModel): Start {
-  const model = finetuneModel(initialModel(plan, seed, base), plan.finetune, seed);
-  return { model, optimizer: new Optimizer(plan.optimizer, model.parameters) };
+export function freshStart(
+  plan: TrialPlan,
+  seed: number,
+  base?: BaseModel,
+  cache?: TrialRunOptions["baseCache"],
+): Start {
+  const initial = initialModel(plan, seed, base, cache);
+  const model = finetuneModel(initial.model, plan.finetune, seed);
+  return {
+    model,
+    ...(initial.shared && { shared: initial.shared }),
+    optimizer: new Optimizer(plan.optimizer, model.parameters),
+  };
 }
 
 function resumedStart(
@@ -174,6 +205,7 @@ function resumedStart(
   plan: TrialPlan,
   seed: number,
   baseModel: BaseModel | undefined,
+  cache: TrialRunOptions["baseCache"],
 ): Start {
   // Settings that only scale updates (changeableOnResume) may differ from the checkpoint's: the
   // trial's own win, as population-based training changes them between rounds.
@@ -192,13 +224,14 @@ function resumedStart(
   }
   // A fine-tuned trial's checkpoint holds the trained weights alone: its base is the trial's own
   // initial model, loaded or rebuilt from the same seed (loadCheckpoint checks its hash).
-  const base = plan.finetune.mode === "full" ? undefined : initialModel(plan, seed, baseModel);
+  const base =
+    plan.finetune.mode === "full" ? undefined : initialModel(plan, seed, baseModel, cache);
   const rebuildWith = { model: plan.model, optimizer: plan.optimizer, finetune: plan.finetune };
   let restored: ReturnType<typeof loadCheckpoint>;
   try {
-    restored = loadCheckpoint(bytes, rebuildWith, base);
+    restored = loadCheckpoint(bytes, rebuildWith, base?.model);
   } catch (error) {
-    if (base !== undefined) disposeGPT(base);
+    if (base !== undefined) disposeWithBase(base.model, base.shared);
     throw error;
   }
   const state = restored.sampler as ResumeState | null;
@@ -209,7 +242,7 @@ function resumedStart(
     problems.push("it was not saved by runTrial (it has no trial state)");
   }
   if (problems.length > 0) {
-    disposeWithBase(restored.model);
+    disposeWithBase(restored.model, base?.shared);
     restored.optimizer.dispose();
     throw new Error(
       `the checkpoint to resume from does not fit this trial: ${problems.join("; ")}`,
@@ -217,6 +250,7 @@ function resumedStart(
   }
   return {
     model: restored.model,
+    ...(base?.shared && { shared: base.shared }),
     optimizer: restored.optimizer,
     resumed: { trainer: restored.trainer, state: state as ResumeState },
   };

@@ -114,21 +114,26 @@ export async function listModelFiles(db: Executor, modelId: string): Promise<Mod
 /**
  * A ready model's files with their bytes, as core's importers take them (ModelFiles): what a
  * runner loads, through DATABASE_URL alone. `only`: just the files of these names (a tokenizer's,
- * without the weights).
+ * without the weights). `allocate` makes each file's array (a runner's are in shared memory, which
+ * its threads read without a copy).
  */
 export async function readModelFiles(
   db: Executor,
   modelId: string,
-  only?: readonly string[],
+  options: {
+    only?: readonly string[];
+    allocate?: (sizeBytes: number) => Uint8Array;
+  } = {},
 ): Promise<Map<string, Uint8Array>> {
   const model = await getModel(db, modelId);
   if (model?.status !== "ready") {
     throw new Error(`model ${modelId} is ${model ? model.status : "missing"}, not ready to read`);
   }
   const files = new Map<string, Uint8Array>();
+  const { only, allocate = (sizeBytes: number) => new Uint8Array(sizeBytes) } = options;
   const listed = await listModelFiles(db, modelId);
   for (const file of listed.filter(({ name }) => only === undefined || only.includes(name))) {
-    const bytes = new Uint8Array(file.sizeBytes);
+    const bytes = allocate(file.sizeBytes);
     let offset = 0;
     for await (const chunk of readBlobChunks(db, file.sha256, file.sizeBytes)) {
       bytes.set(chunk, offset);
