@@ -2,9 +2,11 @@
  * The language model's loss without its logits: the output head's projection and the cross-entropy
  * as one op that goes through the rows a chunk at a time, so that neither the logits [rows, vocab]
  * nor their gradient ever exists whole (at GPT-2's vocabulary and a batch of 1,024 tokens, 206 MB
- * each, the largest tensors of a training step). The backward pass recomputes each chunk's logits,
- * as Wijmans et al. 2024 ("Cut Your Losses in Large-Vocabulary Language Models") and Liger Kernel's
- * fused linear cross-entropy do.
+ * each, the largest tensors of a training step). When a gradient is being taken, each chunk's
+ * gradients (with respect to the hidden states and, when it trains, the head weight) are computed
+ * from its logits right away, so the logits are made once, as Liger Kernel's fused linear
+ * cross-entropy does (Wijmans et al. 2024, "Cut Your Losses in Large-Vocabulary Language Models",
+ * recompute them in the backward pass instead, which costs the head's product again).
  *
  * The plain formulation, the logits and then softmaxCrossEntropy (ops.ts), computes the same; the
  * tests hold this one to it.
@@ -41,73 +43,73 @@ export function headCrossEntropy(
     throw new Error(`chunkRows must be a positive whole number, got ${chunkRows}`);
   }
   const weight = head.weight;
+  const trainsWeight = !isFrozen(weight);
   const chunks = Array.from({ length: Math.ceil(rows / chunkRows) }, (_, i) => {
     const start = i * chunkRows;
     const size = Math.min(chunkRows, rows - start);
     return { start, size, targets: targets.subarray(start, start + size) };
   });
-  type Chunk = (typeof chunks)[number];
-  const rowsOf = (x: tf.Tensor2D, chunk: Chunk) =>
-    tf.slice(x, [chunk.start, 0], [chunk.size, width]);
-  const logitsOf = (x: tf.Tensor2D) => product(x, weight, false, head.transposed);
-  // The chunk's share of the mean loss, and (when asked) its gradient with respect to the chunk's
-  // logits times dy.
-  const chunkLoss = (x: tf.Tensor2D, chunk: Chunk, dy?: tf.Tensor) => {
+  // A chunk's share of the rows, its share of the mean loss, and its own mean loss's gradient
+  // with respect to its logits.
+  const chunkLoss = (x: tf.Tensor2D, chunk: (typeof chunks)[number]) => {
+    const xChunk = tf.slice(x, [chunk.start, 0], [chunk.size, width]);
     const [loss, dlogits] = softmaxCrossEntropyAndGradient(
-      logitsOf(rowsOf(x, chunk)),
+      product(xChunk, weight, false, head.transposed),
       tf.tensor1d(chunk.targets, "int32"),
     );
     const share = chunk.size / rows;
-    if (dy === undefined) return tf.mul(loss, share);
-    return tf.mul(dlogits, tf.mul(dy, share)) as tf.Tensor2D;
+    return { xChunk, share, loss: tf.mul(loss, share) as tf.Scalar, dlogits };
   };
-
-  const forward = (x: tf.Tensor2D) =>
-    tf.tidy(() => tf.addN(chunks.map((chunk) => tf.tidy(() => chunkLoss(x, chunk)))) as tf.Scalar);
-  const backward = (dy: tf.Tensor, x: tf.Tensor2D, trainsWeight: boolean) => {
+  // Whether a gradient tape records this op (tfjs's engine.isTapeOn); if not, the loss alone.
+  const { gradientDepth, kernelDepth } = tf.engine().state;
+  if (gradientDepth === 0 || kernelDepth > 0) {
+    return tf.tidy(() =>
+      tf.addN(chunks.map((chunk) => tf.tidy(() => chunkLoss(hidden, chunk).loss))),
+    );
+  }
+  // The loss and its gradients together, each chunk's logits made once. The gradients are
+  // hidden's [rows, dModel] and, when it trains, the head weight's.
+  const lossAndGradients = (x: tf.Tensor2D) => {
+    const losses: tf.Scalar[] = [];
     const dx: tf.Tensor2D[] = [];
     let dweight: tf.Tensor2D | undefined;
     for (const chunk of chunks) {
-      const [dxChunk, dweightSum] = tf.tidy(() => {
-        const dlogits = chunkLoss(x, chunk, dy) as tf.Tensor2D;
+      const [loss, dxChunk, dweightSum] = tf.tidy(() => {
+        const { xChunk, share, loss, dlogits: chunkGradient } = chunkLoss(x, chunk);
+        const dlogits = tf.mul(chunkGradient, share) as tf.Tensor2D;
         const dxChunk = product(dlogits, weight, false, !head.transposed);
-        if (!trainsWeight) return [dxChunk];
-        const xChunk = rowsOf(x, chunk);
+        if (!trainsWeight) return [loss, dxChunk];
         const dweightChunk = head.transposed
           ? product(dlogits, xChunk, true, false)
           : product(xChunk, dlogits, true, false);
-        return [dxChunk, dweight === undefined ? dweightChunk : tf.add(dweight, dweightChunk)];
+        return [
+          loss,
+          dxChunk,
+          dweight === undefined ? dweightChunk : tf.add(dweight, dweightChunk),
+        ];
       });
+      losses.push(loss as tf.Scalar);
       dx.push(dxChunk as tf.Tensor2D);
       dweight?.dispose();
       dweight = dweightSum as tf.Tensor2D | undefined;
     }
+    const loss = tf.addN(losses) as tf.Scalar;
     const dxWhole = tf.concat(dx);
-    tf.dispose(dx);
-    return dweight === undefined ? [dxWhole] : [dxWhole, dweight];
+    tf.dispose([...losses, ...dx]);
+    return { loss, gradients: dweight === undefined ? [dxWhole] : [dxWhole, dweight] };
   };
 
-  if (isFrozen(weight)) {
-    const op = tf.customGrad((...args) => {
-      const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-      save([x]);
-      return {
-        value: forward(x),
-        gradFunc: (dy, saved) => backward(dy as tf.Tensor, saved[0] as tf.Tensor2D, false),
-      };
-    });
-    return op(hidden) as tf.Scalar;
-  }
+  // A trained weight is an input of the op, which gives it its gradient.
   const op = tf.customGrad((...args) => {
-    // The weight is read where it is (it is the same tensor in both passes), not saved.
-    const [x, , save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-    save([x]);
+    const [x, save] = [args[0], args.at(-1)] as [tf.Tensor2D, tf.GradSaveFunc];
+    const { loss, gradients } = lossAndGradients(x);
+    save(gradients);
     return {
-      value: forward(x),
-      gradFunc: (dy, saved) => backward(dy as tf.Tensor, saved[0] as tf.Tensor2D, true),
+      value: loss,
+      gradFunc: (dy, saved) => saved.map((gradient) => tf.mul(gradient, dy)),
     };
   });
-  return op(hidden, weight) as tf.Scalar;
+  return (trainsWeight ? op(hidden, weight) : op(hidden)) as tf.Scalar;
 }
 
 /**
