@@ -389,21 +389,30 @@ export function causalAttention(
   return op(query, key, value) as tf.Tensor2D;
 }
 
-/** Mean cross-entropy of logits [rows, classes] against int32 target classes [rows]. */
-export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+/**
+ * Mean cross-entropy of logits [rows, classes] against int32 target classes [rows], and its
+ * gradient (softmax - one-hot) / rows, as tensors without a gradient of their own: for ops that
+ * apply the gradient themselves (softmaxCrossEntropy below; core's chunked head loss).
+ */
+export function softmaxCrossEntropyAndGradient(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+): [tf.Scalar, tf.Tensor2D] {
   checkFloat32("softmaxCrossEntropy", { logits });
   if (targets.dtype !== "int32" || targets.rank !== 1 || targets.shape[0] !== logits.shape[0]) {
     throw new Error(
       `softmaxCrossEntropy: targets must be int32 [${logits.shape[0]}], got ${targets.dtype} [${targets.shape}]`,
     );
   }
+  return run(kernelNames.softmaxCrossEntropy, { logits, targets }) as [tf.Scalar, tf.Tensor2D];
+}
+
+/** Mean cross-entropy of logits [rows, classes] against int32 target classes [rows]. */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
   const op = tf.customGrad((...args) => {
     const [logits, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     // The kernel computes the gradient (softmax - one-hot) / rows along with the loss.
-    const [loss, dlogits] = run(kernelNames.softmaxCrossEntropy, { logits, targets }) as [
-      tf.Scalar,
-      tf.Tensor2D,
-    ];
+    const [loss, dlogits] = softmaxCrossEntropyAndGradient(logits, targets);
     save([dlogits]);
     return {
       value: loss,

@@ -20,20 +20,28 @@ function withFixedWeights(
   return op(x) as tf.Tensor2D;
 }
 
-/** a·b, or a·bᵀ, for use inside a gradient or forward function (no gradient of its own needed). */
-function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeB: boolean): tf.Tensor2D {
+/**
+ * op(a)·op(b), op transposing when asked, for use inside a gradient or forward function (no
+ * gradient of its own needed).
+ */
+export function product(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.Tensor2D {
   const native = nativeOps();
-  if (native !== undefined) return native.matmul(a, b, false, transposeB);
-  // The wasm backend's fast path is the untransposed matmul (ops.ts): transpose b explicitly.
-  return tf.matMul(a, transposeB ? tf.transpose(b) : b);
+  if (native !== undefined) return native.matmul(a, b, transposeA, transposeB);
+  // The wasm backend's fast path is the untransposed matmul (ops.ts): transpose explicitly.
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
 }
 
 /** a·b, or a·bᵀ, with b frozen. */
 export function frozenMatmul(a: tf.Tensor2D, b: tf.Tensor2D, transposeB: boolean): tf.Tensor2D {
   return withFixedWeights(
     a,
-    (a) => product(a, b, transposeB),
-    (dy) => product(dy, b, !transposeB),
+    (a) => product(a, b, false, transposeB),
+    (dy) => product(dy, b, false, !transposeB),
   );
 }
 
@@ -45,7 +53,7 @@ export function frozenLinear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tenso
     (x) =>
       native !== undefined
         ? native.linear(x, weight, bias)
-        : tf.add(product(x, weight, false), bias),
-    (dy) => product(dy, weight, true),
+        : tf.add(product(x, weight, false, false), bias),
+    (dy) => product(dy, weight, false, true),
   );
 }

@@ -14,10 +14,11 @@ import type { InstructionBatch } from "../data/instruction-batches.ts";
 import { attention, type Shape } from "./attention.ts";
 import type { GPTConfig } from "./config.ts";
 import { embed, positionIds } from "./embedding.ts";
+import { type Head, headCrossEntropy, maskedHeadCrossEntropy } from "./head-loss.ts";
 import { project } from "./linear.ts";
 import { mlp } from "./mlp.ts";
 import { addNormalize, type Norm, normalize } from "./norm.ts";
-import { maskedSoftmaxCrossEntropy, matmul, softmaxCrossEntropy } from "./ops.ts";
+import { matmul, softmaxCrossEntropy } from "./ops.ts";
 import type { BlockWeights, GPT } from "./weights.ts";
 
 export type { BlockWeights, GPT, GPTWeights, Linear, Norm } from "./weights.ts";
@@ -76,16 +77,20 @@ export function languageModelLogits(
   batch: number,
   options: ForwardOptions = {},
 ): tf.Tensor2D {
+  const head = outputHead(model);
+  return matmul(hiddenStates(model, tokens, batch, options), head.weight, head.transposed);
+}
+
+/** The language-model head's weight; tied, the token embedding [vocab, dModel], used transposed. */
+function outputHead(model: GPT): Head {
   const { weights } = model;
   if (weights.classifier !== undefined) {
     throw new Error(
       "this model is a classifier (numClasses is set): it has no language-model head",
     );
   }
-  const hidden = hiddenStates(model, tokens, batch, options);
-  // Tied: the token embedding [vocab, dModel], used transposed.
-  if (weights.outputHead === undefined) return matmul(hidden, weights.tokenEmbedding, true);
-  return matmul(hidden, weights.outputHead);
+  if (weights.outputHead === undefined) return { weight: weights.tokenEmbedding, transposed: true };
+  return { weight: weights.outputHead, transposed: false };
 }
 
 /** Class logits [batch, numClasses] from the hidden states averaged over each row's real tokens. */
@@ -106,14 +111,18 @@ export function classificationLogits(
   return project(matmul(pooling, hidden), classifier);
 }
 
-/** Mean next-token cross-entropy, in nats. */
+/**
+ * Mean next-token cross-entropy, in nats. The logits are never made whole: the head and the loss go
+ * through the rows a chunk at a time (head-loss.ts).
+ */
 export function languageModelLoss(
   model: GPT,
   batch: TokenBatch,
   options: ForwardOptions = {},
 ): tf.Scalar {
-  const logits = languageModelLogits(model, batch.inputs, batch.batchSize, options);
-  return softmaxCrossEntropy(logits, tf.tensor1d(batch.targets, "int32"));
+  const head = outputHead(model);
+  const hidden = hiddenStates(model, batch.inputs, batch.batchSize, options);
+  return headCrossEntropy(hidden, head, batch.targets);
 }
 
 /** Mean next-token cross-entropy over the trained-on targets (lossMask 1) only, in nats. */
@@ -122,9 +131,10 @@ export function maskedLanguageModelLoss(
   batch: InstructionBatch,
   options: ForwardOptions = {},
 ): tf.Scalar {
+  const head = outputHead(model);
   const forward = { ...options, segments: batch.segments };
-  const logits = languageModelLogits(model, batch.inputs, batch.batchSize, forward);
-  return maskedSoftmaxCrossEntropy(logits, batch.targets, batch.lossMask);
+  const hidden = hiddenStates(model, batch.inputs, batch.batchSize, forward);
+  return maskedHeadCrossEntropy(hidden, head, batch.targets, batch.lossMask);
 }
 
 /** Mean cross-entropy of the class logits, and the fraction of rows classified correctly. */

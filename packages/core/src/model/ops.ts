@@ -357,25 +357,37 @@ function segmentedCausalMask(
 export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
   const native = nativeOps();
   if (native !== undefined) return native.softmaxCrossEntropy(logits, targets);
-  const [count, classes] = logits.shape;
-  // Cast from int32: the wasm OneHot kernel writes int32 bits even when asked for float32.
-  const oneHot = tf.tidy(() => tf.cast(tf.oneHot(targets, classes), "float32"));
   const op = tf.customGrad((...args) => {
     const [logits, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    const logProbabilities = tf.logSoftmax(logits);
-    save([logProbabilities, oneHot]);
+    const [loss, dlogits] = softmaxCrossEntropyAndGradient(logits, targets);
+    save([dlogits]);
     return {
-      value: tf.div(tf.neg(tf.sum(tf.mul(logProbabilities, oneHot))), count) as tf.Scalar,
-      gradFunc: (dy, saved) => {
-        const [logProbabilities, oneHot] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const perRow = tf.div(dy, count);
-        return [tf.mul(tf.sub(tf.exp(logProbabilities), oneHot), perRow)];
-      },
+      value: loss,
+      gradFunc: (dy, saved) => [tf.mul(saved[0] as tf.Tensor2D, dy)],
     };
   });
-  const loss = op(logits) as tf.Scalar;
-  oneHot.dispose();
-  return loss;
+  return op(logits) as tf.Scalar;
+}
+
+/**
+ * softmaxCrossEntropy's value and its gradient (softmax - one-hot) / n, as tensors without a
+ * gradient of their own: for ops that apply the gradient themselves (head-loss.ts).
+ */
+export function softmaxCrossEntropyAndGradient(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+): [tf.Scalar, tf.Tensor2D] {
+  const native = nativeOps();
+  if (native !== undefined) return native.softmaxCrossEntropyAndGradient(logits, targets);
+  const [count, classes] = logits.shape;
+  return tf.tidy(() => {
+    // Cast from int32: the wasm OneHot kernel writes int32 bits even when asked for float32.
+    const oneHot = tf.cast(tf.oneHot(targets, classes), "float32");
+    const logProbabilities = tf.logSoftmax(logits);
+    const loss = tf.div(tf.neg(tf.sum(tf.mul(logProbabilities, oneHot))), count) as tf.Scalar;
+    const gradient = tf.div(tf.sub(tf.exp(logProbabilities), oneHot), count) as tf.Tensor2D;
+    return [loss, gradient];
+  });
 }
 
 /**
@@ -388,9 +400,7 @@ export function maskedSoftmaxCrossEntropy(
   targets: Int32Array,
   mask: ArrayLike<number>,
 ): tf.Scalar {
-  const rows: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) rows.push(i);
-  if (rows.length === 0) throw new Error("the loss mask selects no target: nothing to train on");
+  const rows = trainedRows(mask);
   return softmaxCrossEntropy(
     embeddingLookup(logits, tf.tensor1d(rows, "int32")),
     tf.tensor1d(
@@ -398,4 +408,12 @@ export function maskedSoftmaxCrossEntropy(
       "int32",
     ),
   );
+}
+
+/** The rows where mask [n] is 1: those a masked loss trains on. */
+export function trainedRows(mask: ArrayLike<number>): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) rows.push(i);
+  if (rows.length === 0) throw new Error("the loss mask selects no target: nothing to train on");
+  return rows;
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GPT } from "../model/gpt.ts";
+import { variableGradients } from "./backprop.ts";
 import { type Batch, batchMetrics } from "./evaluate.ts";
 import { type Gradients, globalNorm } from "./optimizers.ts";
 
@@ -21,7 +22,7 @@ export function averagedGradients(
   const parameters = [...model.parameters];
   const variables = parameters.map(([, variable]) => variable);
   const gradientsOf = (batch: Batch, seed: number) =>
-    tf.variableGrads(() => batchMetrics(model, batch, { dropoutSeed: seed }).loss, variables);
+    variableGradients(() => batchMetrics(model, batch, { dropoutSeed: seed }).loss, variables);
   if (batches.length === 1) {
     // One batch: its gradients as they are, without the running sums' hundred-odd extra ops.
     const { value, grads } = gradientsOf(batches[0] as Batch, seeds[0] as number);
