@@ -83,7 +83,9 @@ export function loadGPT(layout: CheckpointLayout, stored: Map<string, StoredTens
             : mapping.layout === "fused"
               ? tf.split(whole, mapping.core.length, -1)
               : [tf.transpose(whole)];
-        mapping.core.forEach((name, i) => values.set(name, tf.keep(parts[i] as tf.Tensor)));
+        for (const [i, name] of mapping.core.entries()) {
+          values.set(name, tf.keep(parts[i] as tf.Tensor));
+        }
       });
     }
     return gptWithValues(layout.config, (name) => {

@@ -54,15 +54,15 @@ export function createGPT(configInput: unknown, seed: number): GPT {
 
 /**
  * A GPT of given values (a checkpoint's, a Hugging Face model's), without drawing initial ones
- * first: `valueOf` gives each parameter's by name, and throws for one it lacks. The model's
+ * first: `valueFor` gives each parameter's by name, and throws for one it lacks. The model's
  * variables share the values' data, so the caller may dispose them afterwards.
  */
 export function gptWithValues(
   configInput: unknown,
-  valueOf: (name: string, shape: number[]) => tf.Tensor,
+  valueFor: (name: string, shape: number[]) => tf.Tensor,
 ): GPT {
   return buildGPT(configInput, (name, shape) => {
-    const value = valueOf(name, shape);
+    const value = valueFor(name, shape);
     if (!tf.util.arraysEqual(value.shape, shape)) {
       throw new Error(`${name} has shape [${value.shape}], the model expects [${shape}]`);
     }
@@ -72,14 +72,14 @@ export function gptWithValues(
 
 function buildGPT(
   configInput: unknown,
-  valueOf: (name: string, shape: number[], init: Init) => tf.Tensor,
+  valueFor: (name: string, shape: number[], init: Init) => tf.Tensor,
 ): GPT {
   const config = parseConfig(configInput);
   const parameters = new Map<string, tf.Variable>();
   try {
     const weights = layOut(config, (name, shape, init) => {
       // tidy releases a value made here; the variable keeps its data.
-      const created = tf.tidy(() => tf.variable(valueOf(name, shape, init), true));
+      const created = tf.tidy(() => tf.variable(valueFor(name, shape, init), true));
       parameters.set(name, created);
       return created;
     });

@@ -32,8 +32,8 @@ export function WandbImportPanel({ onImport }: { onImport: (imported: WandbImpor
         Paste a sweep config (YAML or JSON). Its metric, parameters, method, early termination and
         run cap replace the spec's objectives, search space, sampler, pruner and trial count; the
         dataset and the rest of the budget stay. Parameters named as Hugging Face's Trainer, PEFT's
-        LoraConfig or nanoGPT name them (learning_rate, r, target_modules, n_layer…) are mapped
-        onto Attune's settings, and the notes below say how.
+        LoraConfig or nanoGPT name them (learning_rate, r, target_modules, n_layer…) are mapped onto
+        Attune's settings, and the notes below say how.
       </p>
       <textarea
         aria-label="W&B sweep config"
