@@ -2,6 +2,7 @@
 // dataset page lists those studies, and counts the dataset's tokens under each model's tokenizer.
 import { createTokenizer, tokenizerFolderFiles } from "@attune/core/data";
 import { selectBackend } from "@attune/core/train";
+import { sequenceLengthFromData } from "@attune/core/tuning";
 import { createDataset, createProject } from "@attune/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useApi } from "./harness.ts";
@@ -110,5 +111,33 @@ describe("a dataset's studies that start from a model", () => {
     await expect(
       member().datasets.tokensUnderModel({ datasetId: dataset.id, model: model?.id as string }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("measure the dataset's samples for the new-study page in the model's tokens", async () => {
+    const projectId = world.project.id;
+    // Six and five characters; twelve and ten bytes, one byte tokenizer token each.
+    const dataset = await createDataset(api.db, {
+      projectId,
+      name: "accents",
+      source: "upload",
+      origin: "accents.jsonl",
+      format: "jsonl",
+      tokenizer: "char",
+      content: ["éééééé", "ééééé"].map((text) => JSON.stringify({ text })).join("\n"),
+    });
+    const { model } = await upload(member(), projectId, "byte-gpt2-2", byteTokenizerFolder());
+    const [inChars, inBytes] = await Promise.all([
+      member().datasets.recommendSequenceLength({ datasetId: dataset.id }),
+      member().datasets.recommendSequenceLength({ datasetId: dataset.id, model: model?.id }),
+    ]);
+    expect(inChars).toMatchObject({ basis: "data", ...sequenceLengthFromData([6, 5]) });
+    expect(inBytes).toMatchObject({ basis: "data", ...sequenceLengthFromData([12, 10]) });
+    expect(inBytes.length).toBeGreaterThan(inChars.length);
+    await expect(
+      member().datasets.recommendSequenceLength({
+        datasetId: dataset.id,
+        model: world.readyModel.id,
+      }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
   });
 });

@@ -10,6 +10,7 @@ import {
   datasetStatistics,
   datasetTokenizer,
   type EncodingOptions,
+  encodeInstructionExamples,
   type HfTokenizer,
   type InstructionDataset,
   instructionStatistics,
@@ -32,7 +33,10 @@ interface AnalysisInput {
   assistantTurns?: EncodingOptions["assistantTurns"];
   /** The example to render, from 0 (the "example" task). */
   example?: number;
-  /** A pretrained model's tokenizer files and embedding rows (the "model-tokens" task). */
+  /**
+   * A pretrained model's tokenizer files and embedding rows: "model-tokens" counts with them, and
+   * "sample-token-lengths" measures with them instead of `tokenizer`.
+   */
   model?: { files: Map<string, Uint8Array>; embeddingRows: number };
 }
 
@@ -61,8 +65,28 @@ export const analysisTasks = {
       ? { jsonl: datasetAsJsonl(dataset).content }
       : {}),
   }),
-  /** For instruction data, each rendered example's length. */
-  "sample-token-lengths": ({ kind, dataset, request }: Analysed): number[] => {
+  /**
+   * For instruction data, each rendered example's length; with a model, as a trial starting from it
+   * reads them (its tokenizer and chat template).
+   */
+  "sample-token-lengths": ({
+    kind,
+    dataset,
+    request,
+  }: Analysed): number[] | { problem: string } => {
+    if (request.model !== undefined) {
+      const read = modelTokenization(request.model);
+      if ("problem" in read) return read;
+      const { tokenizer, template } = read;
+      return kind === "instruction"
+        ? encodeInstructionExamples(
+            renderExamples(dataset.examples, template),
+            tokenizer,
+            template,
+            request,
+          ).map((example) => example.tokens.length)
+        : dataset.samples.map((sample) => tokenizer.encode(sample.text).length);
+    }
     if (kind === "instruction") {
       return instructionLengths(dataset, request.tokenizer, templateOf(request), request);
     }
@@ -85,17 +109,13 @@ export const analysisTasks = {
    */
   "model-tokens": ({ kind, dataset, request }: Analysed) => {
     if (request.model === undefined) throw new Error("model-tokens needs the model's files");
-    let tokenizer: HfTokenizer;
-    try {
-      tokenizer = readModelTokenizer(request.model.files, request.model.embeddingRows);
-    } catch (error) {
-      // The model's problem, not the dataset's: the trials that start from it would fail alike.
-      return { problem: (error as Error).message };
-    }
+    const read = modelTokenization(request.model);
+    if ("problem" in read) return read;
+    const { tokenizer, template } = read;
     const statistics =
       kind === "text"
         ? datasetStatistics(dataset, tokenizer)
-        : instructionStatistics(dataset, tokenizer, modelChatTemplate(tokenizer), request);
+        : instructionStatistics(dataset, tokenizer, template, request);
     return { vocabularySize: tokenizer.vocabSize, tokens: statistics.tokens };
   },
 } satisfies Record<string, (analysed: Analysed) => unknown>;
@@ -108,6 +128,19 @@ function instructionDatasetStatistics(dataset: InstructionDataset, request: Anal
   const rendered = renderExamples(dataset.examples, template);
   const tokenizer = instructionTokenizer(request.tokenizer, rendered, template);
   return instructionStatistics(dataset, tokenizer, template, request);
+}
+
+/** The model's tokenizer and chat template, or why trials that start from it could not read them. */
+function modelTokenization(
+  model: NonNullable<AnalysisInput["model"]>,
+): { tokenizer: HfTokenizer; template: ChatTemplate } | { problem: string } {
+  try {
+    const tokenizer = readModelTokenizer(model.files, model.embeddingRows);
+    return { tokenizer, template: modelChatTemplate(tokenizer) };
+  } catch (error) {
+    // The model's problem, not the dataset's: the trials that start from it would fail alike.
+    return { problem: (error as Error).message };
+  }
 }
 
 function templateOf(request: AnalysisInput): ChatTemplate {

@@ -58,6 +58,21 @@ export async function tokensUnderModel(
   dataset: DatasetMeta,
   model: Model,
 ): Promise<{ vocabularySize: number; tokens: number }> {
+  const counted = await analysed({
+    task: "model-tokens",
+    source: await storedDatasetSource(db, dataset),
+    tokenizer: dataset.tokenizer,
+    model: await modelTokenizerFiles(db, model),
+  });
+  if ("problem" in counted) throw unreadableTokenizer(model, counted.problem);
+  return counted;
+}
+
+/**
+ * What reading a model's tokenizer takes: its tokenizer files alone (never the weights) and its
+ * embedding's rows. PRECONDITION_FAILED when it has no tokenizer that trials could read.
+ */
+export async function modelTokenizerFiles(db: Executor, model: Model) {
   const refuse = (why: string) =>
     new TRPCError({ code: "PRECONDITION_FAILED", message: `model "${model.name}" ${why}` });
   if (model.status !== "ready") throw refuse(`is ${model.status}, not ready`);
@@ -66,15 +81,13 @@ export async function tokensUnderModel(
   // tokenizer's vocabulary must fill exactly, as for a trial.
   const embeddingRows = (model.config as { vocab_size?: unknown } | null)?.vocab_size;
   if (typeof embeddingRows !== "number") throw refuse("has no vocab_size in its config.json");
-  const counted = await analysed({
-    task: "model-tokens",
-    source: await storedDatasetSource(db, dataset),
-    tokenizer: dataset.tokenizer,
-    model: {
-      files: await readModelFiles(db, model.id, { only: MODEL_TOKENIZER_FILES }),
-      embeddingRows,
-    },
+  const files = await readModelFiles(db, model.id, { only: MODEL_TOKENIZER_FILES });
+  return { files, embeddingRows };
+}
+
+export function unreadableTokenizer(model: Model, problem: string): TRPCError {
+  return new TRPCError({
+    code: "PRECONDITION_FAILED",
+    message: `model "${model.name}" has a tokenizer trials cannot read: ${problem}`,
   });
-  if ("problem" in counted) throw refuse(`has a tokenizer trials cannot read: ${counted.problem}`);
-  return counted;
 }

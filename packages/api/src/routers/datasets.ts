@@ -8,7 +8,14 @@ import {
   PLAIN_CHAT_TEMPLATE,
 } from "@attune/core/data";
 import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuning";
-import { createDataset, DATASET_MAX_BYTES, getDataset, getModel, listDatasets } from "@attune/db";
+import {
+  createDataset,
+  DATASET_MAX_BYTES,
+  getDataset,
+  getModel,
+  listDatasets,
+  type Model,
+} from "@attune/db";
 import type { DatasetTask } from "@attune/db/dataset-kinds";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -21,7 +28,12 @@ import {
   tokenizerKind,
 } from "../dataset-inputs.ts";
 import { datasetId, displayName, modelId, projectId } from "../inputs.ts";
-import { studiesFromModels, tokensUnderModel } from "../models/retokenization.ts";
+import {
+  modelTokenizerFiles,
+  studiesFromModels,
+  tokensUnderModel,
+  unreadableTokenizer,
+} from "../models/retokenization.ts";
 import { authedProcedure, noInput, notFound, teamProcedure } from "../trpc.ts";
 
 /** The built-in corpora, text and instruction data, with the task each serves. */
@@ -217,10 +229,16 @@ export const datasetsRouter = {
       datasetId,
       percentile: z.number().gt(0).max(100).default(95),
       rounding: z.enum(["multiple-of-8", "power-of-two"]).default("multiple-of-8"),
+      /** A model of the dataset's project: lengths in its tokens, as trials from it read them. */
+      model: modelId.optional(),
     }),
   ).query(async ({ ctx, input }) => {
     const meta = await getDataset(ctx.db, input.datasetId);
     if (!meta) throw notFound("dataset", input.datasetId);
+    const model = input.model === undefined ? undefined : await getModel(ctx.db, input.model);
+    if (input.model !== undefined && model?.projectId !== meta.projectId) {
+      throw notFound("model", input.model);
+    }
     const preset = { basis: "preset" as const, ...sequenceLengthPresets.generation };
     // Known without reading: the sample count is in the statistics.
     if (meta.statistics && meta.statistics.samples < 2) return preset;
@@ -228,7 +246,9 @@ export const datasetsRouter = {
       task: "sample-token-lengths",
       source: await storedDatasetSource(ctx.db, meta),
       tokenizer: meta.tokenizer,
+      ...(model && { model: await modelTokenizerFiles(ctx.db, model) }),
     });
+    if ("problem" in lengths) throw unreadableTokenizer(model as Model, lengths.problem);
     if (lengths.length < 2) return preset;
     return {
       basis: "data" as const,

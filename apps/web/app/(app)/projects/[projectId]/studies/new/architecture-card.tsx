@@ -20,16 +20,20 @@ export function ArchitectureCard(
 ) {
   const { dataset, form, onChange, projectId } = props;
   const trpc = useTRPC();
-  const recommended = useQuery({
-    ...trpc.datasets.recommendSequenceLength.queryOptions({ datasetId: dataset?.id ?? "" }),
-    enabled: dataset !== undefined,
-    staleTime: 5 * 60_000,
-  });
   const models = useQuery({
     ...trpc.models.list.queryOptions({ projectId }),
     enabled: form.model !== "",
   });
   const model = form.model === "" ? undefined : findModel(models.data ?? [], form.model);
+  // With a model, the samples are measured in its tokens, as its trials read them.
+  const recommended = useQuery({
+    ...trpc.datasets.recommendSequenceLength.queryOptions({
+      datasetId: dataset?.id ?? "",
+      ...(model && { model: model.id }),
+    }),
+    enabled: dataset !== undefined && (form.model === "" || models.data !== undefined),
+    staleTime: 5 * 60_000,
+  });
   // A model reads at most its context: longer windows of the dataset cannot be trained.
   const context = model?.contextLength;
   const fromData = recommended.data?.length;
