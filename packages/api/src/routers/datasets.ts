@@ -11,6 +11,8 @@ import { sequenceLengthFromData, sequenceLengthPresets } from "@attune/core/tuni
 import {
   createDataset,
   DATASET_MAX_BYTES,
+  type DatasetMeta,
+  type Executor,
   getDataset,
   getModel,
   listDatasets,
@@ -63,6 +65,17 @@ const chatTemplate = z.strictObject({
   bosToken: z.string().max(100).default(""),
   eosToken: z.string().min(1).max(100).default(PLAIN_CHAT_TEMPLATE.eosToken),
 });
+
+/** A model of the dataset's project; NOT_FOUND for one of another project, as for none. */
+async function datasetModel(
+  db: Executor,
+  dataset: Pick<DatasetMeta, "projectId">,
+  id: string,
+): Promise<Model> {
+  const model = await getModel(db, id);
+  if (model?.projectId !== dataset.projectId) throw notFound("model", id);
+  return model;
+}
 
 export const datasetsRouter = {
   /**
@@ -235,10 +248,8 @@ export const datasetsRouter = {
   ).query(async ({ ctx, input }) => {
     const meta = await getDataset(ctx.db, input.datasetId);
     if (!meta) throw notFound("dataset", input.datasetId);
-    const model = input.model === undefined ? undefined : await getModel(ctx.db, input.model);
-    if (input.model !== undefined && model?.projectId !== meta.projectId) {
-      throw notFound("model", input.model);
-    }
+    const model =
+      input.model === undefined ? undefined : await datasetModel(ctx.db, meta, input.model);
     const preset = { basis: "preset" as const, ...sequenceLengthPresets.generation };
     // Known without reading: the sample count is in the statistics.
     if (meta.statistics && meta.statistics.samples < 2) return preset;
@@ -279,9 +290,7 @@ export const datasetsRouter = {
     async ({ ctx, input }) => {
       const meta = await getDataset(ctx.db, input.datasetId);
       if (!meta) throw notFound("dataset", input.datasetId);
-      const model = await getModel(ctx.db, input.model);
-      if (model?.projectId !== meta.projectId) throw notFound("model", input.model);
-      return tokensUnderModel(ctx.db, meta, model);
+      return tokensUnderModel(ctx.db, meta, await datasetModel(ctx.db, meta, input.model));
     },
   ),
 } satisfies TRPCRouterRecord;
